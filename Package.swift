@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency direction (docs/architecture.md):
+//   cliport -> Recorder, Trainer -> Sim, Dataset, Model -> Geometry and the C wrappers.
+// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS).
+let package = Package(
+    name: "cliport",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cliport", targets: ["cliport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C system libraries: a module map and a shim header each.
+        .systemLibrary(name: "CMuJoCo", path: "Sources/CMuJoCo", providers: [.apt(["libmujoco-dev"])]),
+        .systemLibrary(name: "CEGL", path: "Sources/CEGL", pkgConfig: "egl", providers: [.apt(["libegl-dev", "libegl-mesa0"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Small Swift wrappers: the only code that touches C handles.
+        .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CEGL"]),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "PNG", dependencies: ["CPNG"]),
+        .target(name: "BLAS", dependencies: ["COpenBLAS"]),
+
+        // The project's modules.
+        .target(name: "Geometry"),
+        .target(name: "Sim", dependencies: ["Geometry", "MuJoCo"]),
+        .target(name: "Dataset", dependencies: ["Geometry", "HDF5", "PNG"]),
+        .target(name: "Model", dependencies: ["BLAS", "HDF5"]),
+        .target(name: "Trainer", dependencies: ["Model", "Dataset", "Sim", "Geometry"]),
+        .target(name: "Recorder", dependencies: ["Sim", "Dataset", "Geometry"]),
+        .executableTarget(name: "cliport", dependencies: [
+            "Recorder", "Trainer", "Dataset", "Sim", "Model", "Geometry",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "SimTests", dependencies: ["Sim", "Geometry", "MuJoCo"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

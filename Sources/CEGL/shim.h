@@ -1,0 +1,3 @@
+// EGL surfaceless (Mesa) for headless OpenGL.
+#include <EGL/egl.h>
+#include <EGL/eglext.h>

@@ -1,0 +1,2 @@
+// HDF5 1.10: macros and globals that Swift cannot import, wrapped as functions.
+#include <hdf5.h>

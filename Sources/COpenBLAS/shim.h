@@ -1,0 +1,2 @@
+// OpenBLAS (pthread build).
+#include <cblas.h>
