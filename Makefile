@@ -1,0 +1,36 @@
+# cliport: the two commands of the quick start are `make demo` and `make test`; both install what they need.
+SHELL := /bin/bash
+SWIFT ?= swift
+BIN := .build/release/cliport
+DEMO_DIR := datasets/put-block-in-bowl-seen-colors-train
+
+# Debian packages the project builds and tests against (see docs/architecture.md for why each).
+DEBIAN_PACKAGES := libmujoco-dev libegl-dev libegl-mesa0 libgl1-mesa-dri libhdf5-dev hdf5-tools \
+	libpng-dev libopenblas-dev zlib1g-dev python3-h5py python3-numpy
+
+.PHONY: setup build demo test bench clean
+
+setup:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "setup: installing Debian packages:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+build: setup
+	$(SWIFT) build -c release --product cliport
+
+demo: build
+	$(BIN) demos --task put-block-in-bowl-seen-colors --split train --n 10 --out datasets/
+	$(BIN) dataset info $(DEMO_DIR)
+
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+bench: build
+	$(BIN) bench all
+
+clean:
+	rm -rf .build
