@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Small Swift wrappers: the only code that touches C handles.
-        .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CEGL"]),
+        .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CEGL", "Geometry"]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(name: "PNG", dependencies: ["CPNG"]),
         .target(name: "BLAS", dependencies: ["COpenBLAS"]),

@@ -1,0 +1,66 @@
+import CHDF5
+
+/// Process-wide HDF5 behaviour: silenced stderr error printing and error-stack capture.
+enum HDF5Library {
+    /// HDF5 prints its error stack to stderr by default. The automatic printing is a per-thread setting
+    /// in the thread-safe build Debian ships, so every wrapper entry point calls this (it is cheap).
+    static func silence() {
+        H5Eset_auto2(h5e_default(), nil, nil)
+    }
+
+    /// The innermost (most specific) messages of the current thread's error stack, most specific last.
+    static func errorStackMessage() -> String {
+        final class Box { var messages: [String] = [] }
+        let box = Box()
+        let walker: H5E_walk2_t = { _, desc, data in
+            guard let desc, let data, let text = desc.pointee.desc else { return 0 }
+            Unmanaged<Box>.fromOpaque(data).takeUnretainedValue().messages.append(String(cString: text))
+            return 0
+        }
+        withExtendedLifetime(box) {
+            _ = H5Ewalk2(h5e_default(), H5E_WALK_DOWNWARD, walker, Unmanaged.passUnretained(box).toOpaque())
+        }
+        H5Eclear2(h5e_default())
+        // Downward walk: the API function first, the lowest layer (e.g. the POSIX driver's errno) last.
+        guard let last = box.messages.last else { return "" }
+        if box.messages.count > 1, let first = box.messages.first, first != last { return "\(first): \(last)" }
+        return last
+    }
+
+    /// Throws `HDF5Error.failed` if an id-returning call returned a negative id.
+    @discardableResult
+    static func check(_ id: hid_t, _ operation: @autoclosure () -> String, _ object: @autoclosure () -> String) throws -> hid_t {
+        if id < 0 { throw HDF5Error.failed(operation: operation(), object: object(), detail: errorStackMessage()) }
+        return id
+    }
+
+    /// Throws `HDF5Error.failed` if a status-returning call returned a negative status.
+    static func check(_ status: herr_t, _ operation: @autoclosure () -> String, _ object: @autoclosure () -> String) throws {
+        if status < 0 { throw HDF5Error.failed(operation: operation(), object: object(), detail: errorStackMessage()) }
+    }
+}
+
+/// Owns one HDF5 identifier and closes it exactly once.
+final class HDF5Handle {
+    let id: hid_t
+    private let closer: (hid_t) -> herr_t
+    private var open = true
+
+    init(_ id: hid_t, closer: @escaping (hid_t) -> herr_t) {
+        self.id = id; self.closer = closer
+    }
+
+    func close() {
+        guard open else { return }
+        open = false
+        _ = closer(id)
+    }
+
+    deinit { close() }
+}
+
+/// Small scoped helpers for temporary identifiers (dataspaces, types, property lists).
+func withHDF5Temporary<R>(_ id: hid_t, close: (hid_t) -> herr_t, _ body: (hid_t) throws -> R) rethrows -> R {
+    defer { _ = close(id) }
+    return try body(id)
+}

@@ -1,0 +1,269 @@
+import BLAS
+
+/// 2-D convolution (PyTorch's `F.conv2d`, cross-correlation, groups 1, dilation 1) on NCHW tensors.
+///
+/// Weight layout [O, C, KH, KW]; bias [O]. The convolution runs as im2col + sgemm per image, in chunks
+/// of output rows so the column buffer stays bounded (CLIPort's transport correlation would otherwise
+/// need a 4 GB buffer). A 1x1 convolution with stride 1 and no padding is a plain sgemm on the image.
+public struct Conv2DOptions: Equatable, Sendable {
+    public var strideH: Int
+    public var strideW: Int
+    public var paddingH: Int
+    public var paddingW: Int
+
+    public init(stride: Int = 1, padding: Int = 0) {
+        self.init(strideH: stride, strideW: stride, paddingH: padding, paddingW: padding)
+    }
+
+    public init(strideH: Int, strideW: Int, paddingH: Int, paddingW: Int) {
+        precondition(strideH >= 1 && strideW >= 1 && paddingH >= 0 && paddingW >= 0,
+                     "Conv2DOptions: stride must be >= 1 and padding >= 0")
+        self.strideH = strideH; self.strideW = strideW
+        self.paddingH = paddingH; self.paddingW = paddingW
+    }
+}
+
+/// The sizes of one convolution, derived from input and weight shapes.
+@usableFromInline
+struct ConvGeometry {
+    let n, c, h, w: Int
+    let o, kh, kw: Int
+    let ho, wo: Int
+    let options: Conv2DOptions
+
+    init(input: [Int], weight: [Int], options: Conv2DOptions) {
+        precondition(input.count == 4, "conv2d: input must be NCHW, got shape \(input)")
+        precondition(weight.count == 4, "conv2d: weight must be [O, C, KH, KW], got shape \(weight)")
+        precondition(input[1] == weight[1],
+                     "conv2d: input has \(input[1]) channels but weight expects \(weight[1])")
+        n = input[0]; c = input[1]; h = input[2]; w = input[3]
+        o = weight[0]; kh = weight[2]; kw = weight[3]
+        self.options = options
+        ho = (h + 2 * options.paddingH - kh) / options.strideH + 1
+        wo = (w + 2 * options.paddingW - kw) / options.strideW + 1
+        precondition(ho > 0 && wo > 0, "conv2d: kernel \(kh)x\(kw) larger than padded input \(h)x\(w)")
+    }
+
+    var isPointwise: Bool {
+        kh == 1 && kw == 1 && options.strideH == 1 && options.strideW == 1
+            && options.paddingH == 0 && options.paddingW == 0
+    }
+    /// Rows of the im2col matrix: C * KH * KW.
+    var patch: Int { c * kh * kw }
+    /// Output rows per im2col chunk, keeping the column buffer under `Conv2D.columnBufferLimit`.
+    var rowsPerChunk: Int { max(1, min(ho, Conv2D.columnBufferLimit / max(1, patch * wo))) }
+}
+
+public enum Conv2D {
+    /// Most floats one im2col chunk may hold (8M = 32 MB). A tuning knob; tests shrink it to exercise
+    /// the chunked path on tiny images.
+    nonisolated(unsafe) public static var columnBufferLimit = 1 << 23
+
+    /// Output of the convolution: [N, O, HO, WO].
+    public static func forward(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
+                               options: Conv2DOptions = Conv2DOptions()) -> Tensor {
+        let g = ConvGeometry(input: input.shape, weight: weight.shape, options: options)
+        if let bias { precondition(bias.shape == [g.o], "conv2d: bias shape \(bias.shape), expected [\(g.o)]") }
+        var out = Tensor.zeros([g.n, g.o, g.ho, g.wo])
+        let plane = g.ho * g.wo
+        FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(plane))
+        input.scalars.withUnsafeBufferPointer { xp in
+        weight.scalars.withUnsafeBufferPointer { wp in
+        out.scalars.withUnsafeMutableBufferPointer { yp in
+            let x = xp.baseAddress!, wt = wp.baseAddress!, y = yp.baseAddress!
+            if g.isPointwise {
+                for n in 0..<g.n {
+                    BLAS.sgemm(m: g.o, n: plane, k: g.c, a: wt, lda: g.c,
+                               b: x + n * g.c * g.h * g.w, ldb: plane, c: y + n * g.o * plane, ldc: plane)
+                }
+            } else {
+                let rows = g.rowsPerChunk
+                let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.patch * rows * g.wo)
+                defer { cols.deallocate() }
+                for n in 0..<g.n {
+                    let xn = x + n * g.c * g.h * g.w
+                    var r0 = 0
+                    while r0 < g.ho {
+                        let r1 = min(g.ho, r0 + rows)
+                        let ncols = (r1 - r0) * g.wo
+                        im2col(xn, g, rowStart: r0, rowEnd: r1, into: cols)
+                        BLAS.sgemm(m: g.o, n: ncols, k: g.patch, a: wt, lda: g.patch,
+                                   b: cols, ldb: ncols, c: y + n * g.o * plane + r0 * g.wo, ldc: plane)
+                        r0 = r1
+                    }
+                }
+            }
+            if let bias {
+                bias.scalars.withUnsafeBufferPointer { bp in
+                    for n in 0..<g.n {
+                        for o in 0..<g.o {
+                            let b = bp[o]
+                            let row = y + (n * g.o + o) * plane
+                            for i in 0..<plane { row[i] += b }
+                        }
+                    }
+                }
+            }
+        }}}
+        return out
+    }
+
+    /// Gradients of a convolution. Accumulates dL/dweight into `weightGradient` (shape of weight) and
+    /// returns dL/dinput when `inputGradient` is true (nil otherwise: the first layer on an image
+    /// needs none, and skipping it saves a third of the work). Bias gradients: `biasGradient(_:)`.
+    public static func backward(_ gradOutput: Tensor, input: Tensor, weight: Tensor,
+                                options: Conv2DOptions = Conv2DOptions(),
+                                weightGradient: inout Tensor, inputGradient: Bool = true) -> Tensor? {
+        let g = ConvGeometry(input: input.shape, weight: weight.shape, options: options)
+        precondition(gradOutput.shape == [g.n, g.o, g.ho, g.wo],
+                     "conv2d backward: gradient shape \(gradOutput.shape), expected \([g.n, g.o, g.ho, g.wo])")
+        precondition(weightGradient.shape == weight.shape, "conv2d backward: weight gradient shape mismatch")
+        var gradInput: Tensor? = inputGradient ? Tensor.zeros(input.shape) : nil
+        let plane = g.ho * g.wo
+        let inPlane = g.c * g.h * g.w
+        FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(plane) * (inputGradient ? 2 : 1))
+        input.scalars.withUnsafeBufferPointer { xp in
+        weight.scalars.withUnsafeBufferPointer { wp in
+        gradOutput.scalars.withUnsafeBufferPointer { gyp in
+        weightGradient.scalars.withUnsafeMutableBufferPointer { gwp in
+            let x = xp.baseAddress!, wt = wp.baseAddress!, gy = gyp.baseAddress!, gw = gwp.baseAddress!
+            let gxBase: UnsafeMutablePointer<Float>? = nil
+            func withGX(_ body: (UnsafeMutablePointer<Float>?) -> Void) {
+                if gradInput != nil {
+                    gradInput!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+                } else { body(gxBase) }
+            }
+            withGX { gx in
+                if g.isPointwise {
+                    for n in 0..<g.n {
+                        let gyn = gy + n * g.o * plane, xn = x + n * inPlane
+                        // dW[O, C] += dY[O, P] * X[C, P]^T
+                        BLAS.sgemm(transposeB: true, m: g.o, n: g.c, k: plane, a: gyn, lda: plane,
+                                   b: xn, ldb: plane, beta: 1, c: gw, ldc: g.c)
+                        if let gx {
+                            // dX[C, P] = W[O, C]^T * dY[O, P]
+                            BLAS.sgemm(transposeA: true, m: g.c, n: plane, k: g.o, a: wt, lda: g.c,
+                                       b: gyn, ldb: plane, c: gx + n * inPlane, ldc: plane)
+                        }
+                    }
+                    return
+                }
+                let rows = g.rowsPerChunk
+                let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.patch * rows * g.wo)
+                defer { cols.deallocate() }
+                for n in 0..<g.n {
+                    let xn = x + n * inPlane, gyn = gy + n * g.o * plane
+                    var r0 = 0
+                    while r0 < g.ho {
+                        let r1 = min(g.ho, r0 + rows)
+                        let ncols = (r1 - r0) * g.wo
+                        let gyc = gyn + r0 * g.wo
+                        im2col(xn, g, rowStart: r0, rowEnd: r1, into: cols)
+                        // dW[O, K] += dY[O, cols] * cols[K, cols]^T
+                        BLAS.sgemm(transposeB: true, m: g.o, n: g.patch, k: ncols, a: gyc, lda: plane,
+                                   b: cols, ldb: ncols, beta: 1, c: gw, ldc: g.patch)
+                        if let gx {
+                            // dcols[K, cols] = W[O, K]^T * dY[O, cols], then scatter back to the image.
+                            BLAS.sgemm(transposeA: true, m: g.patch, n: ncols, k: g.o, a: wt, lda: g.patch,
+                                       b: gyc, ldb: plane, c: cols, ldc: ncols)
+                            col2im(cols, g, rowStart: r0, rowEnd: r1, into: gx + n * inPlane)
+                        }
+                        r0 = r1
+                    }
+                }
+            }
+        }}}}
+        return gradInput
+    }
+
+    /// dL/dbias for a bias added per channel: the sum of `gradOutput` over N, H and W. Shape [C].
+    public static func biasGradient(_ gradOutput: Tensor) -> Tensor {
+        let (n, c, h, w) = gradOutput.nchw
+        var out = Tensor.zeros([c])
+        gradOutput.scalars.withUnsafeBufferPointer { g in
+            for ci in 0..<c {
+                var s: Double = 0
+                for ni in 0..<n {
+                    let base = (ni * c + ci) * h * w
+                    var p: Float = 0
+                    for i in 0..<(h * w) { p += g[base + i] }
+                    s += Double(p)
+                }
+                out.scalars[ci] = Float(s)
+            }
+        }
+        return out
+    }
+
+    /// Multiply-adds of a forward pass times two (the FLOP count benchmarks report).
+    public static func flops(inputShape: [Int], weightShape: [Int], options: Conv2DOptions) -> Double {
+        let g = ConvGeometry(input: inputShape, weight: weightShape, options: options)
+        return 2 * Double(g.n) * Double(g.o) * Double(g.patch) * Double(g.ho * g.wo)
+    }
+}
+
+/// Copies the receptive fields of output rows [rowStart, rowEnd) of one image into `cols`, a
+/// [C*KH*KW, (rowEnd-rowStart)*WO] row-major matrix; out-of-image taps are zero.
+@usableFromInline
+func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, rowStart: Int, rowEnd: Int,
+            into cols: UnsafeMutablePointer<Float>) {
+    let ncols = (rowEnd - rowStart) * g.wo
+    let sh = g.options.strideH, sw = g.options.strideW
+    let ph = g.options.paddingH, pw = g.options.paddingW
+    parallelFor(g.patch, work: g.patch * ncols) { row in
+        let kj = row % g.kw
+        let ki = (row / g.kw) % g.kh
+        let c = row / (g.kw * g.kh)
+        let src = x + c * g.h * g.w
+        let dst = cols + row * ncols
+        // Output columns whose tap falls inside the image: ix = ox*sw - pw + kj in [0, W).
+        let oxLo = min(g.wo, max(0, (pw - kj + sw - 1) / sw))
+        let oxHi = min(g.wo, max(oxLo, (g.w + pw - kj + sw - 1) / sw))
+        for oy in rowStart..<rowEnd {
+            let d = dst + (oy - rowStart) * g.wo
+            let iy = oy * sh - ph + ki
+            if iy < 0 || iy >= g.h {
+                d.update(repeating: 0, count: g.wo)
+                continue
+            }
+            let s = src + iy * g.w
+            if oxLo > 0 { d.update(repeating: 0, count: oxLo) }
+            if sw == 1 {
+                (d + oxLo).update(from: s + (oxLo - pw + kj), count: oxHi - oxLo)
+            } else {
+                var ix = oxLo * sw - pw + kj
+                for ox in oxLo..<oxHi { d[ox] = s[ix]; ix += sw }
+            }
+            if oxHi < g.wo { (d + oxHi).update(repeating: 0, count: g.wo - oxHi) }
+        }
+    }
+}
+
+/// The adjoint of `im2col`: adds each column entry back onto the image pixel it was copied from.
+/// Parallel over input channels (each channel's rows touch only that channel's plane).
+@usableFromInline
+func col2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, rowStart: Int, rowEnd: Int,
+            into x: UnsafeMutablePointer<Float>) {
+    let ncols = (rowEnd - rowStart) * g.wo
+    let sh = g.options.strideH, sw = g.options.strideW
+    let ph = g.options.paddingH, pw = g.options.paddingW
+    parallelFor(g.c, work: g.patch * ncols) { c in
+        let dstPlane = x + c * g.h * g.w
+        for ki in 0..<g.kh {
+            for kj in 0..<g.kw {
+                let row = (c * g.kh + ki) * g.kw + kj
+                let src = cols + row * ncols
+                let oxLo = min(g.wo, max(0, (pw - kj + sw - 1) / sw))
+                let oxHi = min(g.wo, max(oxLo, (g.w + pw - kj + sw - 1) / sw))
+                for oy in rowStart..<rowEnd {
+                    let iy = oy * sh - ph + ki
+                    if iy < 0 || iy >= g.h { continue }
+                    let s = src + (oy - rowStart) * g.wo
+                    let d = dstPlane + iy * g.w
+                    var ix = oxLo * sw - pw + kj
+                    for ox in oxLo..<oxHi { d[ix] += s[ox]; ix += sw }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import BLAS
+import Foundation
+
+/// `cliport bench model`: times the attention and transport modules (forward, forward + backward) and
+/// the whole training step, and reports GFLOP/s against the sgemm peak measured in the same run.
+public struct ModelBenchmarkResult: Codable, Sendable {
+    public struct SgemmMeasurement: Codable, Sendable {
+        public var m: Int, n: Int, k: Int
+        public var gflops: Double
+    }
+
+    public struct ModuleTiming: Codable, Sendable {
+        public var forwardSeconds: Double
+        public var forwardBackwardSeconds: Double
+        /// Matrix-product GFLOP of one forward and of one forward + backward.
+        public var forwardGFLOP: Double
+        public var forwardBackwardGFLOP: Double
+        public var forwardGFLOPS: Double
+        public var forwardBackwardGFLOPS: Double
+    }
+
+    public var model: String
+    public var width: Double
+    public var imageHeight: Int, imageWidth: Int
+    public var threads: Int
+    public var blasCore: String
+    public var blasConfiguration: String
+    public var sgemm: [SgemmMeasurement]
+    /// Best sgemm rate measured above: the machine's practical peak.
+    public var sgemmPeakGFLOPS: Double
+    public var attention: ModuleTiming
+    public var transport: ModuleTiming
+    /// Both modules forward + backward + Adam, seconds per step (median of the repetitions).
+    public var trainingStepSeconds: Double
+    public var trainingStepGFLOP: Double
+    /// CLIPort's PyTorch time per step on this 2-core machine kind (26.1 s transporter), and our speedup.
+    public var referenceStepSeconds: Double?
+    public var speedupOverReference: Double?
+}
+
+public enum ModelBenchmark {
+    /// - Parameters:
+    ///   - width: channel multiplier (1 = CLIPort's full size).
+    ///   - repetitions: timed repetitions per measurement (the median is reported) after one warm-up.
+    ///   - progress: receives one line per finished measurement.
+    public static func run(model: String = "transporter", width: Double = 1, threads: Int = 2,
+                           imageHeight: Int = 320, imageWidth: Int = 160, repetitions: Int = 1,
+                           progress: (String) -> Void = { _ in }) -> ModelBenchmarkResult {
+        precondition(model == "transporter", "bench model: only 'transporter' exists yet; 'cliport' needs the CLIP streams")
+        BLAS.threadCount = threads
+        let shapes = [(2048, 2048, 2048), (64, 102_400, 576), (36, 450, 12_288)]
+        var sgemm: [ModelBenchmarkResult.SgemmMeasurement] = []
+        for (m, n, k) in shapes {
+            let rate = measureSgemm(m: m, n: n, k: k)
+            sgemm.append(.init(m: m, n: n, k: k, gflops: rate))
+            progress(String(format: "sgemm %dx%dx%d: %.1f GFLOP/s", m, n, k, rate))
+        }
+        let peak = sgemm.map(\.gflops).max() ?? 0
+
+        let agent = TransporterAgentNetworks.transporter(width: width)
+        var g = SplitMix64(seed: 7)
+        var image = Tensor.zeros([6, imageHeight, imageWidth])
+        let plane = imageHeight * imageWidth
+        for i in 0..<image.count {
+            image.scalars[i] = i < 3 * plane ? Float.random(in: 0..<255, using: &g) : Float.random(in: 0..<0.05, using: &g)
+        }
+        let pick = (row: imageHeight / 2, column: imageWidth / 3)
+        let place = (row: imageHeight / 3, column: imageWidth / 2)
+
+        func timeMedian(_ body: () -> Void) -> (seconds: Double, flops: Double) {
+            body()   // warm-up (allocations, page faults)
+            var times: [Double] = [], flops = 0.0
+            for _ in 0..<max(1, repetitions) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                flops = FlopCounter.measure(body).flops
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            }
+            return (times.sorted()[times.count / 2], flops)
+        }
+        func timing(_ name: String, forward: () -> Tensor, backward: (Tensor) -> Void) -> ModelBenchmarkResult.ModuleTiming {
+            let f = timeMedian { _ = forward() }
+            let fb = timeMedian { let y = forward(); backward(y) }
+            let t = ModelBenchmarkResult.ModuleTiming(
+                forwardSeconds: f.seconds, forwardBackwardSeconds: fb.seconds,
+                forwardGFLOP: f.flops / 1e9, forwardBackwardGFLOP: fb.flops / 1e9,
+                forwardGFLOPS: f.flops / 1e9 / f.seconds, forwardBackwardGFLOPS: fb.flops / 1e9 / fb.seconds)
+            progress(String(format: "%@: forward %.2f s (%.0f GFLOP, %.1f GFLOP/s), forward+backward %.2f s (%.0f GFLOP, %.1f GFLOP/s)",
+                            name, t.forwardSeconds, t.forwardGFLOP, t.forwardGFLOPS,
+                            t.forwardBackwardSeconds, t.forwardBackwardGFLOP, t.forwardBackwardGFLOPS))
+            return t
+        }
+        // Backward is fed the logits themselves as the upstream gradient: same cost as the real loss.
+        let attention = timing("attention", forward: { agent.attention.forward(image) },
+                               backward: { agent.attention.backward($0) })
+        let transport = timing("transport", forward: { agent.transport.forward(image, pickRow: pick.row, pickColumn: pick.column) },
+                               backward: { agent.transport.backward($0) })
+        let step = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5) }
+        let reference: Double? = (model == "transporter" && width == 1 && imageHeight == 320 && imageWidth == 160) ? 26.1 : nil
+        progress(String(format: "training step: %.2f s (%.0f GFLOP)%@", step.seconds, step.flops / 1e9,
+                        reference.map { String(format: ", %.1fx CLIPort's PyTorch %.1f s", $0 / step.seconds, $0) } ?? ""))
+        return ModelBenchmarkResult(
+            model: model, width: width, imageHeight: imageHeight, imageWidth: imageWidth, threads: threads,
+            blasCore: BLAS.coreName, blasConfiguration: BLAS.configuration, sgemm: sgemm, sgemmPeakGFLOPS: peak,
+            attention: attention, transport: transport,
+            trainingStepSeconds: step.seconds, trainingStepGFLOP: step.flops / 1e9,
+            referenceStepSeconds: reference, speedupOverReference: reference.map { $0 / step.seconds })
+    }
+
+    /// GFLOP/s of C[m,n] = A[m,k] B[k,n], best of a few calls.
+    public static func measureSgemm(m: Int, n: Int, k: Int) -> Double {
+        let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
+        var c = [Float](repeating: 0, count: m * n)
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            BLAS.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        return 2 * Double(m) * Double(n) * Double(k) / best / 1e9
+    }
+}

@@ -1,0 +1,147 @@
+import CMuJoCo
+import Foundation
+import Geometry
+
+/// Renders colour and metric depth of a `MuJoCoSimulation` from a camera given as a `CameraConfig`
+/// (OpenCV convention: +z looks forward, +y points down, pixel centres at integer coordinates).
+///
+/// - The GL camera is set directly from the config (after `mjv_updateScene`): MuJoCo looks along -z with
+///   +y up, i.e. the OpenCV frame rotated by pi about its x axis; the frustum is built from the
+///   intrinsics so that pixel (u, v) sees the ray ((u - cx)/fx, (v - cy)/fy, 1). Requires fx == fy.
+/// - Depth is linearised from the 24-bit z-buffer with the camera's own near/far planes:
+///   z = near / (1 - d (1 - near/far)). Background pixels read as `zFar`.
+/// - The image is read bottom-up by OpenGL and flipped here.
+/// - Geom groups 3, 4 and 5 are not drawn (the project puts collision-only and tool geoms there).
+/// - The `mjrContext` (170-220 ms to make) is reused across models whose render assets are the same
+///   (offscreen size, shadow and MSAA settings, planes, no meshes/textures); it is re-made otherwise.
+///
+/// One GL context serves the process; render calls from several renderers are serialised by a lock.
+public final class OffscreenRenderer {
+    private static let renderLock = NSLock()
+
+    private let gl: HeadlessGLContext
+    private let context: UnsafeMutablePointer<mjrContext>
+    private let scene: UnsafeMutablePointer<mjvScene>
+    private let option: UnsafeMutablePointer<mjvOption>
+    private let freeCamera: UnsafeMutablePointer<mjvCamera>
+    private var contextSignature: [Double]?
+    private weak var sceneOwner: MuJoCoSimulation?
+    private var hasScene = false
+    private var rgbBuffer: [UInt8] = []
+    private var depthBuffer: [Float] = []
+    /// Number of times an mjrContext was (re)made; exposed so tests can check the reuse.
+    public private(set) var contextBuilds = 0
+
+    public init() throws {
+        gl = try HeadlessGLContext.shared()
+        context = .allocate(capacity: 1)
+        scene = .allocate(capacity: 1)
+        option = .allocate(capacity: 1)
+        freeCamera = .allocate(capacity: 1)
+        mjr_defaultContext(context)
+        mjv_defaultScene(scene)
+        mjv_defaultOption(option)
+        mjv_defaultCamera(freeCamera)
+        for group in 3..<Int(mjNGROUP) { cmj_set_geomgroup(option, Int32(group), 0) }
+    }
+
+    deinit {
+        Self.renderLock.lock()
+        if (try? gl.makeCurrent()) != nil, contextSignature != nil { mjr_freeContext(context) }
+        Self.renderLock.unlock()
+        if hasScene { mjv_freeScene(scene) }
+        context.deallocate(); scene.deallocate(); option.deallocate(); freeCamera.deallocate()
+    }
+
+    /// What in a model the mjrContext depends on (see the type comment).
+    private static func signature(_ m: UnsafeMutablePointer<mjModel>) -> [Double] {
+        let v = m.pointee.vis
+        var s: [Double] = [Double(v.global.offwidth), Double(v.global.offheight), Double(v.quality.shadowsize),
+                           Double(v.quality.offsamples), Double(v.quality.numslices), Double(v.quality.numstacks),
+                           Double(v.quality.numquads), Double(m.pointee.nmesh), Double(m.pointee.ntex),
+                           Double(m.pointee.nhfield), Double(m.pointee.nskin)]
+        for g in 0..<Int(m.pointee.ngeom) where m.pointee.geom_type[g] == Int32(mjGEOM_PLANE.rawValue) {
+            s += [m.pointee.geom_size[3 * g], m.pointee.geom_size[3 * g + 1], m.pointee.geom_size[3 * g + 2]]
+        }
+        return s
+    }
+
+    /// Renders one RGB-D frame of the simulation's current state.
+    public func render(_ sim: MuJoCoSimulation, camera: CameraConfig) throws -> RGBDFrame {
+        let k = camera.intrinsics
+        guard abs(k.fx - k.fy) < 1e-9 else {
+            throw MuJoCoError.renderer("camera '\(camera.name)' has fx \(k.fx) != fy \(k.fy); an OpenGL frustum needs square pixels")
+        }
+        Self.renderLock.lock(); defer { Self.renderLock.unlock() }
+        try gl.makeCurrent()
+        let m = sim.model
+        let sig = Self.signature(m)
+        if sig != contextSignature {
+            if contextSignature != nil { mjr_freeContext(context) }
+            mjr_makeContext(m, context, Int32(mjFONTSCALE_100.rawValue))
+            contextSignature = sig
+            contextBuilds += 1
+        }
+        guard k.width <= Int(context.pointee.offWidth), k.height <= Int(context.pointee.offHeight) else {
+            throw MuJoCoError.renderer("camera '\(camera.name)' is \(k.width)x\(k.height) but the model's offscreen buffer is \(context.pointee.offWidth)x\(context.pointee.offHeight); set <visual><global offwidth offheight> at least that large")
+        }
+        if sceneOwner !== sim {
+            if hasScene { mjv_freeScene(scene) }
+            mjv_makeScene(m, scene, 2000)
+            hasScene = true
+            sceneOwner = sim
+        }
+        mjv_updateScene(m, sim.data, option, nil, freeCamera, Int32(mjCAT_ALL.rawValue), scene)
+        cmj_set_render_flag(scene, Int32(mjRND_SHADOW.rawValue), 0)
+        cmj_set_render_flag(scene, Int32(mjRND_REFLECTION.rawValue), 0)
+        cmj_set_render_flag(scene, Int32(mjRND_SKYBOX.rawValue), 0)
+
+        // Camera frame: OpenCV +z forward, -y up.
+        let r = camera.pose.rotation
+        let forward = r.rotate(SIMD3(0, 0, 1)), up = r.rotate(SIMD3(0, -1, 0))
+        let near = camera.zNear, far = camera.zFar
+        let w = Double(k.width), h = Double(k.height)
+        // Pixel centres at integer coordinates: the image spans [-0.5, w - 0.5] x [-0.5, h - 0.5].
+        let left = -near * (k.cx + 0.5) / k.fx, right = near * (w - 0.5 - k.cx) / k.fx
+        let top = near * (k.cy + 0.5) / k.fy, bottom = -near * (h - 0.5 - k.cy) / k.fy
+        let pos: [Float] = [Float(camera.pose.position.x), Float(camera.pose.position.y), Float(camera.pose.position.z)]
+        let fwd: [Float] = [Float(forward.x), Float(forward.y), Float(forward.z)]
+        let upv: [Float] = [Float(up.x), Float(up.y), Float(up.z)]
+        cmj_set_scene_camera(scene, pos, fwd, upv, Float((left + right) / 2), Float(bottom), Float(top), Float(near), Float(far))
+
+        let viewport = mjrRect(left: 0, bottom: 0, width: Int32(k.width), height: Int32(k.height))
+        mjr_setBuffer(Int32(mjFB_OFFSCREEN.rawValue), context)
+        mjr_render(viewport, scene, context)
+        let n = k.width * k.height
+        if rgbBuffer.count != n * 3 { rgbBuffer = [UInt8](repeating: 0, count: n * 3) }
+        if depthBuffer.count != n { depthBuffer = [Float](repeating: 0, count: n) }
+        mjr_readPixels(&rgbBuffer, &depthBuffer, viewport, context)
+
+        var color = [UInt8](repeating: 0, count: n * 3)
+        var depth = [Float](repeating: 0, count: n)
+        let a = near / far
+        let width = k.width, height = k.height
+        rgbBuffer.withUnsafeBufferPointer { src in
+            color.withUnsafeMutableBufferPointer { dst in
+                for row in 0..<height {
+                    let s = (height - 1 - row) * width * 3
+                    let d = row * width * 3
+                    for i in 0..<(width * 3) { dst[d + i] = src[s + i] }
+                }
+            }
+        }
+        depthBuffer.withUnsafeBufferPointer { src in
+            depth.withUnsafeMutableBufferPointer { dst in
+                for row in 0..<height {
+                    let s = (height - 1 - row) * width
+                    let d = row * width
+                    for i in 0..<width {
+                        let zb = Double(src[s + i])
+                        dst[d + i] = Float(near / (1 - zb * (1 - a)))
+                    }
+                }
+            }
+        }
+        return RGBDFrame(width: width, height: height, color: color, depth: depth)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Geometry
+
+/// Turns a `Scene` into MJCF text (no asset files). The world always holds:
+/// - the table: a collision plane at z = 0 (CLIPort's plane is at -0.001, its workspace at 0), drawn as
+///   a visual-only plane 0.2 mm higher: rendered depth of a surface at exactly z = 0 scatters around 0
+///   and CLIPort's heightmap drops points below the workspace floor, which would speckle the table black;
+
+/// - one directional light from straight above (ambient 0.4 + diffuse 0.6, no specular, no shadows), so
+///   upward faces render in exactly their RGB colour and the heightmap shows true colours;
+/// - the suction cup: a mocap body "cup" whose frame is at the bottom of its 1 cm tip (geom group 3:
+///   it collides but the cameras do not draw it);
+/// - per movable object a free joint and an inactive weld "suction-<name>" from the cup to the object.
+/// Visual settings: 640x480 offscreen buffer, shadowsize 0 and offsamples 0 (5-6x faster on llvmpipe).
+public struct MJCFBuilder: Sendable {
+    public var timestep: Double
+    public var offscreenWidth: Int
+    public var offscreenHeight: Int
+
+    public init(timestep: Double = 0.002, offscreenWidth: Int = 640, offscreenHeight: Int = 480) {
+        self.timestep = timestep; self.offscreenWidth = offscreenWidth; self.offscreenHeight = offscreenHeight
+    }
+
+    public static let cupBodyName = "cup"
+    public static let cupTipHalfSize = 0.005
+    /// Height of the drawn table surface above the physical one (see the type comment).
+    public static let tableSurfaceLift = 0.0002
+    public static func weldName(for object: String) -> String { "suction-\(object)" }
+
+    public func xml(for scene: Scene) -> String {
+        var s = """
+        <mujoco model="cliport-tabletop">
+          <compiler angle="radian" inertiafromgeom="false"/>
+          <option timestep="\(f(timestep))" cone="pyramidal" impratio="1"/>
+          <size njmax="1000" nconmax="300"/>
+          <visual>
+            <global offwidth="\(offscreenWidth)" offheight="\(offscreenHeight)"/>
+            <quality shadowsize="0" offsamples="0"/>
+            <headlight active="0" ambient="0 0 0" diffuse="0 0 0" specular="0 0 0"/>
+            <map znear="0.01" zfar="10"/>
+          </visual>
+          <statistic extent="1" center="0.5 0 0"/>
+          <default>
+            <geom friction="1 0.005 0.0001"/>
+            <equality solref="0.01 1"/>
+          </default>
+          <worldbody>
+            <light name="top" directional="true" pos="0.5 0 3" dir="0 0 -1" diffuse="0.6 0.6 0.6" ambient="0.4 0.4 0.4" specular="0 0 0" castshadow="false"/>
+            <geom name="table" type="plane" size="2 2 0.1" group="3" rgba="0.5 0.5 0.5 1"/>
+            <geom name="table-surface" type="plane" pos="0 0 \(f(Self.tableSurfaceLift))" size="2 2 0.1" contype="0" conaffinity="0" rgba="\(rgba(NamedColor.table.unit))"/>
+            <body name="\(Self.cupBodyName)" mocap="true" pos="0.5 0 0.6">
+              <geom name="cup-tip" type="box" pos="0 0 \(f(Self.cupTipHalfSize))" size="\(f(Self.cupTipHalfSize)) \(f(Self.cupTipHalfSize)) \(f(Self.cupTipHalfSize))" group="3" rgba="0.8 0.8 0.8 1"/>
+            </body>
+
+        """
+        for object in scene.objects {
+            s += body(object)
+        }
+        s += "  </worldbody>\n  <equality>\n"
+        for object in scene.objects where !object.isFixed {
+            s += "    <weld name=\"\(Self.weldName(for: object.name))\" body1=\"\(Self.cupBodyName)\" body2=\"\(object.name)\" active=\"false\"/>\n"
+        }
+        s += "  </equality>\n</mujoco>\n"
+        return s
+    }
+
+    private func body(_ o: SceneObject) -> String {
+        let q = o.pose.rotation.normalized
+        var s = "    <body name=\"\(o.name)\" pos=\"\(v3(o.pose.position))\" quat=\"\(f(q.w)) \(f(q.x)) \(f(q.y)) \(f(q.z))\">\n"
+        if !o.isFixed {
+            s += "      <freejoint name=\"\(o.name)-joint\"/>\n"
+            let (c, d) = o.shape.inertia(mass: o.mass)
+            s += "      <inertial pos=\"\(v3(c))\" mass=\"\(f(o.mass))\" diaginertia=\"\(v3(d))\"/>\n"
+        }
+        for (i, part) in o.shape.parts.enumerated() {
+            let pq = part.pose.rotation.normalized
+            var g = "      <geom name=\"\(o.name)-\(i)\" pos=\"\(v3(part.pose.position))\" quat=\"\(f(pq.w)) \(f(pq.x)) \(f(pq.y)) \(f(pq.z))\""
+            switch part.kind {
+            case .box(let h): g += " type=\"box\" size=\"\(v3(h))\""
+            case .cylinder(let r, let hh): g += " type=\"cylinder\" size=\"\(f(r)) \(f(hh))\""
+            }
+            if !part.collides { g += " contype=\"0\" conaffinity=\"0\"" }
+            g += part.visible ? " rgba=\"\(rgba(o.color.unit))\"" : " group=\"3\" rgba=\"0.5 0.5 0.5 1\""
+            s += g + "/>\n"
+        }
+        return s + "    </body>\n"
+    }
+
+    private func f(_ x: Double) -> String {
+        let r = (x * 1e9).rounded() / 1e9
+        return r == 0 ? "0" : "\(r)"
+    }
+    private func v3(_ v: SIMD3<Double>) -> String { "\(f(v.x)) \(f(v.y)) \(f(v.z))" }
+    private func rgba(_ c: SIMD3<Double>) -> String { "\(f(c.x)) \(f(c.y)) \(f(c.z)) 1" }
+}

@@ -1,0 +1,43 @@
+import Geometry
+
+/// One object's state as stored with an observation (CLIPort's info: pos, quat, dims), plus its name
+/// and colour.
+public struct ObjectState: Equatable, Codable, Sendable {
+    public var name: String
+    public var pose: Pose
+    /// Bounding size (x, y, z) in the object frame (bowls: diameter, diameter, height).
+    public var size: SIMD3<Double>
+    public var colorName: String
+
+    public init(name: String, pose: Pose, size: SIMD3<Double>, colorName: String) {
+        self.name = name; self.pose = pose; self.size = size; self.colorName = colorName
+    }
+}
+
+/// What the cameras saw and where everything was after a reset or a step.
+public struct Observation: Equatable, Sendable {
+    /// One frame per camera, in the environment's camera order (CameraConfig.realSenseD415: front, left, right).
+    public var frames: [RGBDFrame]
+    public var objects: [ObjectState]
+    /// The instruction valid at this step.
+    public var instruction: String
+
+    public init(frames: [RGBDFrame], objects: [ObjectState], instruction: String) {
+        self.frames = frames; self.objects = objects; self.instruction = instruction
+    }
+}
+
+/// The result of one environment step.
+public struct StepResult: Equatable, Sendable {
+    public var observation: Observation
+    /// Delta reward of this step.
+    public var reward: Double
+    /// Sum of all rewards of the episode so far.
+    public var totalReward: Double
+    /// No goals left, total > 0.99, or the step limit reached.
+    public var done: Bool
+    /// What the primitive did (which object it held, whether it was placed on contact).
+    public var outcome: PickPlaceOutcome
+    /// Set when the episode ended without success because of the simulator (e.g. it never settled).
+    public var failure: String?
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct CLIPortCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cliport",
+        abstract: "Language-conditioned tabletop pick-and-place: generate demos, inspect datasets, benchmark.",
+        subcommands: [DemosCommand.self, DatasetCommand.self, TasksCommand.self, BenchCommand.self])
+}
+
+/// Errors reach the user as one line naming the problem and the fix, without a stack of wrappers.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ error: Error) { description = String(describing: error) }
+}
+
+/// Runs `body` and turns any error into a plain message for ArgumentParser to print.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as CommandFailure {
+        throw error
+    } catch {
+        throw ValidationError(String(describing: error))
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
+}

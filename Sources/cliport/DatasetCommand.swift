@@ -1,0 +1,40 @@
+import ArgumentParser
+import Dataset
+import Foundation
+
+struct DatasetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset", abstract: "Inspect datasets.",
+        subcommands: [Info.self, View.self])
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Summarise a dataset: episodes, steps, tasks, instructions, sizes.")
+        @Argument(help: "A dataset folder or one .hdf5 shard.") var path: String
+        @Flag(help: "Print JSON for scripts.") var json = false
+
+        func run() throws {
+            let summary = try reportingErrors { try DatasetSummary(reader: try DatasetReader(path: path)) }
+            print(json ? summary.json() : summary.text)
+        }
+    }
+
+    struct View: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write PNGs of one episode: cameras, heightmap colour and height, pick and place marked.")
+        @Argument(help: "A dataset folder or one .hdf5 shard.") var path: String
+        @Option(help: "Episode index in the dataset (see `cliport dataset info`).") var episode: Int = 0
+        @Option(help: "Folder for the PNGs.") var out: String
+
+        func run() throws {
+            let written = try reportingErrors { () -> [String] in
+                let reader = try DatasetReader(path: path)
+                guard episode >= 0, episode < reader.episodes.count else {
+                    throw ValidationError("episode \(episode) is out of range: \(path) holds \(reader.episodes.count) episodes (0...\(reader.episodes.count - 1))")
+                }
+                return try DatasetViewer.view(reader: reader, episode: episode, to: out)
+            }
+            print("wrote \(written.count) PNGs to \(out)")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import XCTest
+@testable import Model
+
+final class Conv2DTests: XCTestCase {
+    /// Direct convolution in Double, the definition the im2col path must reproduce.
+    func naiveConv(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ o: Conv2DOptions) -> Tensor {
+        let (n, c, h, wd) = x.nchw
+        let (oc, _, kh, kw) = w.nchw
+        let ho = (h + 2 * o.paddingH - kh) / o.strideH + 1, wo = (wd + 2 * o.paddingW - kw) / o.strideW + 1
+        var y = Tensor.zeros([n, oc, ho, wo])
+        for ni in 0..<n { for oi in 0..<oc { for oy in 0..<ho { for ox in 0..<wo {
+            var s = Double(b?.scalars[oi] ?? 0)
+            for ci in 0..<c { for i in 0..<kh { for j in 0..<kw {
+                let iy = oy * o.strideH - o.paddingH + i, ix = ox * o.strideW - o.paddingW + j
+                if iy >= 0 && iy < h && ix >= 0 && ix < wd { s += Double(x[ni, ci, iy, ix]) * Double(w[oi, ci, i, j]) }
+            }}}
+            y[ni, oi, oy, ox] = Float(s)
+        }}}}
+        return y
+    }
+
+    let configs: [(input: [Int], weight: [Int], options: Conv2DOptions)] = [
+        ([2, 2, 5, 7], [3, 2, 3, 3], Conv2DOptions(stride: 1, padding: 1)),
+        ([1, 2, 5, 7], [2, 2, 3, 3], Conv2DOptions(stride: 2, padding: 1)),
+        ([2, 3, 4, 5], [2, 3, 1, 1], Conv2DOptions()),                      // pointwise sgemm path
+        ([1, 2, 5, 6], [2, 2, 1, 1], Conv2DOptions(stride: 2, padding: 0)),  // strided 1x1 (ResNet shortcut)
+        ([1, 1, 6, 5], [2, 1, 4, 4], Conv2DOptions(stride: 1, padding: 2)),  // even kernel, like the correlation
+        ([1, 2, 5, 7], [1, 2, 3, 2], Conv2DOptions(strideH: 1, strideW: 2, paddingH: 0, paddingW: 1)),
+    ]
+
+    func testForwardMatchesDirectConvolution() {
+        for (k, cfg) in configs.enumerated() {
+            let x = randomTensor(cfg.input, seed: UInt64(k)), w = randomTensor(cfg.weight, seed: UInt64(100 + k))
+            let b = randomTensor([cfg.weight[0]], seed: UInt64(200 + k))
+            let y = Conv2D.forward(x, weight: w, bias: b, options: cfg.options)
+            assertClose(y, naiveConv(x, w, b, cfg.options).scalars, tolerance: 1e-5)
+        }
+    }
+
+    func testChunkedIm2colMatchesSingleChunk() {
+        let saved = Conv2D.columnBufferLimit
+        defer { Conv2D.columnBufferLimit = saved }
+        let x = randomTensor([1, 2, 7, 5], seed: 1), w = randomTensor([3, 2, 3, 3], seed: 2)
+        let o = Conv2DOptions(stride: 1, padding: 1)
+        let whole = Conv2D.forward(x, weight: w, options: o)
+        var gwWhole = Tensor.zeros(w.shape)
+        let r = randomTensor(whole.shape, seed: 3)
+        let gxWhole = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwWhole)!
+        Conv2D.columnBufferLimit = 18 * 5 * 2   // two output rows per chunk
+        let chunked = Conv2D.forward(x, weight: w, options: o)
+        var gwChunked = Tensor.zeros(w.shape)
+        let gxChunked = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwChunked)!
+        assertClose(chunked, whole.scalars)
+        assertClose(gxChunked, gxWhole.scalars)
+        assertClose(gwChunked, gwWhole.scalars)
+    }
+
+    func testGradients() {
+        for (k, cfg) in configs.enumerated() {
+            let x = randomTensor(cfg.input, seed: UInt64(10 + k)), w = randomTensor(cfg.weight, seed: UInt64(20 + k))
+            let b = randomTensor([cfg.weight[0]], seed: UInt64(30 + k))
+            let y = Conv2D.forward(x, weight: w, bias: b, options: cfg.options)
+            let r = randomTensor(y.shape, seed: UInt64(40 + k))
+            var gw = Tensor.zeros(w.shape)
+            let gx = Conv2D.backward(r, input: x, weight: w, options: cfg.options, weightGradient: &gw)!
+            let gb = Conv2D.biasGradient(r)
+            assertGradient("conv \(k) input", at: x, analytic: gx, projection: r) {
+                Conv2D.forward($0, weight: w, bias: b, options: cfg.options)
+            }
+            assertGradient("conv \(k) weight", at: w, analytic: gw, projection: r) {
+                Conv2D.forward(x, weight: $0, bias: b, options: cfg.options)
+            }
+            assertGradient("conv \(k) bias", at: b, analytic: gb, projection: r) {
+                Conv2D.forward(x, weight: w, bias: $0, options: cfg.options)
+            }
+        }
+    }
+
+    func testCorrelationGradients() {
+        // Key (1, 2, 5, 6) against 3 kernels of 4x4: output (1, 3, 6, 7), as CLIPort's (385, 225).
+        let key = randomTensor([1, 2, 5, 6], seed: 5), kernels = randomTensor([3, 2, 4, 4], seed: 6)
+        let y = Correlation.forward(key: key, kernels: kernels)
+        XCTAssertEqual(y.shape, [1, 3, 6, 7])
+        let r = randomTensor(y.shape, seed: 7)
+        let g = Correlation.backward(r, key: key, kernels: kernels)
+        assertGradient("correlation key", at: key, analytic: g.key!, projection: r) {
+            Correlation.forward(key: $0, kernels: kernels)
+        }
+        assertGradient("correlation kernels", at: kernels, analytic: g.kernels, projection: r) {
+            Correlation.forward(key: key, kernels: $0)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import XCTest
+@testable import Model
+
+/// Shared test helper: checks an analytic gradient against central finite differences.
+///
+/// The scalar is L(x) = sum(r * f(x)) for a fixed random projection r (the upstream gradient handed to
+/// backward), accumulated in Double. Each input element is moved by ±eps; the worst error relative to
+/// the largest numeric gradient must stay under `tolerance`.
+func assertGradient(_ name: String, at x: Tensor, analytic: Tensor, projection r: Tensor,
+                    eps: Float = 1e-2, tolerance: Double = 1e-2,
+                    file: StaticString = #filePath, line: UInt = #line,
+                    _ f: (Tensor) -> Tensor) {
+    XCTAssertEqual(analytic.shape, x.shape, "\(name): gradient shape", file: file, line: line)
+    func loss(_ t: Tensor) -> Double {
+        let y = f(t)
+        precondition(y.count == r.count, "\(name): projection size \(r.count) != output size \(y.count)")
+        var s = 0.0
+        for i in 0..<y.count { s += Double(y.scalars[i]) * Double(r.scalars[i]) }
+        return s
+    }
+    var numeric = [Double](repeating: 0, count: x.count)
+    var probe = x
+    for i in 0..<x.count {
+        let v = x.scalars[i]
+        probe.scalars[i] = v + eps
+        let lp = loss(probe)
+        probe.scalars[i] = v - eps
+        let lm = loss(probe)
+        probe.scalars[i] = v
+        numeric[i] = (lp - lm) / (2 * Double(eps))
+    }
+    let scale = max(numeric.map { abs($0) }.max() ?? 0, 1e-3)
+    var worst = 0.0, worstIndex = 0
+    for i in 0..<x.count {
+        let e = abs(Double(analytic.scalars[i]) - numeric[i]) / scale
+        if e > worst { worst = e; worstIndex = i }
+    }
+    XCTAssertLessThan(worst, tolerance,
+                      "\(name): gradient mismatch at \(worstIndex): analytic \(analytic.scalars[worstIndex]) numeric \(numeric[worstIndex])",
+                      file: file, line: line)
+}
+
+/// Random tensor with values in ±[0.1, 1): kept away from 0 so ReLU and max-pool kinks sit farther
+/// than eps from any probe.
+func randomTensor(_ shape: [Int], seed: UInt64) -> Tensor {
+    var g = SplitMix64(seed: seed)
+    var t = Tensor.zeros(shape)
+    for i in 0..<t.count {
+        let m = Float.random(in: 0.1..<1, using: &g)
+        t.scalars[i] = Bool.random(using: &g) ? m : -m
+    }
+    return t
+}
+
+/// Random tensor with distinct, well-separated values (a shuffled ramp), for max pooling.
+func rampTensor(_ shape: [Int], seed: UInt64) -> Tensor {
+    var g = SplitMix64(seed: seed)
+    let n = shape.reduce(1, *)
+    var values = (0..<n).map { Float($0) * 0.1 - Float(n) * 0.05 }
+    values.shuffle(using: &g)
+    return Tensor(shape: shape, scalars: values)
+}
+
+func assertClose(_ a: Tensor, _ b: [Float], tolerance: Float = 1e-5,
+                 file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, "element count", file: file, line: line)
+    for i in 0..<min(a.count, b.count) where abs(a.scalars[i] - b[i]) > tolerance * max(1, abs(b[i])) {
+        XCTFail("element \(i): \(a.scalars[i]) != \(b[i])", file: file, line: line)
+        return
+    }
+}
+
+/// Finite-difference check of a few elements of each parameter of a network, against the gradients
+/// its backward accumulated. `loss` must run a full forward pass and return the scalar loss.
+func assertParameterGradients(_ name: String, _ parameters: [Parameter], samplesPerParameter: Int = 3,
+                              eps: Float = 1e-3, tolerance: Double = 2e-2, seed: UInt64 = 99,
+                              file: StaticString = #filePath, line: UInt = #line, loss: () -> Double) {
+    var g = SplitMix64(seed: seed)
+    var samples: [(name: String, analytic: Double, numeric: Double)] = []
+    var skipped = 0
+    for p in parameters {
+        for _ in 0..<min(samplesPerParameter, p.count) {
+            let i = Int.random(in: 0..<p.count, using: &g)
+            let v = p.value.scalars[i]
+            let l0 = loss()
+            p.value.scalars[i] = v + eps
+            let lp = loss()
+            p.value.scalars[i] = v - eps
+            let lm = loss()
+            p.value.scalars[i] = v
+            // ReLU networks are piecewise linear in any single weight: when the one-sided slopes
+            // disagree, a probe crossed a kink and the sample says nothing; skip it.
+            let up = (lp - l0) / Double(eps), down = (l0 - lm) / Double(eps)
+            if abs(up - down) > 0.02 * max(abs(up), abs(down)) + 1e-9 / Double(eps) { skipped += 1; continue }
+            samples.append(("\(p.name)[\(i)]", Double(p.gradient.scalars[i]), (lp - lm) / (2 * Double(eps))))
+        }
+    }
+    XCTAssertGreaterThan(samples.count, 2 * skipped, "\(name): too many probes crossed ReLU kinks", file: file, line: line)
+    // Errors relative to the largest gradient seen: Float32 round-off makes tiny gradients noisy.
+    let scale = max(samples.map { abs($0.numeric) }.max() ?? 0, 1e-6)
+    var worst = 0.0, worstName = ""
+    for s in samples {
+        let err = abs(s.numeric - s.analytic) / scale
+        if err > worst { worst = err; worstName = "\(s.name) analytic \(s.analytic) numeric \(s.numeric)" }
+    }
+    XCTAssertLessThan(worst, tolerance, "\(name): worst gradient error \(worst) at \(worstName)", file: file, line: line)
+}

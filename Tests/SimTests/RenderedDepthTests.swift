@@ -1,0 +1,55 @@
+import Geometry
+import MuJoCo
+import Sim
+import XCTest
+
+/// Rendered depth of an empty table against the analytic ray-plane depth, for CLIPort's three cameras.
+final class RenderedDepthTests: XCTestCase {
+    func testEmptyTableDepthMatchesRayPlaneIntersection() throws {
+        let world = try TabletopWorld(scene: Scene())
+        let renderer = try OffscreenRenderer()
+        let surface = MJCFBuilder.tableSurfaceLift
+        var worst = 0.0
+        for camera in CameraConfig.realSenseD415 {
+            let frame = try renderer.render(world.simulation, camera: camera)
+            XCTAssertEqual(frame.width, 640)
+            XCTAssertEqual(frame.height, 480)
+            var checked = 0
+            for (u, v) in [(320, 240), (100, 400), (600, 300), (320, 470), (20, 460), (639, 479), (10, 250), (0, 0), (639, 0)] {
+                let k = camera.intrinsics
+                let ray = camera.pose.rotation.rotate(SIMD3((Double(u) - k.cx) / k.fx, (Double(v) - k.cy) / k.fy, 1))
+                guard ray.z < 0 else { continue }
+                let expected = (surface - camera.pose.position.z) / ray.z
+                let hit = camera.pose.position + expected * ray
+                // The drawn plane is 4 m across: only pixels whose ray lands on it.
+                guard abs(hit.x) < 1.9, abs(hit.y) < 1.9 else { continue }
+                let got = Double(frame.depth[v * 640 + u])
+                XCTAssertEqual(got, expected, accuracy: 1e-3, "\(camera.name) pixel (\(u), \(v))")
+                worst = max(worst, abs(got - expected))
+                checked += 1
+            }
+            XCTAssertGreaterThanOrEqual(checked, 5, camera.name)
+            // The table is drawn in its colour where the optical axis meets it (top light: exact colour).
+            let c = (240 * 640 + 320) * 3
+            XCTAssertEqual(Int(frame.color[c]), Int(NamedColor.table.rgb.x), accuracy: 2, camera.name)
+        }
+        print("worst depth error on the empty table: \(worst) m")
+    }
+
+    /// The mjrContext is reused for a second model with the same render assets, and gives the same image
+    /// as a renderer that builds its context for that model.
+    func testContextReuseAcrossModelsGivesIdenticalImages() throws {
+        let first = try TabletopWorld(scene: Scene())
+        var scene = Scene()
+        scene.objects.append(SceneObject(name: "block", shape: .block, color: .red, mass: 0.01,
+                                         pose: Pose(position: SIMD3(0.5, 0, 0.02))))
+        let second = try TabletopWorld(scene: scene)
+        let camera = CameraConfig.realSenseD415[0]
+        let reusing = try OffscreenRenderer()
+        _ = try reusing.render(first.simulation, camera: camera)
+        let reused = try reusing.render(second.simulation, camera: camera)
+        XCTAssertEqual(reusing.contextBuilds, 1)
+        let fresh = try OffscreenRenderer().render(second.simulation, camera: camera)
+        XCTAssertEqual(reused, fresh)
+    }
+}
