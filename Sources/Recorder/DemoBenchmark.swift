@@ -25,7 +25,8 @@ public enum DemoBenchmark {
         public var table: String {
             let t = secondsPerEpisode
             func row(_ name: String, _ s: Double) -> String {
-                String(format: "  %-22@ %8.4f s  %5.1f%%", name as NSString, s, 100 * s / max(t.total, 1e-12))
+                "  " + name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + String(format: " %8.4f s  %5.1f%%", s, 100 * s / max(t.total, 1e-12))
             }
             return [
                 "bench demos: \(task), \(episodes) saved episodes (\(attempted) attempted), "
@@ -33,7 +34,8 @@ public enum DemoBenchmark {
                 "seconds per saved episode, by stage:",
                 row("physics", t.physics), row("rendering (3 cams)", t.rendering), row("oracle", t.oracle),
                 row("heightmap fusion", t.fusion), row("writing (HDF5, gzip)", t.writing),
-                String(format: "  %-22@ %8.4f s", "wall total" as NSString, wallSecondsPerEpisode),
+                "  " + "wall total".padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + String(format: " %8.4f s", wallSecondsPerEpisode),
                 String(format: "CPU seconds per episode   %.3f   (CLIPort %.1f: %.1fx less)",
                        cpuSecondsPerEpisode, clipportCPUSecondsPerEpisode, cpuRatioToCLIPort),
                 String(format: "bytes per observation     %.0f   (CLIPort %.2f MB: %.1fx less)",

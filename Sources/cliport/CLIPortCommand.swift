@@ -19,10 +19,10 @@ struct CommandFailure: Error, CustomStringConvertible {
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let error as CommandFailure {
+    } catch let error as ValidationError {
         throw error
     } catch {
-        throw ValidationError(String(describing: error))
+        throw CommandFailure(error)
     }
 }
 
