@@ -25,9 +25,15 @@ demo: build
 	$(BIN) demos --task put-block-in-bowl-seen-colors --split train --n 10 --out datasets/
 	$(BIN) dataset info $(DEMO_DIR)
 
+# XCTest only (no Swift Testing suites here), serial so its summary closes the log; the last line restates
+# it as "tests: N passed, F failed".
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	@set -o pipefail; $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
+	summary=$$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
+	failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	echo "tests: $$((total - failed)) passed, $$failed failed"; exit $$status
 
 bench: build
 	$(BIN) bench all
