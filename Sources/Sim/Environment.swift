@@ -104,8 +104,19 @@ public final class Environment {
         let reward = progress.reward(poses: world.objectPoses)
         self.progress = progress
         let observation = try observe()
+        var failure: String?
+        if done, progress.total <= 0.99 {
+            failure = "step limit reached: \(stepCount) of \(maxSteps) steps with total reward \(String(format: "%.3f", progress.total))"
+        }
         return StepResult(observation: observation, reward: reward, totalReward: progress.total, done: done,
-                          outcome: outcome, failure: nil)
+                          outcome: outcome, failure: failure)
+    }
+
+    /// The exact top-down view of the current object poses on the heightmap grid of `workspace`: which
+    /// object is topmost at each pixel and its surface height (ground truth for checking heightmaps).
+    public func topDownView() -> TopDownRaster? {
+        guard let world else { return nil }
+        return TopDownRaster(shapes: world.scene.objects.map(\.shape), poses: world.objectPoses, workspace: workspace)
     }
 
     /// Renders the cameras and reads the object states.

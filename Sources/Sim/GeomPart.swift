@@ -1,3 +1,4 @@
+import Foundation
 import Geometry
 
 /// One primitive of an object's shape, in the object's frame. The same parts feed the MJCF (physics and
@@ -69,4 +70,3 @@ extension ObjectShape {
     }
 }
 
-import Foundation

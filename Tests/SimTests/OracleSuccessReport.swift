@@ -3,24 +3,26 @@ import Geometry
 import Sim
 import XCTest
 
-/// Oracle success over the first N train seeds of put-block-in-bowl-seen-colors, with timing.
-/// Runs only when SIM_ORACLE_EPISODES is set (it is a measurement, not a test):
+/// Oracle success over the first N seeds of a task and split (default put-block-in-bowl-seen-colors,
+/// train), with timing. Runs only when SIM_ORACLE_EPISODES is set (it is a measurement, not a test);
+/// SIM_ORACLE_TASK and SIM_ORACLE_SPLIT choose the task and split:
 ///   SIM_ORACLE_EPISODES=100 swift test -c release -Xswiftc -enable-testing --filter OracleSuccessReport
 final class OracleSuccessReport: XCTestCase {
     func testOracleSuccessOverTrainSeeds() throws {
         guard let n = ProcessInfo.processInfo.environment["SIM_ORACLE_EPISODES"].flatMap(Int.init) else { return }
         let taskName = ProcessInfo.processInfo.environment["SIM_ORACLE_TASK"] ?? "put-block-in-bowl-seen-colors"
         let task = try TaskRegistry.task(named: taskName)
+        let split = ProcessInfo.processInfo.environment["SIM_ORACLE_SPLIT"].flatMap(Split.init(rawValue:)) ?? .train
         let env = try Environment()
         var successes = 0, observations = 0, steps = 0
         var phase = (pick: 0, place: 0, settle: 0), resetSteps = 0
         var failures: [String] = []
         let cpuStart = clock()
         for episode in 0..<n {
-            let seed = Split.train.seed(episode: episode)
+            let seed = split.seed(episode: episode)
             do {
                 let before = env.timing.physicsSteps
-                _ = try env.reset(task: task, seed: seed, split: .train)
+                _ = try env.reset(task: task, seed: seed, split: split)
                 resetSteps += env.timing.physicsSteps - before
                 observations += 1
                 while let action = try env.oracleAction() {
@@ -42,7 +44,7 @@ final class OracleSuccessReport: XCTestCase {
         let e = Double(n)
         func f(_ x: Double) -> String { String(format: "%.4f", x) }
         print("""
-        oracle success \(taskName): \(successes)/\(n) = \(String(format: "%.1f", 100 * Double(successes) / e)) %
+        oracle success \(taskName) \(split.rawValue): \(successes)/\(n) = \(String(format: "%.1f", 100 * Double(successes) / e)) %
         per episode (wall s / CPU s): physics \(f(t.physicsSeconds / e)) / \(f(t.physicsCPUSeconds / e)) (\(t.physicsSteps / n) steps), \
         render \(f(t.renderSeconds / e)) / \(f(t.renderCPUSeconds / e)) (\(String(format: "%.1f", Double(t.framesRendered) / e)) frames), \
         placement+oracle \(f(t.oracleSeconds / e)) / \(f(t.oracleCPUSeconds / e)); whole loop CPU \(f(cpu / e))

@@ -79,3 +79,25 @@ final class SuctionTests: XCTestCase {
         XCTAssertEqual(world.pose(ofObject: 0).position.z, 0.02, accuracy: 0.002)
     }
 }
+
+final class ModelLoadingTests: XCTestCase {
+    /// A broken MJCF gives an error with MuJoCo's message instead of exiting.
+    func testBadModelThrowsWithMuJoCoMessage() {
+        XCTAssertThrowsError(try MuJoCoSimulation(xml: "<mujoco><worldbody><geom type=\"box\"/></worldbody></mujoco>")) { error in
+            guard case MuJoCoError.modelLoad(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertFalse(message.isEmpty)
+        }
+        XCTAssertThrowsError(try TabletopWorld(scene: Scene(objects: [
+            SceneObject(name: "a", shape: .block, color: .red, mass: 0.01, pose: .identity),
+            SceneObject(name: "a", shape: .block, color: .red, mass: 0.01, pose: .identity),
+        ]))) { XCTAssertEqual($0 as? SimError, .duplicateObjectName("a")) }
+    }
+
+    /// Names that are not in the model are reported as such.
+    func testUnknownBodyName() throws {
+        let world = try TabletopWorld(scene: Scene())
+        XCTAssertThrowsError(try world.simulation.bodyID("nope")) {
+            XCTAssertEqual($0 as? MuJoCoError, .unknownName(kind: "body", name: "nope"))
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import Geometry
+
 /// The reward bookkeeping of one episode (CLIPort's `Task.reward` and `Task.done`): delta rewards against
 /// the current goal, goal popping when a goal is complete, done when no goals are left or the total
 /// exceeds 0.99.
@@ -20,7 +22,7 @@ public struct TaskProgress: Equatable, Sendable {
     public var done: Bool { goals.isEmpty || total > 0.99 }
 
     /// The delta reward for the given object poses; pops the current goal if it is complete.
-    public mutating func reward(poses: [Geometry.Pose]) -> Double {
+    public mutating func reward(poses: [Pose]) -> Double {
         guard let goal = goals.first else { return 0 }
         let step = goal.stepReward(poses: poses)
         let delta = progress + step - total
@@ -36,4 +38,3 @@ public struct TaskProgress: Equatable, Sendable {
     public mutating func abandon() { goals.removeAll() }
 }
 
-import Geometry
