@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "SimTests", dependencies: ["Sim", "Geometry", "MuJoCo"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).
         .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset"]),

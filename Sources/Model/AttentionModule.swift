@@ -7,16 +7,20 @@
 /// which is the same distribution. With k = 1 (CLIPort's pick) the rotation is the identity and is
 /// skipped.
 public final class AttentionModule {
-    public let network: Layer
+    public let network: DenseNetwork
     public let rotations: Int
-    public let normalization: InputNormalization
     private var padding = (top: 0, left: 0)
     private var paddedSize = (0, 0)
     private var imageSize = (0, 0)
 
-    public init(network: Layer, rotations: Int = 1, normalization: InputNormalization = .transporter) {
+    public init(network: DenseNetwork, rotations: Int = 1) {
         precondition(rotations >= 1, "AttentionModule: rotations must be >= 1")
-        self.network = network; self.rotations = rotations; self.normalization = normalization
+        self.network = network; self.rotations = rotations
+    }
+
+    /// A one-stream module around a Transporter FCN with Transporter normalisation.
+    public convenience init(network: Layer, rotations: Int = 1) {
+        self.init(network: SpatialStream(network), rotations: rotations)
     }
 
     public var parameters: [Parameter] { network.parameters }
@@ -28,8 +32,9 @@ public final class AttentionModule {
         }
     }
 
-    /// Logits [rotations, H, W] for a raw image [6, H, W] (or [1, 6, H, W]).
-    public func forward(_ image: Tensor) -> Tensor {
+    /// Logits [rotations, H, W] for a raw image [6, H, W] (or [1, 6, H, W]) and, for language-
+    /// conditioned networks, the instruction's sentence feature [1, E].
+    public func forward(_ image: Tensor, text: Tensor? = nil) -> Tensor {
         let x = image.rank == 3 ? image.reshaped([1] + image.shape) : image
         let (_, c, h, w) = x.nchw
         imageSize = (h, w)
@@ -39,7 +44,7 @@ public final class AttentionModule {
         var input = ZeroPad.forward(x, top: padding.top, bottom: side - h - padding.top,
                                     left: padding.left, right: side - w - padding.left)
         if rotations > 1 { input = ImageRotation.forward(input, specs: specs) }
-        var logits = network.forward(normalization.apply(input))
+        var logits = network.forward(input, text: text)
         precondition(logits.shape == [rotations, 1, side, side],
                      "AttentionModule: network returned \(logits.shape), expected [\(rotations), 1, \(side), \(side)]")
         if rotations > 1 { logits = ImageRotation.forward(logits, specs: reversed(specs)) }
@@ -55,7 +60,7 @@ public final class AttentionModule {
                               inputShape: [rotations, 1, side, side],
                               PixelWindow(top: padding.top, left: padding.left, height: imageSize.0, width: imageSize.1))
         if rotations > 1 { g = ImageRotation.backward(g, inputShape: g.shape, specs: reversed(specs)) }
-        _ = network.backward(g)
+        network.backward(g)
     }
 
     private func reversed(_ s: [RotationSpec]) -> [RotationSpec] {

@@ -27,6 +27,13 @@ public enum BilinearResize {
         }
     }
 
+    /// The source indices that output indices `range` of a resize from `input` to `output` read.
+    public static func sourceRange(input: Int, output: Int, alignCorners: Bool, reading range: Range<Int>) -> Range<Int> {
+        let t = Taps(input: input, output: output, alignCorners: alignCorners)
+        let lo = range.map { t.i0[$0] }.min() ?? 0, hi = range.map { t.i1[$0] }.max() ?? 0
+        return lo..<(hi + 1)
+    }
+
     public static func forward(_ x: Tensor, height: Int, width: Int, alignCorners: Bool) -> Tensor {
         let (n, c, h, w) = x.nchw
         let ty = Taps(input: h, output: height, alignCorners: alignCorners)

@@ -52,11 +52,40 @@ struct ConvGeometry {
     var patch: Int { c * kh * kw }
     /// Output rows per im2col chunk, keeping the column buffer under `Conv2D.columnBufferLimit`.
     var rowsPerChunk: Int { max(1, min(ho, Conv2D.columnBufferLimit / max(1, patch * wo))) }
+
+    /// Images per block when whole images fit the buffer; below `batchedColumns` output pixels an
+    /// image is too narrow for an efficient GEMM on its own.
+    static let batchedColumns = 4096
+    var imagesPerBlock: Int {
+        let plane = ho * wo
+        guard plane < ConvGeometry.batchedColumns, patch * plane <= Conv2D.columnBufferLimit else { return 1 }
+        return max(1, min(n, Conv2D.columnBufferLimit / (patch * plane), (ConvGeometry.batchedColumns * 4) / plane))
+    }
+
+    var blocks: [ConvBlock] {
+        var out: [ConvBlock] = []
+        let per = imagesPerBlock
+        if per > 1 {
+            var n0 = 0
+            while n0 < n { let k = min(per, n - n0); out.append(ConvBlock(n0: n0, images: k, r0: 0, r1: ho)); n0 += k }
+        } else {
+            let rows = rowsPerChunk
+            for i in 0..<n {
+                var r0 = 0
+                while r0 < ho { let r1 = min(ho, r0 + rows); out.append(ConvBlock(n0: i, images: 1, r0: r0, r1: r1)); r0 = r1 }
+            }
+        }
+        return out
+    }
+
+    /// Largest column count of any block.
+    var blockColumns: Int { imagesPerBlock > 1 ? imagesPerBlock * ho * wo : rowsPerChunk * wo }
+    var blockBufferSize: Int { patch * blockColumns }
 }
 
 public enum Conv2D {
-    /// Most floats one im2col chunk may hold (8M = 32 MB). A tuning knob; tests shrink it to exercise
-    /// the chunked path on tiny images.
+    /// Most floats one im2col block may hold (8M = 32 MB). A tuning knob; tests shrink it to exercise
+    /// the blocked paths on tiny images.
     nonisolated(unsafe) public static var columnBufferLimit = 1 << 23
 
     /// Output of the convolution: [N, O, HO, WO].
@@ -71,25 +100,32 @@ public enum Conv2D {
         weight.scalars.withUnsafeBufferPointer { wp in
         out.scalars.withUnsafeMutableBufferPointer { yp in
             let x = xp.baseAddress!, wt = wp.baseAddress!, y = yp.baseAddress!
-            if g.isPointwise {
+            let blocks = g.blocks
+            if g.isPointwise && blocks.first.map({ $0.images == 1 }) ?? true {
+                // Large planes: the image itself is the column matrix.
                 for n in 0..<g.n {
                     BLAS.sgemm(m: g.o, n: plane, k: g.c, a: wt, lda: g.c,
                                b: x + n * g.c * g.h * g.w, ldb: plane, c: y + n * g.o * plane, ldc: plane)
                 }
             } else {
-                let rows = g.rowsPerChunk
-                let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.patch * rows * g.wo)
-                defer { cols.deallocate() }
-                for n in 0..<g.n {
-                    let xn = x + n * g.c * g.h * g.w
-                    var r0 = 0
-                    while r0 < g.ho {
-                        let r1 = min(g.ho, r0 + rows)
-                        let ncols = (r1 - r0) * g.wo
-                        im2col(xn, g, rowStart: r0, rowEnd: r1, into: cols)
-                        BLAS.sgemm(m: g.o, n: ncols, k: g.patch, a: wt, lda: g.patch,
-                                   b: cols, ldb: ncols, c: y + n * g.o * plane + r0 * g.wo, ldc: plane)
-                        r0 = r1
+                let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.blockBufferSize)
+                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
+                defer { cols.deallocate(); tmp.deallocate() }
+                for blk in blocks {
+                    let ncols = blk.columns(g)
+                    fillColumns(x, g, blk, into: cols)
+                    if blk.images == 1 {
+                        BLAS.sgemm(m: g.o, n: ncols, k: g.patch, a: wt, lda: g.patch, b: cols, ldb: ncols,
+                                   c: y + blk.n0 * g.o * plane + blk.r0 * g.wo, ldc: plane)
+                    } else {
+                        // Several small images side by side in one product, then back to NCHW.
+                        BLAS.sgemm(m: g.o, n: ncols, k: g.patch, a: wt, lda: g.patch, b: cols, ldb: ncols,
+                                   c: tmp, ldc: ncols)
+                        for b in 0..<blk.images {
+                            for o in 0..<g.o {
+                                (y + ((blk.n0 + b) * g.o + o) * plane).update(from: tmp + o * ncols + b * plane, count: plane)
+                            }
+                        }
                     }
                 }
             }
@@ -127,14 +163,14 @@ public enum Conv2D {
         gradOutput.scalars.withUnsafeBufferPointer { gyp in
         weightGradient.scalars.withUnsafeMutableBufferPointer { gwp in
             let x = xp.baseAddress!, wt = wp.baseAddress!, gy = gyp.baseAddress!, gw = gwp.baseAddress!
-            let gxBase: UnsafeMutablePointer<Float>? = nil
             func withGX(_ body: (UnsafeMutablePointer<Float>?) -> Void) {
                 if gradInput != nil {
                     gradInput!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
-                } else { body(gxBase) }
+                } else { body(nil) }
             }
             withGX { gx in
-                if g.isPointwise {
+                let blocks = g.blocks
+                if g.isPointwise && blocks.first.map({ $0.images == 1 }) ?? true {
                     for n in 0..<g.n {
                         let gyn = gy + n * g.o * plane, xn = x + n * inPlane
                         // dW[O, C] += dY[O, P] * X[C, P]^T
@@ -148,32 +184,52 @@ public enum Conv2D {
                     }
                     return
                 }
-                let rows = g.rowsPerChunk
-                let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.patch * rows * g.wo)
-                defer { cols.deallocate() }
-                for n in 0..<g.n {
-                    let xn = x + n * inPlane, gyn = gy + n * g.o * plane
-                    var r0 = 0
-                    while r0 < g.ho {
-                        let r1 = min(g.ho, r0 + rows)
-                        let ncols = (r1 - r0) * g.wo
-                        let gyc = gyn + r0 * g.wo
-                        im2col(xn, g, rowStart: r0, rowEnd: r1, into: cols)
-                        // dW[O, K] += dY[O, cols] * cols[K, cols]^T
-                        BLAS.sgemm(transposeB: true, m: g.o, n: g.patch, k: ncols, a: gyc, lda: plane,
-                                   b: cols, ldb: ncols, beta: 1, c: gw, ldc: g.patch)
-                        if let gx {
-                            // dcols[K, cols] = W[O, K]^T * dY[O, cols], then scatter back to the image.
-                            BLAS.sgemm(transposeA: true, m: g.patch, n: ncols, k: g.o, a: wt, lda: g.patch,
-                                       b: gyc, ldb: plane, c: cols, ldc: ncols)
-                            col2im(cols, g, rowStart: r0, rowEnd: r1, into: gx + n * inPlane)
+                let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.blockBufferSize)
+                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
+                defer { cols.deallocate(); tmp.deallocate() }
+                for blk in blocks {
+                    let ncols = blk.columns(g)
+                    fillColumns(x, g, blk, into: cols)
+                    // The block's output gradient as an [O, ncols] matrix.
+                    let gyb: UnsafePointer<Float>, ldg: Int
+                    if blk.images == 1 {
+                        gyb = UnsafePointer(gy + blk.n0 * g.o * plane + blk.r0 * g.wo); ldg = plane
+                    } else {
+                        for b in 0..<blk.images {
+                            for o in 0..<g.o {
+                                (tmp + o * ncols + b * plane).update(from: gy + ((blk.n0 + b) * g.o + o) * plane, count: plane)
+                            }
                         }
-                        r0 = r1
+                        gyb = UnsafePointer(tmp); ldg = ncols
+                    }
+                    // dW[O, K] += dY[O, cols] * cols[K, cols]^T
+                    BLAS.sgemm(transposeB: true, m: g.o, n: g.patch, k: ncols, a: gyb, lda: ldg,
+                               b: cols, ldb: ncols, beta: 1, c: gw, ldc: g.patch)
+                    if let gx {
+                        // dcols[K, cols] = W[O, K]^T * dY[O, cols], then scatter back to the images.
+                        BLAS.sgemm(transposeA: true, m: g.patch, n: ncols, k: g.o, a: wt, lda: g.patch,
+                                   b: gyb, ldb: ldg, c: cols, ldc: ncols)
+                        let rows = blk.r1 - blk.r0
+                        for b in 0..<blk.images {
+                            col2im(cols + b * rows * g.wo, ld: ncols, g, rowStart: blk.r0, rowEnd: blk.r1,
+                                   into: gx + (blk.n0 + b) * inPlane)
+                        }
                     }
                 }
             }
         }}}}
         return gradInput
+    }
+
+    /// im2col of every image of a block, side by side: [C*KH*KW, images * rows * WO].
+    static func fillColumns(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ blk: ConvBlock,
+                            into cols: UnsafeMutablePointer<Float>) {
+        let ncols = blk.columns(g)
+        let rows = blk.r1 - blk.r0
+        for b in 0..<blk.images {
+            im2col(x + (blk.n0 + b) * g.c * g.h * g.w, g, rowStart: blk.r0, rowEnd: blk.r1,
+                   into: cols + b * rows * g.wo, ld: ncols)
+        }
     }
 
     /// dL/dbias for a bias added per channel: the sum of `gradOutput` over N, H and W. Shape [C].
@@ -202,11 +258,19 @@ public enum Conv2D {
     }
 }
 
+/// A unit of im2col work: output rows [r0, r1) of images [n0, n0 + images). Large images are split
+/// into row chunks (images = 1); small ones are grouped whole so one GEMM sees enough columns.
+@usableFromInline
+struct ConvBlock {
+    let n0: Int, images: Int, r0: Int, r1: Int
+    func columns(_ g: ConvGeometry) -> Int { images * (r1 - r0) * g.wo }
+}
+
 /// Copies the receptive fields of output rows [rowStart, rowEnd) of one image into `cols`, a
-/// [C*KH*KW, (rowEnd-rowStart)*WO] row-major matrix; out-of-image taps are zero.
+/// [C*KH*KW, (rowEnd-rowStart)*WO] matrix with row stride `ld`; out-of-image taps are zero.
 @usableFromInline
 func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, rowStart: Int, rowEnd: Int,
-            into cols: UnsafeMutablePointer<Float>) {
+            into cols: UnsafeMutablePointer<Float>, ld: Int) {
     let ncols = (rowEnd - rowStart) * g.wo
     let sh = g.options.strideH, sw = g.options.strideW
     let ph = g.options.paddingH, pw = g.options.paddingW
@@ -215,7 +279,7 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, rowStart: Int, rowEnd:
         let ki = (row / g.kw) % g.kh
         let c = row / (g.kw * g.kh)
         let src = x + c * g.h * g.w
-        let dst = cols + row * ncols
+        let dst = cols + row * ld
         // Output columns whose tap falls inside the image: ix = ox*sw - pw + kj in [0, W).
         let oxLo = min(g.wo, max(0, (pw - kj + sw - 1) / sw))
         let oxHi = min(g.wo, max(oxLo, (g.w + pw - kj + sw - 1) / sw))
@@ -242,7 +306,7 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, rowStart: Int, rowEnd:
 /// The adjoint of `im2col`: adds each column entry back onto the image pixel it was copied from.
 /// Parallel over input channels (each channel's rows touch only that channel's plane).
 @usableFromInline
-func col2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, rowStart: Int, rowEnd: Int,
+func col2im(_ cols: UnsafePointer<Float>, ld: Int, _ g: ConvGeometry, rowStart: Int, rowEnd: Int,
             into x: UnsafeMutablePointer<Float>) {
     let ncols = (rowEnd - rowStart) * g.wo
     let sh = g.options.strideH, sw = g.options.strideW
@@ -252,7 +316,7 @@ func col2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, rowStart: Int, rowE
         for ki in 0..<g.kh {
             for kj in 0..<g.kw {
                 let row = (c * g.kh + ki) * g.kw + kj
-                let src = cols + row * ncols
+                let src = cols + row * ld
                 let oxLo = min(g.wo, max(0, (pw - kj + sw - 1) / sw))
                 let oxHi = min(g.wo, max(oxLo, (g.w + pw - kj + sw - 1) / sw))
                 for oy in rowStart..<rowEnd {

@@ -33,9 +33,19 @@ public struct ModelBenchmarkResult: Codable, Sendable {
     /// Both modules forward + backward + Adam, seconds per step (median of the repetitions).
     public var trainingStepSeconds: Double
     public var trainingStepGFLOP: Double
-    /// CLIPort's PyTorch time per step on this 2-core machine kind (26.1 s transporter), and our speedup.
+    /// CLIPort's PyTorch time per step on this 2-core machine kind (26.1 s transporter, 54.2 s cliport),
+    /// and our speedup.
     public var referenceStepSeconds: Double?
     public var speedupOverReference: Double?
+}
+
+public enum ModelBenchmarkError: Error, CustomStringConvertible, Equatable {
+    case unknownModel(String)
+    public var description: String {
+        switch self {
+        case let .unknownModel(m): return "unknown model '\(m)'; choose transporter, transporter-lang or cliport"
+        }
+    }
 }
 
 public enum ModelBenchmark {
@@ -45,8 +55,12 @@ public enum ModelBenchmark {
     ///   - progress: receives one line per finished measurement.
     public static func run(model: String = "transporter", width: Double = 1, threads: Int = 2,
                            imageHeight: Int = 320, imageWidth: Int = 160, repetitions: Int = 1,
-                           progress: (String) -> Void = { _ in }) -> ModelBenchmarkResult {
-        precondition(model == "transporter", "bench model: only 'transporter' exists yet; 'cliport' needs the CLIP streams")
+                           progress: (String) -> Void = { _ in }) throws -> ModelBenchmarkResult {
+        guard ["transporter", "transporter-lang", "cliport"].contains(model) else {
+            throw ModelBenchmarkError.unknownModel(model)
+        }
+        // OpenBLAS 0.3.21 mistakes this machine's CPU for a "Prescott"; use the AVX-512 kernels.
+        BLAS.useBestKernels()
         BLAS.threadCount = threads
         let shapes = [(2048, 2048, 2048), (64, 102_400, 576), (36, 450, 12_288)]
         var sgemm: [ModelBenchmarkResult.SgemmMeasurement] = []
@@ -57,8 +71,20 @@ public enum ModelBenchmark {
         }
         let peak = sgemm.map(\.gflops).max() ?? 0
 
-        let agent = TransporterAgentNetworks.transporter(width: width)
         var g = SplitMix64(seed: 7)
+        // Timing does not depend on weight values: cliport runs on a random RN50 trunk and sentence.
+        let agent: TransporterAgentNetworks
+        var text: Tensor? = nil
+        if model == "cliport" {
+            let trunk = try CLIPVisualTrunk.random(using: &g)
+            agent = .cliport(clip: trunk, width: width)
+            text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
+        } else if model == "transporter-lang" {
+            agent = .transporterLang(width: width)
+            text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
+        } else {
+            agent = .transporter(width: width)
+        }
         var image = Tensor.zeros([6, imageHeight, imageWidth])
         let plane = imageHeight * imageWidth
         for i in 0..<image.count {
@@ -90,12 +116,13 @@ public enum ModelBenchmark {
             return t
         }
         // Backward is fed the logits themselves as the upstream gradient: same cost as the real loss.
-        let attention = timing("attention", forward: { agent.attention.forward(image) },
+        let attention = timing("attention", forward: { agent.attention.forward(image, text: text) },
                                backward: { agent.attention.backward($0) })
-        let transport = timing("transport", forward: { agent.transport.forward(image, pickRow: pick.row, pickColumn: pick.column) },
+        let transport = timing("transport", forward: { agent.transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text) },
                                backward: { agent.transport.backward($0) })
-        let step = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5) }
-        let reference: Double? = (model == "transporter" && width == 1 && imageHeight == 320 && imageWidth == 160) ? 26.1 : nil
+        let step = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
+        let fullSize = width == 1 && imageHeight == 320 && imageWidth == 160
+        let reference: Double? = fullSize ? ["transporter": 26.1, "cliport": 54.2][model] : nil
         progress(String(format: "training step: %.2f s (%.0f GFLOP)%@", step.seconds, step.flops / 1e9,
                         reference.map { String(format: ", %.1fx CLIPort's PyTorch %.1f s", $0 / step.seconds, $0) } ?? ""))
         return ModelBenchmarkResult(

@@ -7,22 +7,27 @@
 /// correlation at padding cropSize/2 → [1, k, 385, 225], bilinear resize (align_corners False) to
 /// 384x224, crop the pad → logits [k, H, W] (rotation, row, column).
 public final class TransportModule {
-    public let keyNetwork: Layer
-    public let queryNetwork: Layer
+    public let keyNetwork: DenseNetwork
+    public let queryNetwork: DenseNetwork
     public let rotations: Int
     public let cropSize: Int
-    public let normalization: InputNormalization
     /// Which kornia `warp_affine` convention the crops follow (CLIPort pins kornia 0.4.1: false).
     public var alignCorners = false
 
     private var key = Tensor.zeros([0]), kernels = Tensor.zeros([0])
     private var correlationSize = (0, 0), paddedSize = (0, 0), imageSize = (0, 0)
+    private var window: PixelWindow?
 
-    public init(keyNetwork: Layer, queryNetwork: Layer, rotations: Int = 36, cropSize: Int = 64,
-                normalization: InputNormalization = .transporter) {
+    public init(keyNetwork: DenseNetwork, queryNetwork: DenseNetwork, rotations: Int = 36, cropSize: Int = 64) {
         precondition(cropSize % 2 == 0, "TransportModule: crop size must be even")
         self.keyNetwork = keyNetwork; self.queryNetwork = queryNetwork
-        self.rotations = rotations; self.cropSize = cropSize; self.normalization = normalization
+        self.rotations = rotations; self.cropSize = cropSize
+    }
+
+    /// A one-stream module around two Transporter FCNs with Transporter normalisation.
+    public convenience init(keyNetwork: Layer, queryNetwork: Layer, rotations: Int = 36, cropSize: Int = 64) {
+        self.init(keyNetwork: SpatialStream(keyNetwork), queryNetwork: SpatialStream(queryNetwork),
+                  rotations: rotations, cropSize: cropSize)
     }
 
     public var parameters: [Parameter] { keyNetwork.parameters + queryNetwork.parameters }
@@ -40,8 +45,9 @@ public final class TransportModule {
                                      window: PixelWindow(top: pr - pad, left: pc - pad, height: cropSize, width: cropSize))
     }
 
-    /// Logits [rotations, H, W] for a raw image [6, H, W] and the pick pixel (row, column).
-    public func forward(_ image: Tensor, pickRow: Int, pickColumn: Int) -> Tensor {
+    /// Logits [rotations, H, W] for a raw image [6, H, W], the pick pixel (row, column) and, for
+    /// language-conditioned networks, the sentence feature [1, E].
+    public func forward(_ image: Tensor, pickRow: Int, pickColumn: Int, text: Tensor? = nil) -> Tensor {
         let x = image.rank == 3 ? image.reshaped([1] + image.shape) : image
         let (_, _, h, w) = x.nchw
         precondition(pickRow >= 0 && pickRow < h && pickColumn >= 0 && pickColumn < w,
@@ -50,9 +56,14 @@ public final class TransportModule {
         let padded = ZeroPad.forward(x, top: pad, bottom: pad, left: pad, right: pad)
         paddedSize = (padded.shape[2], padded.shape[3])
         let query = crops(padded: padded, pickRow: pickRow, pickColumn: pickColumn)
-        key = keyNetwork.forward(normalization.apply(padded))
-        kernels = queryNetwork.forward(normalization.apply(query))
-        let corr = Correlation.forward(key: key, kernels: kernels)
+        key = keyNetwork.forward(padded, text: text)
+        kernels = queryNetwork.forward(query, text: text)
+        // Only the correlation pixels the resize reads for the kept (uncropped) area are computed.
+        let corrH = paddedSize.0 + 2 * pad - cropSize + 1, corrW = paddedSize.1 + 2 * pad - cropSize + 1
+        let rows = BilinearResize.sourceRange(input: corrH, output: paddedSize.0, alignCorners: false, reading: pad..<(pad + h))
+        let cols = BilinearResize.sourceRange(input: corrW, output: paddedSize.1, alignCorners: false, reading: pad..<(pad + w))
+        window = PixelWindow(top: rows.lowerBound, left: cols.lowerBound, height: rows.count, width: cols.count)
+        let corr = Correlation.forward(key: key, kernels: kernels, window: window)
         correlationSize = (corr.shape[2], corr.shape[3])
         let resized = BilinearResize.forward(corr, height: paddedSize.0, width: paddedSize.1, alignCorners: false)
         return Crop.forward(resized, PixelWindow(top: pad, left: pad, height: h, width: w)).reshaped([rotations, h, w])
@@ -65,8 +76,8 @@ public final class TransportModule {
                               inputShape: [1, k, paddedSize.0, paddedSize.1],
                               PixelWindow(top: pad, left: pad, height: imageSize.0, width: imageSize.1))
         let gc = BilinearResize.backward(g, inputHeight: correlationSize.0, inputWidth: correlationSize.1, alignCorners: false)
-        let grads = Correlation.backward(gc, key: key, kernels: kernels)
-        _ = keyNetwork.backward(grads.key!)
-        _ = queryNetwork.backward(grads.kernels)
+        let grads = Correlation.backward(gc, key: key, kernels: kernels, window: window)
+        keyNetwork.backward(grads.key!)
+        queryNetwork.backward(grads.kernels)
     }
 }

@@ -1,8 +1,9 @@
 /// The networks of one agent and CLIPort's two optimisers, with its training step.
 ///
 /// `transporter` (CLIPort's `OriginalTransporterAgent`): attention = ResNet43(6 → 1) on the padded
-/// 320x320 input, transport key and query = ResNet43(6 → 3). The `cliport` two-stream model adds the
-/// CLIP semantic streams (not built yet).
+/// 320x320 input, transport key and query = ResNet43(6 → 3).
+/// `cliport` (`TwoStreamClipLingUNetLatTransporterAgent`): attention = two-stream (add) with 1 output
+/// channel, key and query = two-stream (1x1 conv fusion) with 3; one frozen CLIP trunk serves all three.
 public final class TransporterAgentNetworks {
     public let attention: AttentionModule
     public let transport: TransportModule
@@ -29,21 +30,50 @@ public final class TransporterAgentNetworks {
             transport: TransportModule(keyNetwork: key, queryNetwork: query, rotations: rotations, cropSize: cropSize))
     }
 
+    /// CLIPort's `cliport` agent. `clip` is the frozen visual trunk (imported RN50 weights, or
+    /// `CLIPVisualTrunk.random()` for timing); `textDimension` is the sentence feature's size.
+    public static func cliport(clip: CLIPVisualTrunk, textDimension: Int = 1024, width: Double = 1,
+                               rotations: Int = 36, cropSize: Int = 64, seed: UInt64 = 0) -> TransporterAgentNetworks {
+        var g = SplitMix64(seed: seed)
+        func stream(_ out: Int, _ fusion: TwoStreamNetwork.Fusion) -> TwoStreamNetwork {
+            TwoStreamNetwork(clip: clip, clipChannels: clip.layerChannels, textDimension: textDimension,
+                             outputChannels: out, fusion: fusion, width: width, using: &g)
+        }
+        let pick = stream(1, .add), key = stream(3, .convolution), query = stream(3, .convolution)
+        return TransporterAgentNetworks(
+            attention: AttentionModule(network: pick, rotations: 1),
+            transport: TransportModule(keyNetwork: key, queryNetwork: query, rotations: rotations, cropSize: cropSize))
+    }
+
+    /// CLIPort's `transporter_lang` baseline: ResNet43 with the language product in its decoder for the
+    /// attention (1 channel) and transport key/query (3), conditioned on the CLIP sentence feature.
+    public static func transporterLang(textDimension: Int = 1024, width: Double = 1, rotations: Int = 36,
+                                       cropSize: Int = 64, seed: UInt64 = 0) -> TransporterAgentNetworks {
+        var g = SplitMix64(seed: seed)
+        let pick = ResNet43Lang(outputChannels: 1, textDimension: textDimension, width: width, using: &g)
+        let key = ResNet43Lang(outputChannels: 3, textDimension: textDimension, width: width, using: &g)
+        let query = ResNet43Lang(outputChannels: 3, textDimension: textDimension, width: width, using: &g)
+        return TransporterAgentNetworks(
+            attention: AttentionModule(network: pick, rotations: 1),
+            transport: TransportModule(keyNetwork: key, queryNetwork: query, rotations: rotations, cropSize: cropSize))
+    }
+
     /// One training step on one example, as CLIPort's `training_step`: the pick loss (one-hot at the
     /// pick pixel, rotation 0) and the place loss (one-hot at the place pixel and rotation bin), each
-    /// back-propagated and stepped with its own optimiser. Returns the two losses.
+    /// back-propagated and stepped with its own optimiser. `text` is the instruction's (cached) CLIP
+    /// sentence feature for language-conditioned models. Returns the two losses.
     @discardableResult
     public func trainStep(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
-                          placeRotation: Int) -> (attention: Float, transport: Float) {
+                          placeRotation: Int, text: Tensor? = nil) -> (attention: Float, transport: Float) {
         attentionOptimizer.zeroGradients()
-        let pickLogits = attention.forward(image)
+        let pickLogits = attention.forward(image, text: text)
         let pickTarget = SoftmaxCrossEntropy.oneHot(shape: pickLogits.shape, at: [0, pick.row, pick.column])
         let (pickLoss, pickGrad) = SoftmaxCrossEntropy.lossAndGradient(logits: pickLogits, target: pickTarget)
         attention.backward(pickGrad)
         attentionOptimizer.step()
 
         transportOptimizer.zeroGradients()
-        let placeLogits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column)
+        let placeLogits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text)
         let placeTarget = SoftmaxCrossEntropy.oneHot(shape: placeLogits.shape,
                                                      at: [placeRotation, place.row, place.column])
         let (placeLoss, placeGrad) = SoftmaxCrossEntropy.lossAndGradient(logits: placeLogits, target: placeTarget)

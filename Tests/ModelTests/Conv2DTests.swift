@@ -53,6 +53,26 @@ final class Conv2DTests: XCTestCase {
         assertClose(chunked, whole.scalars)
         assertClose(gxChunked, gxWhole.scalars)
         assertClose(gwChunked, gwWhole.scalars)
+
+        // Three paths for a batch of small images: whole images side by side in one GEMM (default),
+        // one image at a time in row chunks, and (1x1) the image itself as the column matrix.
+        for (shape, wshape, o) in [([3, 2, 4, 5], [3, 2, 3, 3], Conv2DOptions(stride: 1, padding: 1)),
+                                   ([3, 2, 4, 5], [4, 2, 1, 1], Conv2DOptions())] {
+            let x = randomTensor(shape, seed: 4), w = randomTensor(wshape, seed: 5)
+            Conv2D.columnBufferLimit = saved
+            let batched = Conv2D.forward(x, weight: w, options: o)
+            let r = randomTensor(batched.shape, seed: 6)
+            var gwBatched = Tensor.zeros(w.shape)
+            let gxBatched = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwBatched)!
+            Conv2D.columnBufferLimit = 20
+            let single = Conv2D.forward(x, weight: w, options: o)
+            var gwSingle = Tensor.zeros(w.shape)
+            let gxSingle = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwSingle)!
+            assertClose(batched, single.scalars)
+            assertClose(gxBatched, gxSingle.scalars)
+            assertClose(gwBatched, gwSingle.scalars)
+            assertClose(batched, naiveConv(x, w, nil, o).scalars)
+        }
     }
 
     func testGradients() {
@@ -81,6 +101,30 @@ final class Conv2DTests: XCTestCase {
         let key = randomTensor([1, 2, 5, 6], seed: 5), kernels = randomTensor([3, 2, 4, 4], seed: 6)
         let y = Correlation.forward(key: key, kernels: kernels)
         XCTAssertEqual(y.shape, [1, 3, 6, 7])
+        // Same numbers as the plain convolution, also with blocks smaller than a row.
+        let direct = Conv2D.forward(key, weight: kernels, options: Conv2DOptions(stride: 1, padding: 2))
+        assertClose(y, direct.scalars)
+        let saved = Correlation.blockColumns
+        Correlation.blockColumns = 5
+        assertClose(Correlation.forward(key: key, kernels: kernels), direct.scalars)
+        let rb = randomTensor(y.shape, seed: 8)
+        let small = Correlation.backward(rb, key: key, kernels: kernels)
+        Correlation.blockColumns = saved
+        let large = Correlation.backward(rb, key: key, kernels: kernels)
+        assertClose(small.key!, large.key!.scalars)
+        assertClose(small.kernels, large.kernels.scalars)
+
+        // An output window computes exactly that part; its backward equals the full backward of a
+        // gradient that is zero outside the window.
+        let win = PixelWindow(top: 1, left: 2, height: 4, width: 3)
+        let windowed = Correlation.forward(key: key, kernels: kernels, window: win)
+        let masked = Crop.backward(Crop.forward(direct, win), inputShape: direct.shape, win)
+        assertClose(windowed, masked.scalars)
+        let rw = Crop.backward(Crop.forward(rb, win), inputShape: rb.shape, win)
+        let full = Correlation.backward(rw, key: key, kernels: kernels)
+        let part = Correlation.backward(rb, key: key, kernels: kernels, window: win)
+        assertClose(part.key!, full.key!.scalars)
+        assertClose(part.kernels, full.kernels.scalars)
         let r = randomTensor(y.shape, seed: 7)
         let g = Correlation.backward(r, key: key, kernels: kernels)
         assertGradient("correlation key", at: key, analytic: g.key!, projection: r) {

@@ -76,13 +76,13 @@ func assertParameterGradients(_ name: String, _ parameters: [Parameter], samples
                               eps: Float = 1e-3, tolerance: Double = 2e-2, seed: UInt64 = 99,
                               file: StaticString = #filePath, line: UInt = #line, loss: () -> Double) {
     var g = SplitMix64(seed: seed)
+    let l0 = loss()
     var samples: [(name: String, analytic: Double, numeric: Double)] = []
     var skipped = 0
     for p in parameters {
         for _ in 0..<min(samplesPerParameter, p.count) {
             let i = Int.random(in: 0..<p.count, using: &g)
             let v = p.value.scalars[i]
-            let l0 = loss()
             p.value.scalars[i] = v + eps
             let lp = loss()
             p.value.scalars[i] = v - eps
@@ -104,4 +104,11 @@ func assertParameterGradients(_ name: String, _ parameters: [Parameter], samples
         if err > worst { worst = err; worstName = "\(s.name) analytic \(s.analytic) numeric \(s.numeric)" }
     }
     XCTAssertLessThan(worst, tolerance, "\(name): worst gradient error \(worst) at \(worstName)", file: file, line: line)
+}
+
+/// About `count` parameters spread evenly over the list, plus every one whose name contains one of
+/// `always`: full finite-difference sweeps of big networks are too slow for a debug build.
+func parameterSample(_ parameters: [Parameter], count: Int, always: [String] = []) -> [Parameter] {
+    let step = max(1, parameters.count / max(1, count))
+    return parameters.enumerated().filter { i, p in i % step == 0 || always.contains { p.name.contains($0) } }.map { $0.1 }
 }

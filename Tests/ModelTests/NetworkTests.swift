@@ -1,5 +1,6 @@
 import XCTest
 @testable import Model
+import HDF5
 
 final class NetworkTests: XCTestCase {
     func testAdamMatchesPyTorchFormula() {
@@ -114,6 +115,51 @@ final class NetworkTests: XCTestCase {
         }
     }
 
+    func testTwoStreamTransportGradients() throws {
+        // Tiny cliport place module: both key and query are ResNet45 + CLIP trunk + CLIPLingUNetLat,
+        // fused by a 1x1 convolution; the gradient reaches every trainable parameter, including the
+        // spatial stream through the laterals. CLIP (random, width 4) stays frozen.
+        var g = SplitMix64(seed: 30)
+        let trunk = try CLIPVisualTrunk.random(width: 4, blocks: [1, 1, 1, 1], using: &g)
+        func stream() -> TwoStreamNetwork {
+            TwoStreamNetwork(clip: trunk, clipChannels: [16, 32, 64, 128], textDimension: 8, outputChannels: 3,
+                             fusion: .convolution, width: 1.0 / 32, using: &g)
+        }
+        let module = TransportModule(keyNetwork: stream(), queryNetwork: stream(), rotations: 2, cropSize: 32)
+        let image = rawImage([6, 32, 32], seed: 31)
+        let text = randomTensor([1, 8], seed: 32)
+        let logits = module.forward(image, pickRow: 10, pickColumn: 20, text: text)
+        XCTAssertEqual(logits.shape, [2, 32, 32])
+        let r = randomTensor(logits.shape, seed: 33)
+        module.parameters.zeroGradients()
+        module.backward(r)
+        // Batch norm running statistics move on every forward, but in training mode only the batch's
+        // statistics shape the output.
+        let sample = parameterSample(module.parameters, count: 12,
+                                     always: ["lang_proj2", "fusion.conv", "lat_fusion1", "up1.conv.double_conv.1", "conv1.0.weight"])
+        assertParameterGradients("two-stream transport", sample, samplesPerParameter: 1, tolerance: 3e-2) {
+            dot(module.forward(image, pickRow: 10, pickColumn: 20, text: text), r)
+        }
+    }
+
+    func testTransporterLangGradientsAndLanguageDependence() {
+        let agent = TransporterAgentNetworks.transporterLang(textDimension: 8, width: 1.0 / 16, rotations: 2, cropSize: 8, seed: 3)
+        let image = rawImage([6, 16, 8], seed: 41)
+        let text = randomTensor([1, 8], seed: 42), other = randomTensor([1, 8], seed: 43)
+        let logits = agent.attention.forward(image, text: text)
+        XCTAssertEqual(logits.shape, [1, 16, 8])
+        XCTAssertNotEqual(logits, agent.attention.forward(image, text: other), "the instruction must change the output")
+        let r = randomTensor(logits.shape, seed: 44)
+        agent.attention.parameters.zeroGradients()
+        _ = agent.attention.forward(image, text: text)
+        agent.attention.backward(r)
+        assertParameterGradients("transporter-lang attention", agent.attention.parameters, samplesPerParameter: 1) {
+            dot(agent.attention.forward(image, text: text), r)
+        }
+        let place = agent.transport.forward(image, pickRow: 3, pickColumn: 4, text: text)
+        XCTAssertEqual(place.shape, [2, 16, 8])
+    }
+
     func dot(_ a: Tensor, _ b: Tensor) -> Double {
         zip(a.scalars, b.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     }
@@ -129,5 +175,33 @@ final class NetworkTests: XCTestCase {
             }
         }
         return t
+    }
+}
+
+final class CheckpointTests: XCTestCase {
+    func testAgentCheckpointRoundTrip() throws {
+        var g = SplitMix64(seed: 40)
+        let trunk = try CLIPVisualTrunk.random(width: 4, blocks: [1, 1, 1, 1], using: &g)
+        let a = TransporterAgentNetworks.cliport(clip: trunk, textDimension: 8, width: 1.0 / 32, rotations: 2, cropSize: 32, seed: 1)
+        let b = TransporterAgentNetworks.cliport(clip: trunk, textDimension: 8, width: 1.0 / 32, rotations: 2, cropSize: 32, seed: 2)
+        // Move a's batch-norm statistics away from their initial values.
+        let image = Tensor.uniform([6, 32, 32], low: 0, high: 0.05, using: &g)
+        let text = Tensor.uniform([1, 8], low: -1, high: 1, using: &g)
+        _ = a.attention.forward(image, text: text)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(ProcessInfo.processInfo.processIdentifier).h5").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try HDF5File.create(path)
+        try a.save(to: try file.root())
+        try file.close()
+        let reopened = try HDF5File.open(path)
+        try b.load(from: try reopened.root())
+        XCTAssertEqual(a.attention.parameters.map(\.value), b.attention.parameters.map(\.value))
+        XCTAssertEqual(a.transport.parameters.map(\.value), b.transport.parameters.map(\.value))
+        let bnA = (a.attention.network as! TwoStreamNetwork).batchNorms, bnB = (b.attention.network as! TwoStreamNetwork).batchNorms
+        XCTAssertEqual(bnA.map(\.statistics), bnB.map(\.statistics))
+        XCTAssertNotEqual(bnA[0].statistics.runningMean, Tensor.zeros(bnA[0].statistics.runningMean.shape))
+        // The same input gives the same logits.
+        XCTAssertEqual(a.transport.forward(image, pickRow: 3, pickColumn: 4, text: text),
+                       b.transport.forward(image, pickRow: 3, pickColumn: 4, text: text))
     }
 }

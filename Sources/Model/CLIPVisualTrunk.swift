@@ -1,0 +1,104 @@
+/// CLIP's ModifiedResNet visual trunk up to (not including) the attention pool, as CLIPort's
+/// `prepool_im` runs it: frozen, inference only (batch norm with running statistics), in float32
+/// (CLIPort runs it in fp16 and casts back; float32 is the more exact of the two).
+///
+/// Stem: three 3x3 convs (stride 2, 1, 1; width/2, width/2, width) each + BN + ReLU, then avgpool 2.
+/// Layers 1-4: Bottleneck blocks (1x1 → 3x3 → avgpool(stride) → 1x1 x4 expansion, with an
+/// avgpool + 1x1 + BN downsample on the shortcut). RN50: width 64, blocks [3, 4, 6, 3].
+public struct CLIPVisualTrunk: Sendable {
+    public let width: Int
+    public let blocks: [Int]
+    let weights: TensorDictionary
+
+    /// `weights` holds the trunk's tensors under OpenAI's names without the "visual." prefix
+    /// (`conv1.weight`, `bn1.running_mean`, `layer1.0.downsample.0.weight`, ...).
+    public init(weights: TensorDictionary, width: Int = 64, blocks: [Int] = [3, 4, 6, 3]) throws {
+        self.width = width; self.blocks = blocks; self.weights = weights
+        _ = try weights.tensor("conv1.weight", shape: [width / 2, 3, 3, 3])
+    }
+
+    /// Output of layer4 [N, width*32, H/32, W/32] and the intermediate maps CLIPort keeps, in its order:
+    /// stem conv1, conv2, conv3 outputs (H/2), the stem avgpool (H/4), layer1 (H/4), layer2 (H/8),
+    /// layer3 (H/16), layer4 (H/32).
+    public func forward(_ image: Tensor) throws -> (output: Tensor, intermediates: [Tensor]) {
+        var im: [Tensor] = []
+        var x = image
+        for (k, stride) in [(1, 2), (2, 1), (3, 1)] {
+            x = ReLU.forward(try convBN(x, conv: "conv\(k)", bn: "bn\(k)", stride: stride, padding: 1))
+            im.append(x)
+        }
+        x = AvgPool.forward(x, options: PoolOptions(kernel: 2))
+        im.append(x)
+        for (layer, count) in blocks.enumerated() {
+            for b in 0..<count {
+                x = try bottleneck(x, prefix: "layer\(layer + 1).\(b)", stride: b == 0 && layer > 0 ? 2 : 1)
+            }
+            im.append(x)
+        }
+        return (x, im)
+    }
+
+    func bottleneck(_ x: Tensor, prefix: String, stride: Int) throws -> Tensor {
+        var out = ReLU.forward(try convBN(x, conv: prefix + ".conv1", bn: prefix + ".bn1"))
+        out = ReLU.forward(try convBN(out, conv: prefix + ".conv2", bn: prefix + ".bn2", padding: 1))
+        if stride > 1 { out = AvgPool.forward(out, options: PoolOptions(kernel: stride)) }
+        out = try convBN(out, conv: prefix + ".conv3", bn: prefix + ".bn3")
+        if weights.tensors[prefix + ".downsample.0.weight"] != nil {
+            let pooled = stride > 1 ? AvgPool.forward(x, options: PoolOptions(kernel: stride)) : x
+            out.add(try convBN(pooled, conv: prefix + ".downsample.0", bn: prefix + ".downsample.1"))
+        } else {
+            out.add(x)
+        }
+        return ReLU.forward(out)
+    }
+
+    func convBN(_ x: Tensor, conv: String, bn: String, stride: Int = 1, padding: Int = 0) throws -> Tensor {
+        let y = Conv2D.forward(x, weight: try weights.tensor(conv + ".weight"), options: Conv2DOptions(stride: stride, padding: padding))
+        var stats = BatchNormStatistics(channels: y.shape[1])
+        stats.runningMean = try weights.tensor(bn + ".running_mean")
+        stats.runningVariance = try weights.tensor(bn + ".running_var")
+        return BatchNorm.inference(y, gamma: try weights.tensor(bn + ".weight"), beta: try weights.tensor(bn + ".bias"),
+                                   statistics: stats)
+    }
+}
+
+extension CLIPVisualTrunk {
+    /// A trunk with random weights and batch-norm statistics, for benchmarks and tests that need the
+    /// right shapes but no trained features (RN50: width 64, blocks [3, 4, 6, 3]).
+    public static func random<G: RandomNumberGenerator>(width: Int = 64, blocks: [Int] = [3, 4, 6, 3],
+                                                        using g: inout G) throws -> CLIPVisualTrunk {
+        var t: [String: Tensor] = [:]
+        func conv(_ name: String, _ o: Int, _ i: Int, _ k: Int) {
+            let b = 1 / Float(i * k * k).squareRoot()
+            t[name + ".weight"] = .uniform([o, i, k, k], low: -b, high: b, using: &g)
+        }
+        func bn(_ name: String, _ c: Int) {
+            t[name + ".weight"] = .uniform([c], low: 0.8, high: 1.2, using: &g)
+            t[name + ".bias"] = .uniform([c], low: -0.1, high: 0.1, using: &g)
+            t[name + ".running_mean"] = .uniform([c], low: -0.1, high: 0.1, using: &g)
+            t[name + ".running_var"] = .uniform([c], low: 0.8, high: 1.2, using: &g)
+        }
+        conv("conv1", width / 2, 3, 3); bn("bn1", width / 2)
+        conv("conv2", width / 2, width / 2, 3); bn("bn2", width / 2)
+        conv("conv3", width, width / 2, 3); bn("bn3", width)
+        var inplanes = width
+        for (layer, count) in blocks.enumerated() {
+            let planes = width << layer
+            for b in 0..<count {
+                let p = "layer\(layer + 1).\(b)"
+                conv(p + ".conv1", planes, inplanes, 1); bn(p + ".bn1", planes)
+                conv(p + ".conv2", planes, planes, 3); bn(p + ".bn2", planes)
+                conv(p + ".conv3", planes * 4, planes, 1); bn(p + ".bn3", planes * 4)
+                let stride = b == 0 && layer > 0 ? 2 : 1
+                if stride > 1 || inplanes != planes * 4 {
+                    conv(p + ".downsample.0", planes * 4, inplanes, 1); bn(p + ".downsample.1", planes * 4)
+                }
+                inplanes = planes * 4
+            }
+        }
+        return try CLIPVisualTrunk(weights: TensorDictionary(t), width: width, blocks: blocks)
+    }
+
+    /// Channels of layer1...layer4 (RN50: 256, 512, 1024, 2048).
+    public var layerChannels: [Int] { (0..<4).map { width * 4 << $0 } }
+}
