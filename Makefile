@@ -6,7 +6,7 @@ DEMO_DIR := datasets/put-block-in-bowl-seen-colors-train
 
 # Debian packages the project builds and tests against (see docs/architecture.md for why each).
 DEBIAN_PACKAGES := libmujoco-dev libegl-dev libegl-mesa0 libgl1-mesa-dri libhdf5-dev hdf5-tools \
-	libpng-dev libopenblas-dev zlib1g-dev python3-h5py python3-numpy
+	libpng-dev libopenblas-dev zlib1g-dev python3-h5py python3-numpy chromium
 
 .PHONY: setup build demo test bench clean
 
@@ -36,7 +36,10 @@ test: setup
 	echo "tests: $$((total - failed)) passed, $$failed failed"; exit $$status
 
 bench: build
-	$(BIN) bench all
+	$(BIN) bench demos
+	$(BIN) bench loader
+	$(BIN) bench model --model transporter
+	$(BIN) bench model --model cliport
 
 clean:
 	rm -rf .build

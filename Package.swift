@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // C system libraries: a module map and a shim header each.
@@ -33,9 +34,12 @@ let package = Package(
         .target(name: "Dataset", dependencies: ["Geometry", "HDF5", "PNG"]),
         .target(name: "Model", dependencies: ["BLAS", "HDF5"]),
         .target(name: "Trainer", dependencies: ["Model", "Dataset", "Sim", "Geometry"]),
-        .target(name: "Recorder", dependencies: ["Sim", "Dataset", "Geometry"]),
+        .target(name: "Recorder", dependencies: [
+            "Sim", "Dataset", "Geometry", "PNG", "HDF5",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .executableTarget(name: "cliport", dependencies: [
-            "Recorder", "Trainer", "Dataset", "Sim", "Model", "Geometry",
+            "Recorder", "Trainer", "Dataset", "Sim", "Model", "Geometry", "HDF5",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -44,6 +48,8 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry"]),
+        // The capture tool end to end: a real headless Chromium drives the page against the simulator.
+        .testTarget(name: "CaptureTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).
         .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset"]),
     ],

@@ -1,5 +1,7 @@
 // HDF5 1.10: macros and globals that Swift cannot import, wrapped as functions.
 #include <hdf5.h>
+// zlib: decompress raw chunks (H5Dread_chunk) outside libhdf5's global lock, see HDF5RawChunk.swift.
+#include <zlib.h>
 
 // Native types (the macros expand to H5open() plus a mutable global).
 static inline hid_t h5_native_uint8(void)  { return H5T_NATIVE_UINT8; }

@@ -47,7 +47,13 @@ final class HeadlessGLContext: @unchecked Sendable {
         }
         display = dpy
         context = ctx
-        try makeCurrent()
+        try makeCurrent()  // proves the context works; released so that any thread may take it
+        release()
+    }
+
+    /// Lets another thread make the context current next (a context is current on one thread at a time).
+    func release() {
+        if eglGetCurrentContext() == context { eglMakeCurrent(display, nil, nil, nil) }
     }
 
     func makeCurrent() throws {

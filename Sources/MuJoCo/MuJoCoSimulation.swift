@@ -84,6 +84,22 @@ public final class MuJoCoSimulation {
         return id
     }
 
+    public func geomID(_ name: String) throws -> Int {
+        let id = Int(mj_name2id(model, Int32(mjOBJ_GEOM.rawValue), name))
+        guard id >= 0 else { throw MuJoCoError.unknownName(kind: "geom", name: name) }
+        return id
+    }
+
+    /// A geom's collision bit masks (MJCF contype and conaffinity); both 0 turns its collisions off.
+    public func collisionBits(geom: Int) -> (contype: Int, conaffinity: Int) {
+        (Int(model.pointee.geom_contype[geom]), Int(model.pointee.geom_conaffinity[geom]))
+    }
+
+    public func setCollisionBits(geom: Int, contype: Int, conaffinity: Int) {
+        model.pointee.geom_contype[geom] = Int32(contype)
+        model.pointee.geom_conaffinity[geom] = Int32(conaffinity)
+    }
+
     public func bodyName(_ id: Int) -> String {
         guard let p = mj_id2name(model, Int32(mjOBJ_BODY.rawValue), Int32(id)) else { return "body\(id)" }
         return String(cString: p)

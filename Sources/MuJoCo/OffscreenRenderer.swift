@@ -48,6 +48,7 @@ public final class OffscreenRenderer {
     deinit {
         Self.renderLock.lock()
         if (try? gl.makeCurrent()) != nil, contextSignature != nil { mjr_freeContext(context) }
+        gl.release()
         Self.renderLock.unlock()
         if hasScene { mjv_freeScene(scene) }
         context.deallocate(); scene.deallocate(); option.deallocate(); freeCamera.deallocate()
@@ -63,6 +64,15 @@ public final class OffscreenRenderer {
         for g in 0..<Int(m.pointee.ngeom) where m.pointee.geom_type[g] == Int32(mjGEOM_PLANE.rawValue) {
             s += [m.pointee.geom_size[3 * g], m.pointee.geom_size[3 * g + 1], m.pointee.geom_size[3 * g + 2]]
         }
+        // Meshes are uploaded into the context: models with the same mesh count but other vertices need a new one.
+        if m.pointee.nmeshvert > 0 {
+            var sum = 0.0, weighted = 0.0
+            for i in 0..<Int(3 * m.pointee.nmeshvert) {
+                let v = Double(m.pointee.mesh_vert[i])
+                sum += v; weighted += v * Double(i % 997 + 1)
+            }
+            s += [Double(m.pointee.nmeshvert), Double(m.pointee.nmeshface), sum, weighted]
+        }
         return s
     }
 
@@ -74,6 +84,8 @@ public final class OffscreenRenderer {
         }
         Self.renderLock.lock(); defer { Self.renderLock.unlock() }
         try gl.makeCurrent()
+        // Release after each frame so any thread (test runners, the capture server's session thread) may render next.
+        defer { gl.release() }
         let m = sim.model
         let sig = Self.signature(m)
         if sig != contextSignature {

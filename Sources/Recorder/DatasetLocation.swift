@@ -1,9 +1,9 @@
 import Dataset
 import Foundation
 
-/// Where a generation run writes: `--out` itself when it already is a dataset folder (it holds shards),
-/// otherwise `<out>/<task>-<split>/` as CLIPort's `data/{task}-{mode}/`. A folder holding another task's
-/// or split's data is refused, so two datasets never mix.
+/// Where a generation run writes: `--out` itself when it already is a dataset folder (it holds shards or a
+/// generation plan), otherwise `<out>/<task>-<split>/` as CLIPort's `data/{task}-{mode}/`. A folder holding
+/// another task's or split's data is refused, so two datasets never mix.
 public enum DatasetLocation {
     public static func resolve(out: String, task: String, split: String) throws -> String {
         let fm = FileManager.default
@@ -11,20 +11,30 @@ public enum DatasetLocation {
         if fm.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw RecorderError.outputNotAFolder(path: out)
         }
-        let folder = hasShards(out) ? out : (out as NSString).appendingPathComponent("\(task)-\(split)")
-        if hasShards(folder) {
-            let reader = try DatasetReader(path: folder)
-            let found = Set(reader.headers.map { "\($0.task) (\($0.split))" })
-            let requested = "\(task) (\(split))"
-            if found != [requested] {
-                throw RecorderError.outputHoldsOtherData(path: folder, found: found.sorted().joined(separator: ", "),
-                                                         requested: requested)
-            }
+        let folder = isDataset(out) ? out : (out as NSString).appendingPathComponent("\(task)-\(split)")
+        let requested = "\(task) (\(split))"
+        // The plan (or one shard's header: all shards of a folder share it) says what the folder holds.
+        let manifest = (folder as NSString).appendingPathComponent(GenerationManifest.fileName)
+        if let data = fm.contents(atPath: manifest),
+           let recorded = try? JSONDecoder().decode(GenerationManifest.Contents.self, from: data) {
+            let found = "\(recorded.task) (\(recorded.split))"
+            if found != requested { throw RecorderError.outputHoldsOtherData(path: folder, found: found, requested: requested) }
+        } else if let shard = shards(folder).first {
+            let header = try DatasetReader(path: shard).headers[0]
+            let found = "\(header.task) (\(header.split))"
+            if found != requested { throw RecorderError.outputHoldsOtherData(path: folder, found: found, requested: requested) }
         }
         return folder
     }
 
-    static func hasShards(_ folder: String) -> Bool {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasSuffix(".hdf5") }
+    static func shards(_ folder: String) -> [String] {
+        (((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".hdf5") }.sorted())
+            .map { (folder as NSString).appendingPathComponent($0) }
+    }
+
+    static func hasShards(_ folder: String) -> Bool { !shards(folder).isEmpty }
+
+    static func isDataset(_ folder: String) -> Bool {
+        hasShards(folder) || FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(GenerationManifest.fileName))
     }
 }

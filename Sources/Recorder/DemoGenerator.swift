@@ -4,8 +4,10 @@ import Geometry
 import Sim
 
 /// Generates successful oracle demonstrations of one task and split into a dataset folder of HDF5 shards
-/// (`cliport demos`). Seeds follow CLIPort (`Split.seed(episode:)`); failed seeds are skipped, counted and
-/// reported with their reason. Rerunning the same request continues after the last finished shard.
+/// (`cliport demos`), following a `GenerationPlan`: units independent of workers and machines, each staged
+/// episode by episode so that a crash loses at most the episode in flight. This machine's units (see
+/// `MachineShard`) are made in this process (`workers` 1) or by worker processes (`cliport demos-worker`).
+/// Rerunning the same request continues where it stopped. docs/generation.md tells the whole design.
 public struct DemoGenerator {
     public struct Options: Sendable {
         public var task: String
@@ -13,12 +15,30 @@ public struct DemoGenerator {
         public var count: Int
         public var out: String
         public var episodesPerShard: Int
-        /// Stop after this many attempts without reaching `count` (guards against a task that always fails).
+        /// The first episode index (seed `split.seed(episode:)`) of the plan; raise it to add episodes in another folder.
+        public var firstEpisode: Int
+        /// Stop after this many attempts in this run (tests and benchmarks; in-process runs only).
         public var maxAttempts: Int?
+        /// This machine's part (nil: from the scheduler's environment, or the whole dataset).
+        public var shardIndex: Int?
+        public var numShards: Int?
+        /// Worker processes; more than one needs `workerExecutable` (the `cliport` program).
+        public var workers: Int
+        public var workerExecutable: String?
+        /// The environment the scheduler's variables are read from.
+        public var environment: [String: String]
 
-        public init(task: String, split: Split, count: Int, out: String, episodesPerShard: Int = 100, maxAttempts: Int? = nil) {
+        public init(task: String, split: Split, count: Int, out: String, episodesPerShard: Int = 100, firstEpisode: Int = 0,
+                    maxAttempts: Int? = nil, shardIndex: Int? = nil, numShards: Int? = nil, workers: Int = 1,
+                    workerExecutable: String? = nil, environment: [String: String] = [:]) {
             self.task = task; self.split = split; self.count = count; self.out = out
-            self.episodesPerShard = episodesPerShard; self.maxAttempts = maxAttempts
+            self.episodesPerShard = episodesPerShard; self.firstEpisode = firstEpisode; self.maxAttempts = maxAttempts
+            self.shardIndex = shardIndex; self.numShards = numShards; self.workers = workers
+            self.workerExecutable = workerExecutable; self.environment = environment
+        }
+
+        public var plan: GenerationPlan {
+            GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode)
         }
     }
 
@@ -27,15 +47,31 @@ public struct DemoGenerator {
         public var dataset: String
         public var task: String
         public var split: String
+        /// "machine 0 of 1 (one machine)".
+        public var machine: String
+        public var workers: Int
+        /// Successful episodes this run added, and those already there (of this machine's units).
         public var saved: Int
         public var alreadyThere: Int
+        /// Successful episodes this machine's units hold when complete.
+        public var machineEpisodes: Int
         public var attempted: Int
         public var failures: [String: Int]
         /// Up to ten failed seeds with their reasons.
         public var failureExamples: [FailedSeed]
         public var shardsWritten: [String]
+        public var machineUnits: Int
+        public var machineUnitsFinished: Int
+        /// Every unit of the plan (all machines) has its shard.
+        public var datasetComplete: Bool
+        /// Stopped by a signal (or `maxAttempts`) before this machine's units were finished.
+        public var stopped: Bool
+        /// Once the dataset is complete: the `--first-episode` that adds episodes with fresh seeds.
+        public var nextFreeEpisode: Int?
         public var wallSeconds: Double
+        /// CPU seconds of every process that worked (user + system).
         public var cpuSeconds: Double
+        /// Seconds by stage, summed over episodes and workers.
         public var timing: EpisodeTiming
     }
 
@@ -54,95 +90,105 @@ public struct DemoGenerator {
 
     public func run() throws -> Report {
         let task = try TaskRegistry.task(named: options.task)
-        guard options.count > 0 else { throw RecorderError.nothingToDo("--n must be at least 1") }
+        let plan = options.plan
+        try plan.validate()
+        let machine = try MachineShard.resolve(index: options.shardIndex, count: options.numShards, environment: options.environment)
         let folder = try DatasetLocation.resolve(out: options.out, task: task.name, split: options.split.rawValue)
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        removeUnfinishedShards(in: folder)
+        try DurableFile.makeFolder(folder)
+        try ensurePlan(plan, folder: folder)
 
-        // Resume: count finished episodes and continue after the highest episode index already tried.
-        let existing = DatasetLocation.hasShards(folder) ? try DatasetReader(path: folder) : nil
-        let alreadyThere = existing?.episodes.count ?? 0
-        var nextEpisode = (existing?.episodes.map { episodeIndex(seed: $0.seed) }.max()).map { $0 + 1 } ?? 0
-        var shardIndex = existing?.shards.count ?? 0
-
-        var report = Report(dataset: folder, task: task.name, split: options.split.rawValue, saved: 0,
-                            alreadyThere: alreadyThere, attempted: 0, failures: [:], failureExamples: [],
-                            shardsWritten: [], wallSeconds: 0, cpuSeconds: 0, timing: EpisodeTiming())
-        let wanted = options.count - alreadyThere
-        guard wanted > 0 else { return report }
-
-        let env = try Environment()
-        let header = DatasetHeader(task: task.name, split: options.split.rawValue, cameras: env.cameras, workspace: env.workspace)
+        let units = plan.units(forMachine: machine.index, of: machine.count)
+        let shard = { (u: Int) in (folder as NSString).appendingPathComponent(plan.shardName(unit: u) + ".hdf5") }
+        let finishedBefore = units.filter { FileManager.default.fileExists(atPath: shard($0)) }
+        let machineEpisodes = units.map(plan.target(unit:)).reduce(0, +)
+        let alreadyThere = finishedBefore.map(plan.target(unit:)).reduce(0, +)
+            + units.filter { !finishedBefore.contains($0) }.map { UnitStaging.stagedCount(dataset: folder, plan: plan, unit: $0) }.reduce(0, +)
+        var tally = GenerationTally(total: machineEpisodes, alreadyThere: alreadyThere)
+        let workers = max(1, min(options.workers, units.count - finishedBefore.count))
+        var progress = ProgressLine(label: "demos \(task.name) \(plan.split.rawValue)"
+                                    + (machine.count > 1 ? " [\(machine.index)/\(machine.count)]" : "")
+                                    + (workers > 1 ? " \(workers) workers" : ""))
         let start = monotonicNow(), cpuStart = processCPUSeconds()
-        var progress = ProgressLine(label: "demos \(task.name) \(options.split.rawValue)", total: wanted)
-        var writer: ShardWriter?
-        defer { writer?.abandon() }
+        var stopped = false
+        var failure: Error?
 
-        while report.saved < wanted {
-            if let limit = options.maxAttempts, report.attempted >= limit { break }
-            let seed = options.split.seed(episode: nextEpisode)
-            if options.split == .val, seed >= Split.test.seed(episode: 0) {
-                throw RecorderError.seedRangeExhausted(split: "val", episodes: nextEpisode)
-            }
-            nextEpisode += 1
-            report.attempted += 1
-            let result = OracleEpisodeRunner.run(environment: env, task: task, split: options.split, seed: seed)
-            report.timing = report.timing + result.timing
-            if let failure = result.failure {
-                report.failures[failure.kind, default: 0] += 1
-                if report.failureExamples.count < 10 {
-                    report.failureExamples.append(FailedSeed(seed: seed, kind: failure.kind, reason: failure.message))
+        if finishedBefore.count < units.count {
+            if workers > 1, let executable = options.workerExecutable {
+                let arguments = (0..<workers).map { w in
+                    ["demos-worker", "--task", plan.task, "--split", plan.split.rawValue, "--n", "\(plan.episodes)",
+                     "--episodes-per-shard", "\(plan.episodesPerShard)", "--first-episode", "\(plan.firstEpisode)",
+                     "--dataset", folder, "--shard-index", "\(machine.index)", "--num-shards", "\(machine.count)", "--worker-index", "\(w)"]
                 }
-            } else if let record = result.record {
-                let writeStart = monotonicNow()
-                if writer == nil {
-                    writer = try ShardWriter(directory: folder, name: String(format: "shard-%05d", shardIndex), header: header)
+                let result = try WorkerPool().run(executable: executable, arguments: arguments, onEvent: { worker, event in
+                    tally.add(event, from: worker)
+                }, tick: {
+                    if showProgress { progress.show(tally.line(elapsed: monotonicNow() - start)) }
+                })
+                stopped = result.stopped
+                failure = result.failure
+            } else {
+                let loop = UnitLoop(generator: UnitGenerator(plan: plan, dataset: folder, task: task), units: units, worker: 0,
+                                    report: { event in
+                                        tally.add(event, from: 0)
+                                        if showProgress { progress.show(tally.line(elapsed: monotonicNow() - start)) }
+                                    },
+                                    shouldStop: { StopSignal.requested || options.maxAttempts.map { tally.attempted >= $0 } ?? false })
+                do {
+                    stopped = !(try loop.run())
+                } catch {
+                    failure = error
                 }
-                try writer!.append(record)
-                report.saved += 1
-                if writer!.demoNames.count >= options.episodesPerShard || report.saved == wanted {
-                    report.shardsWritten.append(try writer!.finish())
-                    writer = nil
-                    shardIndex += 1
-                }
-                report.timing.writing += monotonicNow() - writeStart
+                tally.cpuBySender[0] = processCPUSeconds() - cpuStart
             }
-            if showProgress {
-                progress.update(done: report.saved, detail: failureSummary(report))
-            }
-        }
-        if let open = writer, !open.demoNames.isEmpty {
-            report.shardsWritten.append(try open.finish())
-            writer = nil
         }
         if showProgress {
-            progress.update(done: report.saved, detail: failureSummary(report), force: true)
+            progress.show(tally.line(elapsed: monotonicNow() - start), force: true)
             progress.finish()
         }
-        report.wallSeconds = monotonicNow() - start
-        report.cpuSeconds = processCPUSeconds() - cpuStart
-        return report
+        if let failure { throw failure }
+
+        let finished = units.filter { FileManager.default.fileExists(atPath: shard($0)) }
+        let complete = (0..<plan.units).allSatisfy { FileManager.default.fileExists(atPath: shard($0)) }
+        if complete { removeEmptyStaging(folder) }
+        return Report(dataset: folder, task: task.name, split: plan.split.rawValue, machine: machine.description, workers: workers,
+                      saved: tally.saved, alreadyThere: alreadyThere, machineEpisodes: machineEpisodes, attempted: tally.attempted,
+                      failures: tally.failures, failureExamples: tally.failureExamples, shardsWritten: tally.shardsWritten.sorted(),
+                      machineUnits: units.count, machineUnitsFinished: finished.count, datasetComplete: complete,
+                      stopped: stopped || finished.count < units.count,
+                      nextFreeEpisode: complete ? nextFreeEpisode(folder: folder, plan: plan) : nil,
+                      wallSeconds: monotonicNow() - start, cpuSeconds: tally.cpuSeconds, timing: tally.timing)
     }
 
-    private func failureSummary(_ report: Report) -> String {
-        let failed = report.failures.values.reduce(0, +)
-        guard failed > 0 else { return "" }
-        return "failed \(failed): " + report.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    }
-
-    private func episodeIndex(seed: Int) -> Int {
-        switch options.split {
-        case .train: return seed / 2
-        case .val: return (seed - 1) / 2
-        case .test: return (seed - Split.test.seed(episode: 0)) / 2
+    /// Records the plan in the folder, refusing a folder generated for another plan or by an older cliport.
+    private func ensurePlan(_ plan: GenerationPlan, folder: String) throws {
+        let manifest = (folder as NSString).appendingPathComponent(GenerationManifest.fileName)
+        if !FileManager.default.fileExists(atPath: manifest), let shard = DatasetLocation.shards(folder).first,
+           (try? ShardGenerationRecord.read(shard: shard)) ?? nil == nil {
+            throw RecorderError.outputHoldsOtherData(path: folder, found: "shards without a generation plan (made by an older cliport or "
+                                                     + "another tool)", requested: "a `cliport demos` plan")
+        }
+        do {
+            try GenerationManifest.ensure(plan, in: folder)
+        } catch RecorderError.planMismatch(let path, let recorded, let requested, _) {
+            throw RecorderError.planMismatch(path: path, recorded: recorded, requested: requested,
+                                             nextFreeEpisode: nextFreeEpisode(folder: folder, plan: recorded))
         }
     }
 
-    /// A `.partial` shard is what a crash left behind; its episodes are regenerated from their seeds.
-    private func removeUnfinishedShards(in folder: String) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        for name in names where name.hasSuffix(".partial") {
-            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+    /// One past the highest episode index any unit tried, when every shard of the plan is there.
+    private func nextFreeEpisode(folder: String, plan: GenerationPlan) -> Int? {
+        var highest = -1
+        for u in 0..<plan.units {
+            let path = (folder as NSString).appendingPathComponent(plan.shardName(unit: u) + ".hdf5")
+            guard let record = (try? ShardGenerationRecord.read(shard: path)) ?? nil else { return nil }
+            highest = max(highest, plan.episodeIndex(unit: u, attempt: record.seedsTried.count - 1))
         }
+        return highest + 1
+    }
+
+    private func removeEmptyStaging(_ folder: String) {
+        let staging = (folder as NSString).appendingPathComponent(UnitStaging.stagingFolderName)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
+        if names.allSatisfy({ $0.hasSuffix(".lock") }) { try? FileManager.default.removeItem(atPath: staging) }
     }
 }

@@ -1,9 +1,16 @@
+import Dataset
+
 /// Problems with a generation request, each naming the fix.
 public enum RecorderError: Error, CustomStringConvertible, Equatable {
     case outputHoldsOtherData(path: String, found: String, requested: String)
     case outputNotAFolder(path: String)
     case seedRangeExhausted(split: String, episodes: Int)
     case nothingToDo(String)
+    case unreadableManifest(path: String)
+    case planMismatch(path: String, recorded: GenerationPlan, requested: GenerationPlan, nextFreeEpisode: Int? = nil)
+    case badShard(String)
+    /// A worker process failed; `message` is its own error.
+    case workerFailed(worker: Int, message: String)
 
     public var description: String {
         switch self {
@@ -13,10 +20,22 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
         case let .outputNotAFolder(path):
             return "\(path) exists and is not a folder. Give a folder with --out."
         case let .seedRangeExhausted(split, episodes):
-            return "the \(split) split ran out of seeds after \(episodes) episodes (val seeds would reach the test "
+            return "the \(split) split ran out of seeds at episode index \(episodes) (val seeds would reach the test "
                 + "seeds at 10001, as CLIPort guards). Ask for fewer episodes."
         case let .nothingToDo(message):
             return message
+        case let .unreadableManifest(path):
+            return "\(path) is damaged (it records the generation plan of the folder); restore it, or move the folder away and generate again"
+        case let .planMismatch(path, recorded, requested, next):
+            var text = "\(path) is being generated as \(recorded.summary), not \(requested.summary): the plan decides which seeds "
+                + "each shard holds, so it cannot change. To finish it, rerun with \(recorded.commandLine). To add episodes, "
+                + "generate them into another folder"
+            if let next { text += " with --first-episode \(next)" } else { text += " with --first-episode after its last seed" }
+            return text + " and join both with `cliport dataset merge`."
+        case let .badShard(message):
+            return message
+        case let .workerFailed(worker, message):
+            return "worker \(worker) failed: \(message)"
         }
     }
 }

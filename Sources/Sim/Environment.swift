@@ -99,13 +99,21 @@ public final class Environment {
         guard let world, var progress else { throw SimError.noEpisode }
         guard !done else { throw SimError.episodeOver }
         defer { absorbWorldTiming() }
-        let outcome = try world.pickPlace(pick: action.pick, place: action.place)
+        let outcome: PickPlaceOutcome
+        switch task?.primitive ?? .pickPlace {
+        case .pickPlace: outcome = try world.pickPlace(pick: action.pick, place: action.place)
+        case .ropePickPlace: outcome = try world.ropePickPlace(pick: action.pick, place: action.place)
+        case .push: outcome = try world.push(from: action.pick, to: action.place)
+        }
         stepCount += 1
         let reward = progress.reward(poses: world.objectPoses)
+        // A task may change the world between steps (palletizing spawns its next box) or end the episode.
+        let ended = try task?.afterReward(world: world, remainingGoals: progress.goals, rng: &rng)
+        if ended != nil { progress.abandon() }
         self.progress = progress
         let observation = try observe()
-        var failure: String?
-        if done, progress.total <= 0.99 {
+        var failure: String? = ended
+        if failure == nil, done, progress.total <= 0.99 {
             failure = "step limit reached: \(stepCount) of \(maxSteps) steps with total reward \(String(format: "%.3f", progress.total))"
         }
         return StepResult(observation: observation, reward: reward, totalReward: progress.total, done: done,
@@ -136,6 +144,8 @@ public final class Environment {
         switch shape {
         case .box(let s): return s
         case .bowl(let d, let h): return SIMD3(d, d, h)
+        case .bead, .squareOutline: return shape.placementSize
+        case .compound(let c): return c.size
         }
     }
 

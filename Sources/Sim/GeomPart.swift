@@ -7,6 +7,9 @@ struct GeomPart: Equatable, Sendable {
     enum Kind: Equatable, Sendable {
         case box(halfSize: SIMD3<Double>)
         case cylinder(radius: Double, halfHeight: Double)
+        case sphere(radius: Double)
+        /// A convex polygon extruded along z (see `CompoundShape.Solid.prism`).
+        case prism(outline: [SIMD2<Double>], halfHeight: Double)
     }
 
     var kind: Kind
@@ -15,6 +18,10 @@ struct GeomPart: Equatable, Sendable {
     var visible: Bool
     /// Takes part in collisions.
     var collides: Bool
+    /// Overrides the object's colour for this part.
+    var color: NamedColor? = nil
+    /// Touches only the suction cup (so the cup can pick it anywhere it is drawn), not other objects.
+    var cupOnly = false
 }
 
 extension ObjectShape {
@@ -53,6 +60,10 @@ extension ObjectShape {
                                       visible: true, collides: true))
             }
             return parts
+        case .bead, .squareOutline:
+            return ropeAndZoneParts
+        case .compound(let c):
+            return c.geomParts
         }
     }
 
@@ -66,6 +77,13 @@ extension ObjectShape {
             let r = d / 2
             let lateral = m * (3 * r * r + h * h) / 12
             return (SIMD3(0, 0, h / 3), SIMD3(lateral, lateral, m * r * r / 2))
+        case .bead:
+            let s = 2 * Self.beadHalfSize
+            return (.zero, SIMD3(repeating: m * s * s / 6))
+        case .squareOutline(let side, _, _):
+            return (.zero, SIMD3(m * side * side / 12, m * side * side / 12, m * side * side / 6))
+        case .compound(let c):
+            return c.inertia(mass: m)
         }
     }
 }

@@ -33,8 +33,8 @@ public struct MJCFBuilder: Sendable {
         var s = """
         <mujoco model="cliport-tabletop">
           <compiler angle="radian" inertiafromgeom="false"/>
-          <option timestep="\(f(timestep))" cone="pyramidal" impratio="1"/>
-          <size njmax="1000" nconmax="300"/>
+          <option timestep="\(f(timestep))" cone="pyramidal" impratio="1"\(solverAttributes(scene.solver))/>
+          <size \(sizeAttributes(scene))/>
           <visual>
             <global offwidth="\(offscreenWidth)" offheight="\(offscreenHeight)"/>
             <quality shadowsize="0" offsamples="0"/>
@@ -51,10 +51,11 @@ public struct MJCFBuilder: Sendable {
             <geom name="table" type="plane" size="2 2 0.1" group="3" rgba="0.5 0.5 0.5 1"/>
             <geom name="table-surface" type="plane" pos="0 0 \(f(Self.tableSurfaceLift))" size="2 2 0.1" contype="0" conaffinity="0" rgba="\(rgba(NamedColor.table.unit))"/>
             <body name="\(Self.cupBodyName)" mocap="true" pos="0.5 0 0.6">
-              <geom name="cup-tip" type="box" pos="0 0 \(f(Self.cupTipHalfSize))" size="\(f(Self.cupTipHalfSize)) \(f(Self.cupTipHalfSize)) \(f(Self.cupTipHalfSize))" group="3" rgba="0.8 0.8 0.8 1"/>
+              <geom name="cup-tip" type="box" pos="0 0 \(f(Self.cupTipHalfSize))" size="\(f(Self.cupTipHalfSize)) \(f(Self.cupTipHalfSize)) \(f(Self.cupTipHalfSize))" group="3" rgba="0.8 0.8 0.8 1" contype="3" conaffinity="1"/>
             </body>
 
         """
+        if scene.endEffector == .spatula { s += spatulaBody() }
         for object in scene.objects {
             s += body(object)
         }
@@ -62,7 +63,11 @@ public struct MJCFBuilder: Sendable {
         for object in scene.objects where !object.isFixed {
             s += "    <weld name=\"\(Self.weldName(for: object.name))\" body1=\"\(Self.cupBodyName)\" body2=\"\(object.name)\" active=\"false\"/>\n"
         }
-        s += "  </equality>\n</mujoco>\n"
+        s += linkEqualities(scene)
+        s += "  </equality>\n"
+        s += meshAssets(scene)
+        s += linkContactExclusions(scene)
+        s += "</mujoco>\n"
         return s
     }
 
@@ -80,18 +85,21 @@ public struct MJCFBuilder: Sendable {
             switch part.kind {
             case .box(let h): g += " type=\"box\" size=\"\(v3(h))\""
             case .cylinder(let r, let hh): g += " type=\"cylinder\" size=\"\(f(r)) \(f(hh))\""
+            case .sphere(let r): g += " type=\"sphere\" size=\"\(f(r))\""
+            case .prism(let outline, let hh): g += " type=\"mesh\" mesh=\"\(Self.meshName(outline: outline, halfHeight: hh))\""
             }
-            if !part.collides { g += " contype=\"0\" conaffinity=\"0\"" }
-            g += part.visible ? " rgba=\"\(rgba(o.color.unit))\"" : " group=\"3\" rgba=\"0.5 0.5 0.5 1\""
+            // Contact bits: 1 everything, 2 the cup tip only (its contype is 3) for `cupOnly` parts.
+            if part.cupOnly { g += " contype=\"0\" conaffinity=\"2\"" } else if !part.collides { g += " contype=\"0\" conaffinity=\"0\"" }
+            g += part.visible ? " rgba=\"\(rgba((part.color ?? o.color).unit))\"" : " group=\"3\" rgba=\"0.5 0.5 0.5 1\""
             s += g + "/>\n"
         }
         return s + "    </body>\n"
     }
 
-    private func f(_ x: Double) -> String {
+    func f(_ x: Double) -> String {
         let r = (x * 1e9).rounded() / 1e9
         return r == 0 ? "0" : "\(r)"
     }
-    private func v3(_ v: SIMD3<Double>) -> String { "\(f(v.x)) \(f(v.y)) \(f(v.z))" }
+    func v3(_ v: SIMD3<Double>) -> String { "\(f(v.x)) \(f(v.y)) \(f(v.z))" }
     private func rgba(_ c: SIMD3<Double>) -> String { "\(f(c.x)) \(f(c.y)) \(f(c.z)) 1" }
 }

@@ -8,6 +8,13 @@ public enum ObjectShape: Equatable, Hashable, Codable, Sendable {
     /// An open bowl: a flat disk bottom and a ring of thin box walls. Its frame is at the bottom centre,
     /// so a bowl resting on the table has z = 0 (CLIPort's bowl size is (0.12, 0.12, 0)).
     case bowl(diameter: Double, height: Double)
+    /// A rope bead (CLIPort's cable part): a 1 cm box for collisions, drawn as a sphere of radius 7.5 mm.
+    case bead
+    /// A flat, drawn-only square outline lying on the table (no collisions), frame at its centre: the rope
+    /// tasks' 3-sided square (`openSide`: the +y side is missing) and the piles' zone squares.
+    case squareOutline(side: Double, lineWidth: Double, openSide: Bool)
+    /// A rigid object of several boxes, cylinders and convex prisms (stands, disks, kit shapes, containers).
+    case compound(CompoundShape)
 
     /// CLIPort's `stacking/block.urdf`: a 4 cm cube.
     public static let block = ObjectShape.box(size: SIMD3(0.04, 0.04, 0.04))
@@ -19,6 +26,9 @@ public enum ObjectShape: Equatable, Hashable, Codable, Sendable {
         switch self {
         case .box(let s): return s
         case .bowl(let d, _): return SIMD3(d, d, 0)
+        case .bead: return SIMD3(repeating: 2 * Self.beadHalfSize)
+        case .squareOutline(let side, _, _): return SIMD3(side, side, 0)
+        case .compound(let c): return SIMD3(c.size.x, c.size.y, 2 * c.restingZ)
         }
     }
 
@@ -27,6 +37,9 @@ public enum ObjectShape: Equatable, Hashable, Codable, Sendable {
         switch self {
         case .box(let s): return s.z / 2
         case .bowl(_, let h): return h
+        case .bead: return Self.beadHalfSize
+        case .squareOutline: return Self.outlineThickness / 2
+        case .compound(let c): return c.top
         }
     }
 }
@@ -51,6 +64,12 @@ public struct SceneObject: Equatable, Codable, Sendable {
 /// A tabletop world: the objects on the table. The table, light and suction cup are always there.
 public struct Scene: Equatable, Codable, Sendable {
     public var objects: [SceneObject]
+    /// Ball-joint links between objects (the rope's bead chain, see `ObjectLink`).
+    public var links: [ObjectLink] = []
+    /// The tool the robot carries in this scene (CLIPort's task `ee`): suction, or the piles' spatula.
+    public var endEffector: EndEffector = .suction
+    /// MuJoCo's constraint solver for this scene (`ContactSolver`).
+    public var solver: ContactSolver = .newton
 
     public init(objects: [SceneObject] = []) { self.objects = objects }
 

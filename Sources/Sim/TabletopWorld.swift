@@ -39,7 +39,9 @@ public final class TabletopWorld {
     let cupBody: Int
     /// Weld equality per object (nil for fixed objects).
     let welds: [Int?]
-    private var heldObject: Int?
+    var heldObject: Int?
+    /// The cup tip's collision bits, saved while it holds an object (see `activateSuction`).
+    private var heldTipBits: (contype: Int, conaffinity: Int)?
 
     /// CLIPort's `PickPlace(height=0.32)`.
     public static let approachHeight = 0.32
@@ -79,11 +81,11 @@ public final class TabletopWorld {
     public var objectPoses: [Pose] { objectBodies.map { simulation.bodyPose($0) } }
     public var cupPose: Pose { simulation.bodyPose(cupBody) }
 
-    private func objectIndex(ofBody body: Int) -> Int? { objectBodies.firstIndex(of: body) }
+    func objectIndex(ofBody body: Int) -> Int? { objectBodies.firstIndex(of: body) }
 
     // MARK: physics
 
-    private func step(_ n: Int = 1) throws {
+    func step(_ n: Int = 1) throws {
         let start = Stopwatch()
         defer { timing.addPhysics(start); timing.physicsSteps += n }
         try simulation.step(count: n)
@@ -115,7 +117,7 @@ public final class TabletopWorld {
     // MARK: suction cup
 
     /// Moves the cup (and what it holds) kinematically, without stepping physics.
-    private func teleportCup(to pose: Pose) throws {
+    func teleportCup(to pose: Pose) throws {
         try simulation.setMocapPose(cupBody, pose)
         if let h = heldObject, let eq = welds[h] {
             try simulation.setFreeJointPose(objectBodies[h], pose * simulation.weldRelativePose(eq))
@@ -126,13 +128,13 @@ public final class TabletopWorld {
     }
 
     /// The body in contact with the probe (the cup tip, or the held object), excluding the cup and the probe.
-    private func contactBody(of probe: Int) -> Int? {
+    func contactBody(of probe: Int) -> Int? {
         simulation.bodiesInContact(with: probe).first { $0 != cupBody && $0 != probe }
     }
 
     /// Descends from the current cup pose in 1 mm physics steps until the probe body touches something,
     /// or until the cup is `overshoot` below `expectedZ`. Returns the body touched.
-    private func descendUntilContact(expectedZ: Double, probe: Int, steps: inout Int) throws -> Int? {
+    func descendUntilContact(expectedZ: Double, probe: Int, steps: inout Int) throws -> Int? {
         var pose = cupPose
         let floor = expectedZ - Self.overshoot
         while pose.position.z > floor {
@@ -147,20 +149,31 @@ public final class TabletopWorld {
 
     /// Attaches the free object the cup touches (CLIPort's `Suction.activate`); fixed objects and the table
     /// cannot be picked.
-    private func activateSuction(touching body: Int?) throws -> Int? {
+    func activateSuction(touching body: Int?) throws -> Int? {
         guard let body, let i = objectIndex(ofBody: body), let eq = welds[i] else { return nil }
         try simulation.activateWeld(eq)
         heldObject = i
+        // For shapes that ask for it, the cup tip does not collide while it holds them: its contact with the
+        // held object fights the soft weld and a wide, light object (a kit shape) lands up to 1 cm off.
+        if case .compound(let shape) = scene.objects[i].shape, shape.holdWithoutTipContact {
+            let tip = try simulation.geomID("cup-tip")
+            heldTipBits = simulation.collisionBits(geom: tip)
+            simulation.setCollisionBits(geom: tip, contype: 0, conaffinity: 0)
+        }
         return i
     }
 
     /// Turns the suction off. The cup has stopped at contact, so the object is let go at rest (its
     /// velocity from the 0.5 m/s descent is zeroed) and settles in a few steps instead of ~70.
-    private func release() throws {
+    func release() throws {
         if let h = heldObject, let eq = welds[h] {
             simulation.deactivateWeld(eq)
             let body = objectBodies[h]
             try simulation.setFreeJointPose(body, try simulation.freeJointPose(body))
+        }
+        if let bits = heldTipBits {
+            simulation.setCollisionBits(geom: try simulation.geomID("cup-tip"), contype: bits.contype, conaffinity: bits.conaffinity)
+            heldTipBits = nil
         }
         heldObject = nil
     }

@@ -48,6 +48,10 @@ public struct TopDownRaster: Equatable, Sendable {
                 switch part.kind {
                 case .box(let h): half = h
                 case .cylinder(let radius, let hh): half = SIMD3(radius, radius, hh)
+                case .sphere(let radius): half = SIMD3(repeating: radius)
+                case .prism(let outline, let hh):
+                    let radius = GeomPart.Kind.prismRadius(outline)
+                    half = SIMD3(radius, radius, hh)
                 }
                 // World-xy extent of the part's oriented bounding box.
                 let ex = abs(r[0].x) * half.x + abs(r[0].y) * half.y + abs(r[0].z) * half.z
@@ -111,6 +115,15 @@ public struct TopDownRaster: Equatable, Sendable {
                 }
             }
             return best.isFinite ? best : nil
+        case .prism(let outline, let hh):
+            return GeomPart.Kind.prismEntry(outline: outline, halfHeight: hh, origin: o, direction: d)
+        case .sphere(let radius):
+            // |o + t d|^2 = r^2 with |d| = 1.
+            let b = (o * d).sum(), c = (o * o).sum() - radius * radius
+            let disc = b * b - c
+            guard disc >= 0 else { return nil }
+            let t = -b - disc.squareRoot()
+            return t >= 0 ? t : nil
         }
     }
 }

@@ -5,18 +5,26 @@ import Recorder
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks: figures and ratios, never pass/fail.",
-        subcommands: [Demos.self, All.self])
+        subcommands: [Demos.self, BenchModelCommand.self, BenchLoaderCommand.self, All.self])
 
     struct Demos: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Demo generation: seconds per episode by stage, CPU per episode, bytes per observation.")
+            abstract: "Demo generation: seconds per episode by stage, CPU per episode, bytes per observation; "
+                + "episodes per hour with 1 and 2 worker processes for three tasks and the scaling efficiency.")
         @Option(help: "Task to generate.") var task: String = "put-block-in-bowl-seen-colors"
         @Option(help: "Successful episodes to generate.") var episodes: Int = 20
+        @Option(parsing: .upToNextOption, help: "Tasks of the 1-vs-2-worker comparison.") var scalingTasks: [String] = DemosScaling.tasks
+        @Option(help: "Successful episodes per task and worker count in the comparison (0 skips it).") var scalingEpisodes: Int = 16
         @Flag(help: "Print one JSON object.") var json = false
 
         func run() throws {
             let result = try reportingErrors { try DemoBenchmark.run(task: task, episodes: episodes) }
             if json { printJSON(result) } else { print(result.table) }
+            guard scalingEpisodes > 0 else { return }
+            let scaling = try reportingErrors {
+                try DemoBenchmark.scaling(tasks: scalingTasks, episodes: scalingEpisodes, executable: currentExecutable())
+            }
+            if json { printJSON(scaling) } else { print(scaling.table) }
         }
     }
 
@@ -27,6 +35,15 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             let demos = try reportingErrors { try DemoBenchmark.run(task: "put-block-in-bowl-seen-colors", episodes: 20) }
             if json { printJSON(demos) } else { print(demos.table) }
+            let scaling = try reportingErrors {
+                try DemoBenchmark.scaling(tasks: DemosScaling.tasks, episodes: 16, executable: currentExecutable())
+            }
+            if json { printJSON(scaling) } else { print(scaling.table) }
         }
     }
+}
+
+/// The three tasks of the worker-scaling comparison (issue #6 asks for three; these are the tasks that exist).
+enum DemosScaling {
+    static let tasks = ["put-block-in-bowl-seen-colors", "put-block-in-bowl-unseen-colors", "put-block-in-bowl-full"]
 }

@@ -5,7 +5,7 @@ import Foundation
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset", abstract: "Inspect datasets.",
-        subcommands: [Info.self, View.self])
+        subcommands: [Info.self, View.self, DatasetStatsCommand.self, DatasetMergeCommand.self, DatasetCheckCommand.self, DatasetSplitCommand.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(

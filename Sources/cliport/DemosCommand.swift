@@ -8,29 +8,50 @@ extension Split: ExpressibleByArgument {}
 struct DemosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demos",
-        abstract: "Generate successful oracle demonstrations of a task into HDF5 shards.",
+        abstract: "Generate successful oracle demonstrations of a task into HDF5 shards, in parallel and resumably.",
         discussion: """
         Writes <out>/<task>-<split>/shard-NNNNN.hdf5 (or into --out itself when it already is that dataset).
-        Seeds follow CLIPort: train 0, 2, 4, ...; val 1, 3, 5, ...; test 10001, 10003, ...
-        Only episodes with total reward > 0.99 are kept; failed seeds are reported with their reason.
-        Rerunning the same command continues after the last finished shard.
+        Seeds follow CLIPort: train 0, 2, 4, ...; val 1, 3, 5, ...; test 10001, 10003, ... The dataset is
+        ceil(n / episodes-per-shard) shards, each a fixed share of the seeds, so any number of workers or
+        machines makes the same files. Only episodes with total reward > 0.99 are kept; failed seeds are
+        recorded with their reason. Ctrl-C stops after the episode in flight (twice: at once); rerunning the
+        same command continues, losing at most the episodes in flight. On a cluster, each machine runs the
+        same command; the machine's part comes from --shard-index/--num-shards, SLURM_ARRAY_TASK_ID or
+        JOB_COMPLETION_INDEX (docs/generation.md).
         """)
 
     @Option(help: "Task name (see `cliport tasks`).") var task: String
     @Option(help: "Split: train, val or test.") var split: Split = .train
-    @Option(name: .customLong("n"), help: "Number of successful episodes wanted in the dataset.") var count: Int
+    @Option(name: .customLong("n"), help: "Number of successful episodes in the whole dataset.") var count: Int
     @Option(help: "Output folder (the dataset goes in <out>/<task>-<split>/).") var out: String = "datasets"
     @Option(help: "Episodes per shard file.") var episodesPerShard: Int = 100
+    @Option(help: "First episode index (seeds follow from it); to add episodes to a finished dataset, generate into another folder from its next free episode.")
+    var firstEpisode: Int = 0
+    @Option(help: "Worker processes on this machine (default: the number of cores).") var workers: Int?
+    @Option(help: "This machine's index among --num-shards machines (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).")
+    var shardIndex: Int?
+    @Option(help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).") var numShards: Int?
     @Flag(help: "Print the run's report as JSON on stdout.") var json = false
 
     func run() throws {
-        let generator = DemoGenerator(options: .init(task: task, split: split, count: count, out: out,
-                                                     episodesPerShard: episodesPerShard))
+        StopSignal.install()
+        let generator = DemoGenerator(options: .init(
+            task: task, split: split, count: count, out: out, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
+            shardIndex: shardIndex, numShards: numShards, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+            workerExecutable: currentExecutable(), environment: ProcessInfo.processInfo.environment))
         let report = try reportingErrors { try generator.run() }
-        if json { printJSON(report); return }
+        if json { printJSON(report) } else { printSummary(report) }
+        if report.stopped {
+            FileHandle.standardError.write(Data((RecorderErrorText.interrupted(report) + "\n").utf8))
+            throw ExitCode(130)
+        }
+    }
+
+    private func printSummary(_ report: DemoGenerator.Report) {
         let failed = report.failures.values.reduce(0, +)
         print("wrote \(report.saved) episodes to \(report.dataset)"
-              + (report.alreadyThere > 0 ? " (\(report.alreadyThere) were already there)" : ""))
+              + (report.alreadyThere > 0 ? " (\(report.alreadyThere) were already there)" : "")
+              + " [\(report.machine), \(report.workers) worker\(report.workers == 1 ? "" : "s")]")
         print(String(format: "attempted %d seeds, %d succeeded (%.1f%%), %.1f s wall, %.2f CPU-s per saved episode",
                      report.attempted, report.attempted - failed,
                      100 * Double(report.attempted - failed) / Double(max(report.attempted, 1)),
@@ -39,5 +60,48 @@ struct DemosCommand: ParsableCommand {
             print("failures: " + report.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             for f in report.failureExamples { print("  seed \(f.seed): \(f.reason)") }
         }
+        if report.datasetComplete {
+            print("the dataset is complete"
+                  + (report.nextFreeEpisode.map { "; to add episodes, generate into another folder with --first-episode \($0)" } ?? ""))
+        } else if !report.stopped {
+            print("this machine's \(report.machineUnits) shards are done; other machines' shards are still missing")
+        }
     }
+}
+
+/// `cliport demos-worker`: one worker process of `cliport demos --workers K` (not for direct use).
+struct DemosWorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demos-worker", abstract: "Internal: one worker process of `cliport demos`.", shouldDisplay: false)
+
+    @Option var task: String
+    @Option var split: Split
+    @Option(name: .customLong("n")) var count: Int
+    @Option var episodesPerShard: Int
+    @Option var firstEpisode: Int
+    @Option(help: "The dataset folder itself.") var dataset: String
+    @Option var shardIndex: Int
+    @Option var numShards: Int
+    @Option var workerIndex: Int
+
+    func run() throws {
+        let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode)
+        let status = DemoWorker.run(plan: plan, dataset: dataset, machine: MachineShard(index: shardIndex, count: numShards),
+                                    worker: workerIndex)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+enum RecorderErrorText {
+    static func interrupted(_ report: DemoGenerator.Report) -> String {
+        "stopped: \(report.machineUnitsFinished) of \(report.machineUnits) shards of this machine are finished and kept; "
+            + "run the same command again to continue (at most the episodes in flight are redone)"
+    }
+}
+
+/// The running program, to start workers from (`/proc/self/exe` on Linux).
+func currentExecutable() -> String {
+    let proc = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    if FileManager.default.isExecutableFile(atPath: proc), proc != "/proc/self/exe" { return proc }
+    return Bundle.main.executablePath ?? CommandLine.arguments[0]
 }

@@ -27,16 +27,25 @@ public protocol Task: Sendable {
     var instructionTemplates: [String] { get }
     /// The instruction once every goal is done (CLIPort's `task_completed_desc`).
     var completedInstruction: String { get }
+    /// How `Environment.step` executes an action (CLIPort's task `primitive`); `.pickPlace` by default.
+    var primitive: MotionPrimitive { get }
     /// Builds an episode; all randomness comes from `rng`. Throws `SimError.noFreeSpace` instead of looping.
     func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode
     /// The expert's next action for the current goal.
     func oracle(goal: Goal, scene: Scene, poses: [Pose], raster: TopDownRaster, workspace: Workspace,
                 rng: inout SeededGenerator) throws -> PickPlaceAction
+    /// Called after each step is scored: a task may change the world (palletizing spawns its next box).
+    /// A returned text ends the episode (its goals are dropped) and is recorded as the reason.
+    func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> String?
 }
 
 extension Task {
+    public var primitive: MotionPrimitive { .pickPlace }
+
     public func oracle(goal: Goal, scene: Scene, poses: [Pose], raster: TopDownRaster, workspace: Workspace,
                        rng: inout SeededGenerator) throws -> PickPlaceAction {
         try Oracle.act(goal: goal, scene: scene, poses: poses, raster: raster, workspace: workspace, rng: &rng)
     }
+
+    public func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> String? { nil }
 }

@@ -4,7 +4,7 @@ public enum TaskRegistry {
         PutBlockInBowl(colors: .seen),
         PutBlockInBowl(colors: .unseen),
         PutBlockInBowl(colors: .full),
-    ]
+    ] + RigidObjectTasks.all + RopeAndPileTasks.all
 
     public static var names: [String] { all.map(\.name) }
 

@@ -1,0 +1,125 @@
+import Foundation
+import Geometry
+
+/// Turns a stored step into a `LoaderSample`: CLIPort's `get_image` layout, then (when augmenting) its
+/// `perturb` (random SE(2) transform keeping both labels inside, bilinear warp of every channel, optional
+/// noise) and `apply_perturbation` on the goal. Rotation labels stay as stored: a global rotation does not
+/// change the place yaw relative to the pick yaw.
+public enum SampleAssembler {
+    /// `rng` continues the sample's own random stream, so the result depends only on the loader seed and
+    /// the sample's position, never on which thread made it.
+    public static func assemble(_ stored: StoredStep, task: String, episode: Int, step: Int,
+                                augmentation: Augmentation?, rng: inout SeededGenerator) -> LoaderSample {
+        let rows = stored.rows, cols = stored.cols
+        var sample = LoaderSample(rows: rows, cols: cols, image: [], pick: stored.pick, place: stored.place,
+                                  rotationBin: stored.rotationBin, instruction: stored.instruction, goal: nil,
+                                  task: task, episode: episode, step: step, perturbation: nil)
+        let perturbation = augmentation.flatMap { aug in
+            SE2Perturbation.sample(keeping: [stored.pick, stored.place], rows: rows, cols: cols,
+                                   thetaSigmaDegrees: aug.thetaSigma(task: task), translationSigma: aug.translationSigmaPixels,
+                                   maxAttempts: aug.maxAttempts, using: &rng)
+        }
+        guard let perturbation, let augmentation else {
+            sample.image = plainImage(color: stored.color, height: stored.height)
+            if let gc = stored.goalColor, let gh = stored.goalHeight { sample.goal = plainImage(color: gc, height: gh) }
+            return sample
+        }
+        sample.perturbation = perturbation
+        sample.pick = perturbation.map(stored.pick).rounded
+        sample.place = perturbation.map(stored.place).rounded
+        let matrix = perturbation.matrix
+        sample.image = warpedImage(color: stored.color, height: stored.height, rows: rows, cols: cols, matrix: matrix,
+                                   truncateColor: true)
+        if augmentation.addNoise { addNoise(&sample.image, augmentation: augmentation, rng: &rng) }
+        if let gc = stored.goalColor, let gh = stored.goalHeight {
+            // apply_perturbation: the same warp, without perturb's integer cast of the colour.
+            sample.goal = warpedImage(color: gc, height: gh, rows: rows, cols: cols, matrix: matrix, truncateColor: false)
+        }
+        return sample
+    }
+
+    /// (rows, cols, 6) floats: colour then the height three times.
+    public static func plainImage(color: [UInt8], height: [Float]) -> [Float] {
+        let n = height.count
+        var image = [Float](repeating: 0, count: n * 6)
+        image.withUnsafeMutableBufferPointer { out in
+            color.withUnsafeBufferPointer { c in
+                height.withUnsafeBufferPointer { h in
+                    for i in 0..<n {
+                        let o = i * 6
+                        out[o] = Float(c[i * 3]); out[o + 1] = Float(c[i * 3 + 1]); out[o + 2] = Float(c[i * 3 + 2])
+                        out[o + 3] = h[i]; out[o + 4] = h[i]; out[o + 5] = h[i]
+                    }
+                }
+            }
+        }
+        return image
+    }
+
+    /// The warped (rows, cols, 6) image. The three height channels are equal before the warp, so the warp
+    /// runs on 4 channels and copies the height. `truncateColor` mirrors perturb's `np.int32(colour)`.
+    static func warpedImage(color: [UInt8], height: [Float], rows: Int, cols: Int, matrix: [Double],
+                            truncateColor: Bool) -> [Float] {
+        let n = rows * cols
+        var src = [SIMD4<Float>](repeating: .zero, count: n)
+        src.withUnsafeMutableBufferPointer { s in
+            color.withUnsafeBufferPointer { c in
+                height.withUnsafeBufferPointer { h in
+                    for i in 0..<n { s[i] = SIMD4(Float(c[i * 3]), Float(c[i * 3 + 1]), Float(c[i * 3 + 2]), h[i]) }
+                }
+            }
+        }
+        var image = [Float](repeating: 0, count: n * 6)
+        image.withUnsafeMutableBufferPointer { out in
+            src.withUnsafeBufferPointer { s in
+                if truncateColor {
+                    var sink = TruncatingImageSink(out: out.baseAddress!)
+                    AffineWarp.warp(s, rows: rows, cols: cols, matrix: matrix, into: &sink)
+                } else {
+                    var sink = ImageSink(out: out.baseAddress!)
+                    AffineWarp.warp(s, rows: rows, cols: cols, matrix: matrix, into: &sink)
+                }
+            }
+        }
+        return image
+    }
+
+    /// perturb's `add_noise`: colour + int(N(0, 3)) clipped to [0, 255]; each height channel + N(0, 0.003).
+    static func addNoise(_ image: inout [Float], augmentation: Augmentation, rng: inout SeededGenerator) {
+        let n = image.count / 6
+        for i in 0..<n {
+            for c in 0..<3 {
+                let noisy = image[i * 6 + c] + Float(rng.normal(std: augmentation.colorNoiseStd)).rounded(.towardZero)
+                image[i * 6 + c] = min(max(noisy, 0), 255)
+            }
+        }
+        for i in 0..<n {
+            for c in 3..<6 { image[i * 6 + c] += Float(rng.normal(std: augmentation.heightNoiseStd)) }
+        }
+    }
+}
+
+/// Writes warped (R, G, B, height) pixels as the 6-channel input: colour, then the height three times.
+struct ImageSink: WarpSink {
+    let out: UnsafeMutablePointer<Float>
+    @inline(__always) func store(_ index: Int, _ v: SIMD4<Float>) {
+        let o = out + index * 6
+        o[0] = v.x; o[1] = v.y; o[2] = v.z
+        o[3] = v.w; o[4] = v.w; o[5] = v.w
+    }
+}
+
+/// The same, truncating the colour as perturb's `np.int32(colour)` does. Warped colour is a convex blend of
+/// 0...255 values, so truncation is floor, done branch-free: adding and removing 2^23 rounds to the nearest
+/// integer, then one is taken off where that rounded up (checked conversions to Int32 cost a third of the warp).
+struct TruncatingImageSink: WarpSink {
+    let out: UnsafeMutablePointer<Float>
+    @inline(__always) func store(_ index: Int, _ v: SIMD4<Float>) {
+        let magic = SIMD4<Float>(repeating: 8_388_608)
+        let nearest = (v + magic) - magic
+        let floor = nearest.replacing(with: nearest - 1, where: nearest .> v)
+        let o = out + index * 6
+        o[0] = floor.x; o[1] = floor.y; o[2] = floor.z
+        o[3] = v.w; o[4] = v.w; o[5] = v.w
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import HDF5
+
+/// Builds one shard from episodes stored in other files (the staged one-episode files of a generation unit)
+/// by copying their `data/demo_N` groups: chunks are copied as stored, so images are not recompressed.
+/// The shard is written as `<name>.hdf5.partial`, fsynced and renamed, like `ShardWriter`.
+public enum ShardAssembler {
+    /// One episode to copy: `group` (e.g. "data/demo_0") of `file`.
+    public struct Source: Sendable {
+        public var file: String
+        public var group: String
+        public init(file: String, group: String = "data/demo_0") { self.file = file; self.group = group }
+    }
+
+    /// Writes `<directory>/<name>.hdf5` holding `sources` as demo_0, demo_1, ... in order, with the root
+    /// attributes of a shard (the `env_args` of the first source), the default masks of its split and,
+    /// when given, the generation record. Returns the shard's path.
+    @discardableResult
+    public static func assemble(_ sources: [Source], directory: String, name: String,
+                                generation: ShardGenerationRecord? = nil) throws -> String {
+        guard let first = sources.first else { throw DatasetError.badRecord("a shard needs at least one episode") }
+        let finalPath = (directory as NSString).appendingPathComponent(name.hasSuffix(".hdf5") ? name : name + ".hdf5")
+        let partialPath = finalPath + ".partial"
+        let envArgs = try DatasetReader.openShard(first.file).group(DatasetLayout.dataGroup).attributes.string("env_args")
+        let header = try DatasetHeader(envArgsJSON: envArgs)
+        try DurableFile.requireFreeSpace(DurableFile.size(sources.map(\.file)), in: directory)
+        do {
+            try DatasetWriteError.wrap(partialPath) {
+                let out = try HDF5File.create(partialPath, overwrite: true)
+                let root = try out.root()
+                try root.attributes.set("schema_version", header.schemaVersion)
+                try root.attributes.set("generator", header.generator)
+                try root.attributes.set("created", ISO8601DateFormatter().string(from: Date()))
+                try root.attributes.set("env_args", envArgs)
+                try generation?.write(to: root.attributes)
+                let data = try root.createGroup(DatasetLayout.dataGroup)
+                try data.attributes.set("env_args", envArgs)
+                var total = 0, names: [String] = []
+                for (i, source) in sources.enumerated() {
+                    let file = try DatasetReader.openShard(source.file)
+                    let sourceData = try file.group(DatasetLayout.dataGroup)
+                    guard try sourceData.attributes.string("env_args") == envArgs else {
+                        throw DatasetError.corrupt(path: source.file, detail: "its env_args differ from \(first.file)'s; "
+                                                   + "one shard holds one task, split and camera setup")
+                    }
+                    let demoName = DatasetLayout.demoName(i)
+                    let sourceRoot = try file.root()
+                    try sourceRoot.copyMember(source.group, to: data, as: demoName)
+                    total += try data.group(demoName).attributes.int("num_samples")
+                    names.append(demoName)
+                }
+                try data.attributes.set("total", total)
+                let mask = try root.createGroup(DatasetLayout.maskGroup)
+                try mask.writeStrings("train", header.split == "train" ? names : [])
+                try mask.writeStrings("valid", header.split == "val" ? names : [])
+                try out.close()
+            }
+            try DurableFile.fsync(partialPath)
+            try DurableFile.rename(partialPath, to: finalPath)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partialPath)
+            throw error
+        }
+        return finalPath
+    }
+}

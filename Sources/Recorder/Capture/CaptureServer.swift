@@ -1,0 +1,204 @@
+import Foundation
+import Geometry
+import Hummingbird
+import Sim
+
+/// The capture tool's web server (Hummingbird): the page, its script, and a small JSON API over the
+/// `CaptureService`.
+///
+///     GET  /                 the page          GET  /api/state    state JSON
+///     GET  /app.js           its script        GET  /api/view     current heightmap (colour bytes, then Float32 heights)
+///     POST /api/preview      {"view", "pick": {"row","col"}, "place": {...}, "rotationBin"} -> the 3D poses
+///     POST /api/step         same + "instruction": the robot acts and the step is recorded
+///     POST /api/refresh | /api/undo | /api/discard | /api/end
+///
+/// Requests cannot name files, and every pixel and pose is checked before use. POSTs must carry the
+/// header `X-Cliport-Capture: 1`, which a foreign web page cannot send without a CORS preflight that this
+/// server never grants, and the Host header must be the server's own, which defeats DNS rebinding.
+public final class CaptureServer: @unchecked Sendable {
+    public let service: CaptureService
+    public let host: String
+    public let requestedPort: Int
+    private let portLock = NSLock()
+    private var boundPort: Int?
+    private var runTask: _Concurrency.Task<Void, Error>?
+
+    public init(service: CaptureService, host: String = "127.0.0.1", port: Int = 8080) {
+        self.service = service
+        self.host = host
+        requestedPort = port
+    }
+
+    /// The port the server listens on (differs from the requested one when that was 0).
+    public var port: Int? {
+        portLock.lock(); defer { portLock.unlock() }
+        return boundPort
+    }
+
+    /// Runs until cancelled (or SIGINT / SIGTERM). `onRunning` gets the bound port.
+    public func run(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(host, port: requestedPort), serverName: "cliport-capture"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? requestedPort
+                portLock.withLock { boundPort = port }
+                onRunning(port)
+            })
+        try await app.runService(gracefulShutdownSignals: [])
+    }
+
+    /// Starts the server in the background and returns its port once it listens (for tests and tools
+    /// that are not async).
+    public func start(timeout: Double = 60) throws -> Int {
+        let ready = DispatchSemaphore(value: 0)
+        let failure = ErrorBox()
+        runTask = _Concurrency.Task { [self] in
+            do { try await run { _ in ready.signal() } } catch { failure.error = error; ready.signal(); throw error }
+        }
+        guard ready.wait(timeout: .now() + timeout) == .success else {
+            throw CaptureError.output(path: "\(host):\(requestedPort)", problem: "the web server did not start within \(Int(timeout)) s")
+        }
+        if let error = failure.error {
+            throw CaptureError.output(path: "\(host):\(requestedPort)", problem: "the web server could not listen (\(error)); choose another --port")
+        }
+        return port ?? requestedPort
+    }
+
+    /// Stops a server started with `start()`.
+    public func stop() {
+        runTask?.cancel()
+        runTask = nil
+    }
+
+    final class ErrorBox: @unchecked Sendable { var error: Error? }
+
+    // MARK: - routes
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        let service = self.service
+        router.get("/") { _, _ -> Response in Self.text(CapturePage.html, type: "text/html; charset=utf-8") }
+        router.get("/app.js") { _, _ -> Response in Self.text(CapturePage.script, type: "text/javascript; charset=utf-8") }
+        router.get("/api/state") { _, _ -> Response in Self.json(service.state) }
+        router.get("/api/view") { _, _ -> Response in
+            guard let view = service.view else {
+                return Self.failure(CaptureError.noView(reason: service.state.error ?? "no capture yet"))
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            headers[.cacheControl] = "no-store"
+            headers[HTTPFields.Element.Name("X-View-Id")!] = String(view.view)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: view.bytes)))
+        }
+        post(router, "/api/refresh") { _ in
+            try await service.perform("capturing the view") { session in
+                if !session.refresh() { throw CaptureError.noView(reason: session.lastError ?? "the capture failed") }
+            }
+            return Self.json(service.state)
+        }
+        post(router, "/api/preview") { body in
+            let request = try Self.decode(ClickRequest.self, body)
+            let action = try await service.query { try $0.preview(request.click, view: request.view) }
+            return Self.json(PosePreview(action))
+        }
+        post(router, "/api/step") { body in
+            let request = try Self.decode(ClickRequest.self, body)
+            try await service.perform("the robot is executing") { session in
+                try session.record(request.click, view: request.view, instruction: request.instruction ?? "")
+            }
+            return Self.json(service.state)
+        }
+        post(router, "/api/undo") { _ in
+            try await service.perform("undoing the last step") { try $0.undo() }
+            return Self.json(service.state)
+        }
+        post(router, "/api/discard") { _ in
+            try await service.perform("discarding the episode") { try $0.discard() }
+            return Self.json(service.state)
+        }
+        post(router, "/api/end") { _ in
+            try await service.perform("saving the episode") { _ = try $0.endEpisode() }
+            return Self.json(service.state)
+        }
+        return router
+    }
+
+    /// A POST route with the origin checks and a bounded body; errors become JSON messages.
+    private func post(_ router: Router<BasicRequestContext>, _ path: RouterPath,
+                      _ handler: @escaping @Sendable (Data) async throws -> Response) {
+        let host = self.host
+        router.post(path) { [self] request, _ -> Response in
+            do {
+                guard request.headers[HTTPFields.Element.Name("X-Cliport-Capture")!] == "1" else {
+                    throw CaptureError.badRequest("missing the X-Cliport-Capture header (only the capture page may send commands)")
+                }
+                let authority = request.head.authority ?? ""
+                let allowed = Set([host, "127.0.0.1", "localhost", "[::1]"]).map { "\($0):\(port ?? requestedPort)" }
+                guard allowed.contains(authority) else {
+                    throw CaptureError.badRequest("unexpected Host '\(authority)': open the page at http://\(host):\(port ?? requestedPort)/")
+                }
+                let buffer = try await request.body.collect(upTo: 64 * 1024)
+                return try await handler(Data(buffer.readableBytesView))
+            } catch {
+                return Self.failure(error)
+            }
+        }
+    }
+
+    // MARK: - bodies
+
+    struct ClickRequest: Decodable {
+        var view: Int
+        var pick: Pixel
+        var place: Pixel
+        var rotationBin: Int
+        var instruction: String?
+        var click: ClickedAction { ClickedAction(pick: pick, place: place, rotationBin: rotationBin) }
+    }
+
+    struct PosePreview: Encodable {
+        struct PoseJSON: Encodable {
+            var position: [Double]
+            var orientation_xyzw: [Double]
+            var yawDegrees: Double
+        }
+        var pick: PoseJSON
+        var place: PoseJSON
+        init(_ a: PickPlaceAction) {
+            func json(_ p: Pose) -> PoseJSON {
+                PoseJSON(position: [p.position.x, p.position.y, p.position.z], orientation_xyzw: p.rotation.xyzw,
+                         yawDegrees: p.rotation.yaw * 180 / .pi)
+            }
+            pick = json(a.pick); place = json(a.place)
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ body: Data) throws -> T {
+        do { return try JSONDecoder().decode(type, from: body) } catch {
+            throw CaptureError.badRequest("the request body is not the expected JSON (\(error))")
+        }
+    }
+
+    static func text(_ s: String, type: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: s)))
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func failure(_ error: Error) -> Response {
+        let status = (error as? CaptureError)?.httpStatus ?? 500
+        return json(["error": "\(error)"], status: HTTPResponse.Status(code: status))
+    }
+}

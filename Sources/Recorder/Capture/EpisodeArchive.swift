@@ -1,0 +1,87 @@
+import Dataset
+import Foundation
+import HDF5
+
+/// Turns finished episodes into durable files, one episode per file: `<out>/episode-000007.hdf5`, in the
+/// project's dataset format (docs/dataset-format.md) plus a `calibration` attribute (JSON: K, distortion,
+/// base_T_cam and depth scale of every camera, as the driver gave them) on the file and on `data/demo_0`.
+///
+/// The file is assembled in `<out>/.capture/staging` by `ShardWriter` (written, fsynced, renamed), given
+/// its calibration, fsynced again and only then renamed into `<out>`, and the folder is fsynced: a file
+/// named `episode-*.hdf5` in `<out>` is always complete, and a finished file is never overwritten.
+public struct EpisodeArchive {
+    public let folder: String
+    public let stagingFolder: String
+
+    public init(folder: String) throws {
+        self.folder = folder
+        stagingFolder = ((folder as NSString).appendingPathComponent(".capture") as NSString).appendingPathComponent("staging")
+        do {
+            try FileManager.default.createDirectory(atPath: stagingFolder, withIntermediateDirectories: true)
+        } catch {
+            throw CaptureError.output(path: folder, problem: "cannot create the folder (\(error.localizedDescription))")
+        }
+    }
+
+    public static func fileName(episode: Int) -> String { String(format: "episode-%06d.hdf5", episode) }
+
+    /// Episode numbers already in the folder.
+    public func existingEpisodes() -> [Int] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.compactMap { name -> Int? in
+            guard name.hasPrefix("episode-"), name.hasSuffix(".hdf5") else { return nil }
+            return Int(name.dropFirst("episode-".count).dropLast(".hdf5".count))
+        }.sorted()
+    }
+
+    /// The next free episode number.
+    public func nextEpisode() -> Int { (existingEpisodes().last ?? -1) + 1 }
+
+    /// Writes `record` as episode `number` and returns the final path.
+    @discardableResult
+    public func write(_ record: EpisodeRecord, number: Int, header: DatasetHeader, calibration: [CameraCalibration]) throws -> String {
+        let name = Self.fileName(episode: number)
+        let finalPath = (folder as NSString).appendingPathComponent(name)
+        guard !FileManager.default.fileExists(atPath: finalPath) else {
+            throw CaptureError.output(path: finalPath, problem: "the episode file already exists and finished episodes are never overwritten")
+        }
+        let staged = (stagingFolder as NSString).appendingPathComponent(name)
+        unlink(staged)  // left by a crash between staging and the final rename
+        do {
+            let writer = try ShardWriter(directory: stagingFolder, name: name, header: header)
+            do {
+                try writer.append(record)
+                try writer.finish()
+            } catch {
+                writer.abandon()
+                throw error
+            }
+            try Self.addCalibration(CameraCalibration.json(calibration), to: staged)
+        } catch let error as CaptureError {
+            throw error
+        } catch {
+            throw CaptureError.output(path: staged, problem: "\(error)")
+        }
+        let fd = open(staged, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+        guard link(staged, finalPath) == 0 else {  // link, unlike rename, never replaces an existing file
+            throw CaptureError.output(path: finalPath, problem: "cannot move the episode into place (\(String(cString: strerror(errno))))")
+        }
+        unlink(staged)
+        DurableWrite.syncFolder(of: finalPath)
+        DurableWrite.syncFolder(of: staged)
+        return finalPath
+    }
+
+    static func addCalibration(_ json: String, to path: String) throws {
+        let file = try HDF5File.open(path, mode: .readWrite)
+        func annotate() throws {
+            let root = try file.root()
+            try root.attributes.set("calibration", json)
+            let demo = try file.group("data/demo_0")
+            try demo.attributes.set("calibration", json)
+        }
+        try annotate()
+        try file.close()
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Sim
+
+/// What a generation run must produce, as a pure function of (task, split, episodes, episodes per shard,
+/// first episode): the dataset is U = ceil(episodes / B) units; unit u is `shard-<u>.hdf5` and holds exactly
+/// min(B, episodes - u B) successful episodes, drawn in order from episode indices F + u, F + u + U,
+/// F + u + 2U, ... (seeds `Split.seed(episode:)`). Any number of workers or machines therefore makes the same
+/// shards, and a retried unit rewrites the same file. Interleaving keeps the seeds of the whole dataset
+/// nearly contiguous (as CLIPort's 0, 2, 4, ...), so val seeds stay far below the test seeds.
+public struct GenerationPlan: Codable, Equatable, Sendable {
+    public var task: String
+    public var split: Split
+    public var episodes: Int
+    public var episodesPerShard: Int
+    public var firstEpisode: Int
+
+    public init(task: String, split: Split, episodes: Int, episodesPerShard: Int = 100, firstEpisode: Int = 0) {
+        self.task = task; self.split = split; self.episodes = episodes
+        self.episodesPerShard = episodesPerShard; self.firstEpisode = firstEpisode
+    }
+
+    public var units: Int { (episodes + episodesPerShard - 1) / episodesPerShard }
+
+    /// Successful episodes unit `u` must hold.
+    public func target(unit u: Int) -> Int { max(0, min(episodesPerShard, episodes - u * episodesPerShard)) }
+
+    /// The episode index of the `attempt`-th try (0-based) of unit `u`.
+    public func episodeIndex(unit u: Int, attempt k: Int) -> Int { firstEpisode + u + k * units }
+
+    public func seed(unit u: Int, attempt k: Int) -> Int { split.seed(episode: episodeIndex(unit: u, attempt: k)) }
+
+    /// The attempt of unit `u` that uses `seed`, or nil when the seed is not one of the unit's.
+    public func attempt(ofSeed seed: Int, unit u: Int) -> Int? {
+        let offset = split.seed(episode: 0)
+        guard (seed - offset) % 2 == 0 else { return nil }
+        let k = (seed - offset) / 2 - firstEpisode - u
+        guard k >= 0, k % units == 0 else { return nil }
+        return k / units
+    }
+
+    /// The units machine `index` of `count` makes: u = index, index + count, ...
+    public func units(forMachine index: Int, of count: Int) -> [Int] {
+        Array(stride(from: index, to: units, by: count))
+    }
+
+    public func shardName(unit u: Int) -> String { String(format: "shard-%05d", u) }
+
+    /// CLIPort refuses val seeds that reach the test seeds (10001); so do we.
+    public func checkSeed(unit u: Int, attempt k: Int) throws {
+        if split == .val, seed(unit: u, attempt: k) >= Split.test.seed(episode: 0) {
+            throw RecorderError.seedRangeExhausted(split: "val", episodes: episodeIndex(unit: u, attempt: k))
+        }
+    }
+
+    /// Refuses impossible requests before any work.
+    public func validate() throws {
+        guard episodes > 0 else { throw RecorderError.nothingToDo("--n must be at least 1") }
+        guard episodesPerShard > 0 else { throw RecorderError.nothingToDo("--episodes-per-shard must be at least 1") }
+        guard firstEpisode >= 0 else { throw RecorderError.nothingToDo("--first-episode must be 0 or more") }
+        // Even if every seed succeeded, every unit's last seed must stay below the test seeds (the largest is
+        // that of the last unit with a full share).
+        let full = episodes / episodesPerShard
+        if full > 0 { try checkSeed(unit: full - 1, attempt: episodesPerShard - 1) }
+        try checkSeed(unit: units - 1, attempt: target(unit: units - 1) - 1)
+    }
+
+    /// "100 episodes, 10 per shard, first episode 0", for messages.
+    public var summary: String {
+        "\(episodes) episodes, \(episodesPerShard) per shard, first episode \(firstEpisode)"
+    }
+
+    /// The options that reproduce this plan on the command line.
+    public var commandLine: String {
+        "--task \(task) --split \(split.rawValue) --n \(episodes) --episodes-per-shard \(episodesPerShard)"
+            + (firstEpisode > 0 ? " --first-episode \(firstEpisode)" : "")
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Recorder
+
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Record operator demonstrations by clicking pick and place on a live top-down view in the browser.",
+        discussion: """
+        Serves a web page (http://HOST:PORT/) showing the top-down heightmap fused from the camera(s). Click the pick
+        point, click the place point, turn the place rotation (wheel or drag), confirm: the robot acts, the next view is
+        captured and the step is journaled. Each finished episode is written at once to <out>/episode-NNNNNN.hdf5
+        (atomic, fsynced); after a crash the episode in progress resumes. See docs/capture.md.
+
+          --source sim --robot sim                     the simulator (testing, demos)
+          --source folder:DIR --robot tcp:HOST:PORT    a camera driver writing PNGs to DIR, a robot controller over TCP
+          --source folder:DIR --robot manual           move the objects by hand and click "Captured"
+        """)
+
+    @Option(help: "sim, or folder:DIR (colour PNG, 16-bit depth PNG and calibration.json written by a camera driver).")
+    var source: String
+    @Option(help: "sim, tcp:HOST:PORT (JSON lines to a robot controller) or manual.") var robot: String
+    @Option(help: "Folder for the episode files.") var out: String
+    @Option(help: "Task name stored with the episodes (the simulated task with --source sim).") var task: String?
+    @Option(help: "Port of the web page.") var port: Int = 8080
+    @Option(help: "Address to listen on; keep 127.0.0.1 unless the page must be reached from another machine.")
+    var host: String = "127.0.0.1"
+    @Option(help: "Seconds to wait for the robot controller's reply.") var robotTimeout: Double = 30
+    @Option(help: "Seconds after which a camera folder's frames count as stopped.") var staleAfter: Double = 5
+    @Option(help: "A trained agent whose proposals are drawn (needs `cliport train`, not available yet).") var checkpoint: String?
+
+    func run() throws {
+        try reportingErrors {
+            let setup = CaptureSetup(source: try CaptureSetup.parseSource(source), robot: try CaptureSetup.parseRobot(robot), out: out,
+                                     task: task, robotTimeout: robotTimeout, staleAfter: staleAfter, checkpoint: checkpoint)
+            try setup.validate()
+            let service = try CaptureService(makeSession: setup.makeSession)
+            let server = CaptureServer(service: service, host: host, port: port)
+            let bound = try server.start()
+            let state = service.state
+            print("capture: open http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)/  (camera: \(state.camera); robot: \(state.robot))")
+            print("capture: episodes go to \(out)/episode-NNNNNN.hdf5; \(state.message)")
+            if let error = state.error { print("capture: \(error)") }
+            print("capture: press Ctrl-C to stop (the episode in progress is journaled and resumes next time)")
+            fflush(stdout)
+            while true { sleep(3600) }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import HDF5
+import Model
+
+/// `cliport weights import`: CLIP RN50 weights (OpenAI or open_clip names, safetensors) into our HDF5 file.
+struct WeightsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weights", abstract: "Manage pretrained weights.", subcommands: [Import.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import CLIP RN50 weights from a safetensors file (OpenAI or open_clip state-dict names).")
+        @Argument(help: "The RN50 checkpoint as .safetensors.") var file: String
+        @Option(help: "Where to write the imported weights.") var out: String = "weights/clip-rn50.hdf5"
+
+        func run() throws {
+            try reportingErrors {
+                let weights = try CLIPWeights.importSafetensors(file)
+                let folder = (out as NSString).deletingLastPathComponent
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                let partial = out + ".partial"
+                let h5 = try HDF5File.create(partial, overwrite: true)
+                try weights.save(to: try h5.root())
+                try h5.close()
+                _ = try CLIPWeights.load(path: partial)  // refuse a file that lacks what the model needs
+                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+                try FileManager.default.moveItem(atPath: partial, toPath: out)
+                let a = weights.visualArchitecture
+                print("imported CLIP weights: visual width \(a.width), blocks \(a.blocks), "
+                      + "\(weights.visual.tensors.count) visual and \(weights.text.tensors.count) text tensors -> \(out)")
+            }
+        }
+    }
+}
+
+/// `cliport bench model`: forward and forward+backward of the attention and transport modules, and a
+/// whole training step, against the sgemm peak measured in the same run.
+struct BenchModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model", abstract: "Model speed: module forward/backward, training step, GFLOP/s vs sgemm peak.")
+    @Option(help: "transporter, transporter-lang or cliport.") var model: String = "transporter"
+    @Option(help: "Channel width multiplier (1 = CLIPort's full size).") var width: Double = 1
+    @Option(help: "BLAS threads.") var threads: Int = 2
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        let result = try reportingErrors {
+            try ModelBenchmark.run(model: model, width: width, threads: threads,
+                                   progress: { line in if !json { print(line) } })
+        }
+        if json { printJSON(result) } else {
+            print(String(format: "BLAS core %@, sgemm peak %.1f GFLOP/s; step %.2f s = %.1f GFLOP/s (%.0f%% of peak)",
+                         result.blasCore, result.sgemmPeakGFLOPS, result.trainingStepSeconds,
+                         result.trainingStepGFLOP / result.trainingStepSeconds,
+                         100 * result.trainingStepGFLOP / result.trainingStepSeconds / max(result.sgemmPeakGFLOPS, 1e-9)))
+        }
+    }
+}

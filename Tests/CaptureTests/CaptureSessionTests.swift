@@ -1,0 +1,173 @@
+import Dataset
+import Foundation
+import Geometry
+import HDF5
+@testable import Recorder
+import Sim
+import XCTest
+
+/// The session without a browser: resuming after a crash, undo, the journal's format, the click-to-pose
+/// mapping, calibration parsing and the command-line device specs.
+final class CaptureSessionTests: XCTestCase {
+    override func tearDown() {
+        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    var folders: [String] = []
+
+    func temporaryFolder(_ name: String) -> String {
+        let path = NSTemporaryDirectory() + "cliport-capture-\(name)-" + UUID().uuidString
+        folders.append(path)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func testAStoppedServerResumesTheJournaledEpisodeAndUndoReplaysTheSimulator() throws {
+        let out = temporaryFolder("resume")
+        let setup = CaptureSetup(source: .sim, robot: .sim, out: out)
+        var service: CaptureService? = try CaptureService(makeSession: setup.makeSession)
+        let first = service!.state
+        let block = first.objects.first { $0.name == "block0" }!, bowl = first.objects.first { $0.name == "bowl0" }!
+        let click = ClickedAction(pick: Pixel(row: block.row, col: block.col), place: Pixel(row: bowl.row, col: bowl.col), rotationBin: 0)
+        let afterStep = try service!.performBlocking { session -> Heightmap in
+            try session.record(click, view: session.view, instruction: "put the blocks in a bowl")
+            return session.current!.heightmap
+        }
+        // "Crash": the service goes away without ending the episode.
+        service!.shutdown()
+        service = nil
+
+        let resumed = try CaptureService(makeSession: setup.makeSession)
+        defer { resumed.shutdown() }
+        XCTAssertNil(resumed.state.error)
+        XCTAssertTrue(resumed.state.viewOK)
+        XCTAssertTrue(resumed.state.resumed)
+        XCTAssertEqual(resumed.state.episode, 0)
+        XCTAssertEqual(resumed.state.steps.count, 1)
+        XCTAssertEqual(resumed.state.steps[0].pick, .init(row: block.row, col: block.col))
+        XCTAssertEqual(resumed.state.steps[0].instruction, "put the blocks in a bowl")
+        // The simulator was reset to the seed and the step replayed: the view is the one after the step.
+        let replayed = try resumed.performBlocking { $0.current?.heightmap }
+        XCTAssertTrue(replayed == afterStep, "the replayed view equals the view after the step")
+
+        try resumed.performBlocking { try $0.undo() }
+        XCTAssertEqual(resumed.state.steps.count, 0)
+        XCTAssertThrowsError(try resumed.performBlocking { try $0.undo() }) {
+            XCTAssertEqual($0 as? CaptureError, .nothingToUndo)
+        }
+        XCTAssertThrowsError(try resumed.performBlocking { try $0.endEpisode() }) {
+            XCTAssertEqual($0 as? CaptureError, .emptyEpisode)
+        }
+        let journal = (out as NSString).appendingPathComponent(".capture/journal")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: (journal as NSString).appendingPathComponent("step-0000.step")))
+    }
+
+    func testJournalStepRoundTripsExactly() throws {
+        let frame = RGBDFrame(width: 3, height: 2, color: Array(0..<18), depth: [0, 0.5, 1.25, 2, 3.5, 0.001])
+        var heightmap = Heightmap(rows: 2, cols: 2)
+        heightmap.height = [0, 0.04, 0.1234567, 0.28]
+        heightmap.color = Array(100..<112)
+        let pick = Pose(position: SIMD3(0.5, -0.1, 0.04)), place = Pose(position: SIMD3(0.6, 0.2, 0.01), rotation: Quaternion(yaw: -0.5))
+        let step = StepRecord(observation: ObservationRecord(frames: [frame], heightmap: heightmap, objectPoses: [pick, place]),
+                              action: ActionRecord(pickPose: pick, placePose: place, workspace: .cliport),
+                              reward: 0.5, done: false, instruction: "put the red block in the blue bowl")
+        let folder = temporaryFolder("journal")
+        let journal = try EpisodeJournal(folder: folder)
+        try journal.begin(.init(episode: 4, seed: 8, objectNames: ["a", "b"], started: "now"))
+        try journal.append(step, index: 0)
+        try journal.append(step, index: 1)
+        journal.removeStep(1)
+        let loaded = try XCTUnwrap(journal.load())
+        XCTAssertEqual(loaded.header.episode, 4)
+        XCTAssertEqual(loaded.header.objectNames, ["a", "b"])
+        XCTAssertEqual(loaded.steps, [step])
+        try journal.clear()
+        XCTAssertNil(try journal.load())
+        // A damaged step file is reported, not silently dropped.
+        try journal.begin(.init(episode: 0, seed: 0, objectNames: [], started: "now"))
+        try Data("junk".utf8).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("step-0000.step")))
+        XCTAssertThrowsError(try journal.load()) { XCTAssertTrue("\($0)".contains("damaged"), "\($0)") }
+    }
+
+    func testClicksMapThroughTheHeightmapAndBadClicksAreRefused() throws {
+        let w = Workspace.cliport
+        var heightmap = Heightmap(rows: w.rows, cols: w.cols)
+        heightmap.height[10 * w.cols + 20] = 0.04
+        heightmap.height[300 * w.cols + 150] = 0.01
+        let action = try ClickedAction(pick: Pixel(row: 10, col: 20), place: Pixel(row: 300, col: 150), rotationBin: 9)
+            .poses(heightmap: heightmap, workspace: w, rotationBins: 36)
+        XCTAssertEqual(action.pick.position.x, 0.25 + 20 * 0.003125, accuracy: 1e-12)
+        XCTAssertEqual(action.pick.position.y, -0.5 + 10 * 0.003125, accuracy: 1e-12)
+        XCTAssertEqual(action.pick.position.z, 0.04, accuracy: 1e-7)
+        XCTAssertEqual(action.pick.rotation, .identity)
+        XCTAssertEqual(action.place.position.x, 0.25 + 150 * 0.003125, accuracy: 1e-12)
+        XCTAssertEqual(action.place.position.y, -0.5 + 300 * 0.003125, accuracy: 1e-12)
+        XCTAssertEqual(action.place.rotation.yaw, -.pi / 2, accuracy: 1e-12, "bin 9 is -90 degrees")
+        // The stored labels give back the clicked pixels and bin.
+        let labels = ActionRecord(pickPose: action.pick, placePose: action.place, workspace: w)
+        XCTAssertEqual(labels.pickPixel, Pixel(row: 10, col: 20))
+        XCTAssertEqual(labels.placePixel, Pixel(row: 300, col: 150))
+        XCTAssertEqual(labels.rotationBin, 9)
+
+        for (pick, place, bin) in [(Pixel(row: -1, col: 0), Pixel(row: 0, col: 0), 0), (Pixel(row: 0, col: 0), Pixel(row: 0, col: 160), 0),
+                                   (Pixel(row: 320, col: 0), Pixel(row: 0, col: 0), 0)] {
+            XCTAssertThrowsError(try ClickedAction(pick: pick, place: place, rotationBin: bin).poses(heightmap: heightmap, workspace: w, rotationBins: 36)) {
+                XCTAssertTrue("\($0)".contains("outside the workspace heightmap (320 rows x 160 columns)"), "\($0)")
+            }
+        }
+        XCTAssertThrowsError(try ClickedAction(pick: Pixel(row: 0, col: 0), place: Pixel(row: 0, col: 0), rotationBin: 36)
+            .poses(heightmap: heightmap, workspace: w, rotationBins: 36))
+        // The guard in front of every robot refuses poses outside the bounds, and NaNs.
+        let guardrail = WorkspaceGuard(workspace: w)
+        XCTAssertThrowsError(try guardrail.check(Pose(position: SIMD3(0.8, 0, 0.1)), what: "pick")) {
+            XCTAssertTrue("\($0)".contains("the robot is not commanded"), "\($0)")
+        }
+        XCTAssertThrowsError(try guardrail.check(Pose(position: SIMD3(0.5, 0, .nan)), what: "pick"))
+        XCTAssertThrowsError(try guardrail.check(Pose(position: SIMD3(0.5, 0, 0.5)), what: "place"))
+        XCTAssertNoThrow(try guardrail.check(Pose(position: SIMD3(0.75, 0.5, 0.28)), what: "place"))
+    }
+
+    func testCalibrationAcceptsAMatrixOrAQuaternionAndUndistortionWithZeroCoefficientsIsIdentity() throws {
+        let camera = CameraConfig.realSenseD415[1]
+        let fromPose = try CameraCalibration(camera: camera, depthScale: 0.001).cameraConfig(path: "test")
+        XCTAssertEqual(fromPose.pose.position, camera.pose.position)
+        var matrixOnly = CameraCalibration(camera: camera, depthScale: 0.001)
+        matrixOnly.base_T_cam.position = nil
+        matrixOnly.base_T_cam.orientation_xyzw = nil
+        let fromMatrix = try matrixOnly.cameraConfig(path: "test").pose
+        for axis in [SIMD3<Double>(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)] {
+            let a = fromMatrix.rotation.rotate(axis), b = camera.pose.rotation.rotate(axis)
+            XCTAssertEqual(((a - b) * (a - b)).sum(), 0, accuracy: 1e-20)
+        }
+        var bad = CameraCalibration(camera: camera, depthScale: 0)
+        XCTAssertThrowsError(try bad.cameraConfig(path: "c.json")) { XCTAssertTrue("\($0)".contains("depth_scale"), "\($0)") }
+        bad.depth_scale = 0.001
+        bad.name = "../escape"
+        XCTAssertThrowsError(try bad.cameraConfig(path: "c.json")) { XCTAssertTrue("\($0)".contains("camera name"), "\($0)") }
+
+        var small = CameraCalibration(camera: camera, depthScale: 0.001)
+        small.width = 4; small.height = 3; small.K = [2, 0, 1.5, 0, 2, 1, 0, 0, 1]
+        let frame = RGBDFrame(width: 4, height: 3, color: Array(0..<36), depth: (0..<12).map { Float($0) })
+        XCTAssertEqual(LensUndistortion(calibration: small).apply(frame), frame)
+        small.distortion = [0.1, 0, 0, 0, 0]
+        XCTAssertEqual(LensUndistortion(calibration: small).apply(frame).depth[5], frame.depth[5], "the principal point stays")
+    }
+
+    func testDeviceSpecsParseAndMismatchedPairsAreRefused() throws {
+        XCTAssertEqual(try CaptureSetup.parseSource("sim"), .sim)
+        XCTAssertEqual(try CaptureSetup.parseSource("folder:/data/cam"), .folder("/data/cam"))
+        XCTAssertEqual(try CaptureSetup.parseRobot("tcp:192.168.1.10:5005"), .tcp(host: "192.168.1.10", port: 5005))
+        XCTAssertEqual(try CaptureSetup.parseRobot("tcp:[::1]:80"), .tcp(host: "::1", port: 80))
+        XCTAssertEqual(try CaptureSetup.parseRobot("manual"), .manual)
+        XCTAssertThrowsError(try CaptureSetup.parseRobot("tcp:host"))
+        XCTAssertThrowsError(try CaptureSetup.parseSource("webcam"))
+        XCTAssertThrowsError(try CaptureSetup(source: .sim, robot: .manual, out: "/tmp/x").validate())
+        XCTAssertThrowsError(try CaptureSetup(source: .folder("/x"), robot: .sim, out: "/tmp/x").validate())
+        XCTAssertThrowsError(try CaptureSetup(source: .sim, robot: .sim, out: "/tmp/x", checkpoint: "a.h5").validate()) {
+            XCTAssertTrue("\($0)".contains("`cliport train` does not exist yet"), "\($0)")
+        }
+        XCTAssertThrowsError(try CaptureSetup(source: .folder(temporaryFolder("empty")), robot: .manual, out: temporaryFolder("o")).makeSession()) {
+            XCTAssertTrue("\($0)".contains("calibration.json"), "\($0)")
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Dataset
+import Foundation
+import Recorder
+import XCTest
+
+/// The real `cliport` program as child processes: killed with SIGKILL mid-run and rerun (both with two
+/// worker processes), stopped with Ctrl-C and rerun, two machines' shards as separate processes: every time
+/// the dataset must equal the one made uninterrupted by one process with one worker (same seeds, same arrays).
+final class GenerationProcessTests: XCTestCase {
+    static let n = 6, perShard = 2
+
+    static var binary: URL {
+        let candidates = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() } + [Bundle.main.bundleURL]
+        return candidates.map { $0.appendingPathComponent("cliport") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("cliport")
+    }
+
+    var folder: String!
+    var dataset: String { folder + "/\(ReferenceDatasets.task)-train" }
+
+    override func setUpWithError() throws {
+        folder = temporaryFolder("process")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw XCTSkip("the cliport program is not built next to the tests (\(Self.binary.path)); run `swift build` first")
+        }
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+
+    func demos(_ extra: [String], environment: [String: String] = [:]) throws -> Process {
+        try start(Self.binary, ["demos", "--task", ReferenceDatasets.task, "--n", "\(Self.n)", "--episodes-per-shard", "\(Self.perShard)",
+                                "--out", folder] + extra, environment: environment)
+    }
+
+    func start(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("SLURM_") || key == "JOB_COMPLETION_INDEX" { env[key] = nil }
+        process.environment = env.merging(environment) { $1 }
+        let log = folder + "/run-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        FileManager.default.createFile(atPath: log + ".out", contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: log + ".out")
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        logs[process.processIdentifier] = log
+        return process
+    }
+
+    /// The `--json` report a finished `cliport demos` printed.
+    func report(_ process: Process) throws -> [String: Any] {
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: try XCTUnwrap(logs[process.processIdentifier]) + ".out"))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    var logs: [Int32: String] = [:]
+
+    /// Waits for the process; on failure the test log shows what it printed.
+    func finish(_ process: Process, file: StaticString = #filePath, line: UInt = #line) -> Int32 {
+        process.waitUntilExit()
+        if process.terminationStatus != 0, let log = logs[process.processIdentifier],
+           let text = try? String(contentsOfFile: log, encoding: .utf8) {
+            print("cliport demos exited with \(process.terminationStatus):\n\(text)")
+        }
+        return process.terminationStatus
+    }
+
+    /// Waits until a shard is finished and another unit has a staged episode: the middle of a run.
+    func waitForMidRun(_ process: Process, timeout: TimeInterval = 120) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline, process.isRunning {
+            let shards = ((try? FileManager.default.contentsOfDirectory(atPath: dataset)) ?? []).filter { $0.hasSuffix(".hdf5") }
+            let staged = ((try? FileManager.default.subpathsOfDirectory(atPath: dataset + "/.staging")) ?? [])
+                .filter { $0.contains("/seed-") && $0.hasSuffix(".hdf5") }
+            if !shards.isEmpty, !staged.isEmpty { return }
+            usleep(10_000)
+        }
+        XCTFail("the run ended before the middle could be caught")
+    }
+
+    /// Worker processes still running for this test's dataset (they must die with their coordinator).
+    func workersAlive() -> [String] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return pids.compactMap { pid -> String? in
+            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let line = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
+            return line.contains("demos-worker") && line.contains(folder) ? line : nil
+        }
+    }
+
+    func testSIGKILLMidRunThenRerunGivesTheUninterruptedDataset() throws {
+        let reference = try ReferenceDatasets.dataset(n: Self.n, perShard: Self.perShard)
+        let run = try demos(["--workers", "2"])
+        try waitForMidRun(run)
+        kill(run.processIdentifier, SIGKILL)
+        run.waitUntilExit()
+        XCTAssertEqual(run.terminationReason, .uncaughtSignal)
+        var waited = 0
+        while !workersAlive().isEmpty, waited < 100 { usleep(50_000); waited += 1 }
+        XCTAssertEqual(workersAlive(), [], "workers exit when their coordinator is killed")
+        XCTAssertLessThan(try DatasetReader(path: dataset).shards.count, Self.n / Self.perShard, "killed before the end")
+
+        XCTAssertEqual(finish(try demos(["--workers", "2"])), 0)
+        try assertSameDataset(dataset, reference)
+        let check = DatasetChecker.check(dataset)
+        XCTAssertTrue(check.ok, check.text)
+    }
+
+    func testCtrlCStopsCleanlyAndARerunContinuesWithoutRepeatingASeed() throws {
+        let reference = try ReferenceDatasets.dataset(n: Self.n, perShard: Self.perShard)
+        let run = try demos(["--workers", "1", "--json"])
+        try waitForMidRun(run)
+        kill(run.processIdentifier, SIGINT)
+        XCTAssertEqual(finish(run), 130, "Ctrl-C: the episode in flight is finished, then exit status 130")
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: dataset).filter { $0.hasSuffix(".partial") }
+        XCTAssertEqual(leftovers, [], "a clean stop leaves no half-written file")
+        let stopped = try report(run)
+        XCTAssertEqual(stopped["stopped"] as? Bool, true)
+        let rerun = try demos(["--workers", "2", "--json"])
+        XCTAssertEqual(finish(rerun), 0)
+        try assertSameDataset(dataset, reference)
+        // Nothing was tried twice: the two runs together tried exactly the seeds of the uninterrupted run.
+        let tried = try DatasetReader(path: reference).shards.map { try XCTUnwrap(try ShardGenerationRecord.read(shard: $0)).seedsTried.count }
+        XCTAssertEqual((stopped["attempted"] as? Int ?? -1) + (try report(rerun)["attempted"] as? Int ?? -1), tried.reduce(0, +))
+    }
+
+    /// Two machines as two concurrent processes on one folder: one given its share by flags, the other being
+    /// task 1 of a Slurm array running docs/slurm-array.sh as it is.
+    func testTwoShardsAsSeparateProcessesMakeTheOneProcessDataset() throws {
+        let reference = try ReferenceDatasets.dataset(n: Self.n, perShard: Self.perShard)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/slurm-array.sh")
+            .standardizedFileURL.path
+        let first = try demos(["--shard-index", "0", "--num-shards", "2", "--workers", "1"])
+        let second = try start(URL(fileURLWithPath: "/bin/bash"), [script], environment: [
+            "CLIPORT": Self.binary.path, "TASK": ReferenceDatasets.task, "SPLIT": "train", "N": "\(Self.n)",
+            "PER_SHARD": "\(Self.perShard)", "OUT": folder, "WORKERS": "1",
+            "SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "2"])
+        XCTAssertEqual(finish(first), 0)
+        XCTAssertEqual(finish(second), 0)
+        try assertSameDataset(dataset, reference)
+    }
+}
