@@ -13,32 +13,12 @@ extension TabletopWorld {
     /// rope through the links), descend until it touches, release, retreat 0.32 m above the place, and
     /// settle. If nothing was attached: return above the pick and settle.
     public func ropePickPlace(pick: Pose, place: Pose) throws -> PickPlaceOutcome {
-        let up = SIMD3<Double>(0, 0, Self.approachHeight)
-        let prepick = Pose(position: pick.position + up, rotation: pick.rotation)
-        try teleportCup(to: prepick)
-        try teleportCup(to: Pose(position: pick.position + SIMD3(0, 0, Self.pickSlowZone), rotation: pick.rotation))
-        var pickSteps = 0, placeSteps = 0
-        let touched = try descendUntilContact(expectedZ: pick.position.z, probe: cupBody, steps: &pickSteps)
-        guard let held = try activateSuction(touching: touched) else {
-            try release()
-            try teleportCup(to: prepick)
-            var outcome = PickPlaceOutcome(grasped: nil, placedOnContact: false)
-            outcome.pickDescentSteps = pickSteps
-            outcome.settleSteps = try settle().steps
-            return outcome
+        try suctionPickPlace(pick: pick, place: place) { _, pickSteps, placeSteps in
+            let lift = SIMD3<Double>(0, 0, Self.ropeLiftHeight)
+            pickSteps += try self.sweepMocap(self.cupBody, to: Pose(position: pick.position + lift, rotation: pick.rotation),
+                                             stepLength: Self.ropeDragStep)
+            placeSteps += try self.sweepMocap(self.cupBody, to: Pose(position: place.position + lift, rotation: place.rotation),
+                                              stepLength: Self.ropeDragStep)
         }
-        let lift = SIMD3<Double>(0, 0, Self.ropeLiftHeight)
-        pickSteps += try sweepMocap(cupBody, to: Pose(position: pick.position + lift, rotation: pick.rotation),
-                                    stepLength: Self.ropeDragStep)
-        placeSteps += try sweepMocap(cupBody, to: Pose(position: place.position + lift, rotation: place.rotation),
-                                     stepLength: Self.ropeDragStep)
-        let landed = try descendUntilContact(expectedZ: place.position.z, probe: objectBodies[held], steps: &placeSteps) != nil
-        try release()
-        try teleportCup(to: Pose(position: place.position + up, rotation: place.rotation))
-        var outcome = PickPlaceOutcome(grasped: scene.objects[held].name, placedOnContact: landed)
-        outcome.pickDescentSteps = pickSteps
-        outcome.placeDescentSteps = placeSteps
-        outcome.settleSteps = try settle().steps
-        return outcome
     }
 }

@@ -183,6 +183,20 @@ public final class TabletopWorld {
     /// retreat to 0.32 m above the place. If nothing was attached: release and return above the pick.
     /// The world is then stepped until static.
     public func pickPlace(pick: Pose, place: Pose) throws -> PickPlaceOutcome {
+        try suctionPickPlace(pick: pick, place: place) { _, _, _ in
+            let up = SIMD3<Double>(0, 0, Self.approachHeight)
+            try self.teleportCup(to: Pose(position: pick.position + up, rotation: pick.rotation))
+            try self.teleportCup(to: Pose(position: place.position + up, rotation: place.rotation))
+            try self.teleportCup(to: Pose(position: place.position + SIMD3(0, 0, Self.placeSlowZone), rotation: place.rotation))
+        }
+    }
+
+    /// The suction pick-place both primitives share: approach 0.32 m above the pick, descend until contact,
+    /// attach; `carry` brings the held object to where the place descent starts (adding any physics steps
+    /// it takes to the pick or place counts); descend until the held object touches, release, retreat to
+    /// 0.32 m above the place, settle. If nothing was attached: release, return above the pick, settle.
+    func suctionPickPlace(pick: Pose, place: Pose,
+                          carry: (_ held: Int, _ pickSteps: inout Int, _ placeSteps: inout Int) throws -> Void) throws -> PickPlaceOutcome {
         let up = SIMD3<Double>(0, 0, Self.approachHeight)
         let prepick = Pose(position: pick.position + up, rotation: pick.rotation)
         try teleportCup(to: prepick)
@@ -198,13 +212,10 @@ public final class TabletopWorld {
             outcome.settleSteps = try settle().steps
             return outcome
         }
-        try teleportCup(to: prepick)
-        let preplace = Pose(position: place.position + up, rotation: place.rotation)
-        try teleportCup(to: preplace)
-        try teleportCup(to: Pose(position: place.position + SIMD3(0, 0, Self.placeSlowZone), rotation: place.rotation))
+        try carry(held, &pickSteps, &placeSteps)
         let landed = try descendUntilContact(expectedZ: place.position.z, probe: objectBodies[held], steps: &placeSteps) != nil
         try release()
-        try teleportCup(to: preplace)
+        try teleportCup(to: Pose(position: place.position + up, rotation: place.rotation))
         var outcome = PickPlaceOutcome(grasped: scene.objects[held].name, placedOnContact: landed)
         outcome.pickDescentSteps = pickSteps
         outcome.placeDescentSteps = placeSteps
