@@ -6,7 +6,7 @@ DEMO_DIR := datasets/put-block-in-bowl-seen-colors-train
 
 # Debian packages the project builds and tests against (see docs/architecture.md for why each).
 DEBIAN_PACKAGES := libmujoco-dev libegl-dev libegl-mesa0 libgl1-mesa-dri libhdf5-dev hdf5-tools \
-	libpng-dev libopenblas-dev zlib1g-dev python3-h5py python3-numpy chromium
+	libpng-dev libopenblas-dev zlib1g-dev libopenmpi-dev openmpi-bin python3-h5py python3-numpy chromium
 
 .PHONY: setup build demo test bench clean
 

@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependency direction (docs/architecture.md):
 //   cliport -> Recorder, Trainer -> Sim, Dataset, Model -> Geometry and the C wrappers.
-// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS).
+// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI).
 let package = Package(
     name: "cliport",
     platforms: [.macOS(.v13)],
@@ -21,25 +21,27 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // Small Swift wrappers: the only code that touches C handles.
         .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CEGL", "Geometry"]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(name: "PNG", dependencies: ["CPNG"]),
         .target(name: "BLAS", dependencies: ["COpenBLAS"]),
+        .target(name: "MPI", dependencies: ["CMPI"]),
 
         // The project's modules.
         .target(name: "Geometry"),
         .target(name: "Sim", dependencies: ["Geometry", "MuJoCo"]),
         .target(name: "Dataset", dependencies: ["Geometry", "HDF5", "PNG"]),
         .target(name: "Model", dependencies: ["BLAS", "HDF5"]),
-        .target(name: "Trainer", dependencies: ["Model", "Dataset", "Sim", "Geometry"]),
+        .target(name: "Trainer", dependencies: ["Model", "Dataset", "Sim", "Geometry", "MPI", "PNG", "HDF5", "BLAS"]),
         .target(name: "Recorder", dependencies: [
             "Sim", "Dataset", "Geometry", "PNG", "HDF5",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "cliport", dependencies: [
-            "Recorder", "Trainer", "Dataset", "Sim", "Model", "Geometry", "HDF5",
+            "Recorder", "Trainer", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -47,6 +49,8 @@ let package = Package(
         .testTarget(name: "SimTests", dependencies: ["Sim", "Geometry", "MuJoCo"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5"], exclude: ["Fixtures"]),
+        // Also runs the built `cliport` under mpirun (two real ranks).
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG"]),

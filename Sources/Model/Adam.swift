@@ -26,6 +26,22 @@ public final class Adam {
 
     public func zeroGradients() { parameters.zeroGradients() }
 
+    /// The optimiser's state (step count and both moments, one array per parameter), for checkpoints:
+    /// restoring it makes a resumed run continue exactly as an uninterrupted one.
+    public var state: (stepCount: Int, firstMoment: [[Float]], secondMoment: [[Float]]) {
+        (stepCount, firstMoment, secondMoment)
+    }
+
+    /// Restores `state`; the moments must match the parameters' sizes.
+    public func restore(stepCount: Int, firstMoment: [[Float]], secondMoment: [[Float]]) throws {
+        guard firstMoment.map(\.count) == parameters.map(\.count), secondMoment.map(\.count) == parameters.map(\.count) else {
+            throw AdamStateError.shapeMismatch
+        }
+        self.stepCount = stepCount
+        self.firstMoment = firstMoment
+        self.secondMoment = secondMoment
+    }
+
     /// One update from the parameters' current gradients.
     public func step() {
         stepCount += 1
@@ -47,6 +63,13 @@ public final class Adam {
                 }
             }}}}
         }
+    }
+}
+
+public enum AdamStateError: Error, CustomStringConvertible {
+    case shapeMismatch
+    public var description: String {
+        "the checkpoint's optimiser state does not fit this model (other --model or --width?); resume with the run's own settings"
     }
 }
 

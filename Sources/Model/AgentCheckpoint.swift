@@ -30,6 +30,38 @@ extension TransporterAgentNetworks {
         try group.attributes.set("transport_optimizer_steps", transportOptimizer.stepCount)
     }
 
+    /// Writes both optimisers' moments (one flat float32 dataset per moment, parameters in order) so a
+    /// resumed run continues exactly where it stopped.
+    public func saveOptimizers(to group: HDF5Group) throws {
+        for (name, optimizer) in [("attention", attentionOptimizer), ("transport", transportOptimizer)] {
+            let g = try group.groupCreatingIfNeeded("optimizer/" + name)
+            let state = optimizer.state
+            for (moment, values) in [("first_moment", state.firstMoment), ("second_moment", state.secondMoment)] {
+                let flat = Array(values.joined())
+                if g.contains(moment) { try g.removeMember(moment) }
+                _ = try g.writeDataset(moment, flat, shape: [flat.count])
+            }
+            try g.attributes.set("steps", state.stepCount)
+        }
+    }
+
+    /// Reads what `saveOptimizers(to:)` wrote.
+    public func loadOptimizers(from group: HDF5Group) throws {
+        for (name, optimizer) in [("attention", attentionOptimizer), ("transport", transportOptimizer)] {
+            let g = try group.group("optimizer/" + name)
+            let counts = optimizer.parameters.map(\.count)
+            func split(_ moment: String) throws -> [[Float]] {
+                let flat = try ParameterStore.tensor(moment, in: g).scalars
+                guard flat.count == counts.reduce(0, +) else { throw AdamStateError.shapeMismatch }
+                var out: [[Float]] = [], offset = 0
+                for c in counts { out.append(Array(flat[offset..<(offset + c)])); offset += c }
+                return out
+            }
+            try optimizer.restore(stepCount: try g.attributes.int("steps"), firstMoment: try split("first_moment"),
+                                  secondMoment: try split("second_moment"))
+        }
+    }
+
     /// Reads what `save(to:)` wrote into networks built with the same settings.
     public func load(from group: HDF5Group) throws {
         for (path, network) in networkGroups {

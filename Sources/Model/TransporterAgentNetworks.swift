@@ -65,20 +65,55 @@ public final class TransporterAgentNetworks {
     @discardableResult
     public func trainStep(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
                           placeRotation: Int, text: Tensor? = nil) -> (attention: Float, transport: Float) {
+        zeroGradients()
+        let losses = accumulateGradients(image: image, pick: pick, place: place, placeRotation: placeRotation, text: text)
+        applyGradients()
+        return losses
+    }
+
+    /// Every trainable parameter: the attention module's, then the transport module's (the order of the
+    /// flat gradient vector data-parallel training sums across processes).
+    public var parameters: [Parameter] { attention.parameters + transport.parameters }
+
+    public func zeroGradients() {
         attentionOptimizer.zeroGradients()
+        transportOptimizer.zeroGradients()
+    }
+
+    /// Adds one example's gradients of the pick and place losses to the parameters' gradients (a batch
+    /// is several calls, then `applyGradients(scale: 1/B)`). Returns the two losses.
+    @discardableResult
+    public func accumulateGradients(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
+                                    placeRotation: Int, text: Tensor? = nil) -> (attention: Float, transport: Float) {
         let pickLogits = attention.forward(image, text: text)
         let pickTarget = SoftmaxCrossEntropy.oneHot(shape: pickLogits.shape, at: [0, pick.row, pick.column])
         let (pickLoss, pickGrad) = SoftmaxCrossEntropy.lossAndGradient(logits: pickLogits, target: pickTarget)
         attention.backward(pickGrad)
-        attentionOptimizer.step()
 
-        transportOptimizer.zeroGradients()
         let placeLogits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text)
         let placeTarget = SoftmaxCrossEntropy.oneHot(shape: placeLogits.shape,
                                                      at: [placeRotation, place.row, place.column])
         let (placeLoss, placeGrad) = SoftmaxCrossEntropy.lossAndGradient(logits: placeLogits, target: placeTarget)
         transport.backward(placeGrad)
-        transportOptimizer.step()
         return (pickLoss, placeLoss)
+    }
+
+    /// The two losses of one example without touching gradients (validation).
+    public func losses(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
+                       placeRotation: Int, text: Tensor? = nil) -> (attention: Float, transport: Float) {
+        let pickLogits = attention.forward(image, text: text)
+        let pickTarget = SoftmaxCrossEntropy.oneHot(shape: pickLogits.shape, at: [0, pick.row, pick.column])
+        let placeLogits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text)
+        let placeTarget = SoftmaxCrossEntropy.oneHot(shape: placeLogits.shape,
+                                                     at: [placeRotation, place.row, place.column])
+        return (SoftmaxCrossEntropy.lossAndGradient(logits: pickLogits, target: pickTarget).loss,
+                SoftmaxCrossEntropy.lossAndGradient(logits: placeLogits, target: placeTarget).loss)
+    }
+
+    /// Scales the accumulated gradients by `scale` (1/B for a mean over a batch) and steps both optimisers.
+    public func applyGradients(scale: Float = 1) {
+        if scale != 1 { for p in parameters { p.gradient.scale(by: scale) } }
+        attentionOptimizer.step()
+        transportOptimizer.step()
     }
 }

@@ -19,6 +19,9 @@ public final class Loader {
     /// A loader over `tasks` (sampled with `weights`, uniform when nil).
     public init(tasks: [TaskDataset], weights: [Double]? = nil, configuration: LoaderConfiguration, strictDemos: Bool = false) throws {
         try configuration.validate()
+        if let odd = tasks.first(where: { $0.heightmapSize != tasks[0].heightmapSize }) {
+            throw LoaderError.shapeMismatch(path: odd.path, detail: "heightmaps are \(odd.heightmapSize) but \(tasks[0].path) has \(tasks[0].heightmapSize)")
+        }
         self.configuration = configuration
         plan = try SamplingPlan(tasks: tasks, weights: weights, nDemos: configuration.nDemos, seed: configuration.seed,
                                 strict: strictDemos)
@@ -85,9 +88,10 @@ public final class Loader {
             let thread = Thread {
                 defer { done.leave() }
                 let reader = StepReader(maxOpenFiles: configuration.maxOpenFiles)
-                while let b = queue.claim() {
+                while let position = queue.claim() {
                     do {
-                        queue.deliver(b, try Loader.makeBatch(b, plan: plan, configuration: configuration, reader: reader))
+                        let b = configuration.firstBatch + position * configuration.batchStride
+                        queue.deliver(position, try Loader.makeBatch(b, plan: plan, configuration: configuration, reader: reader))
                     } catch {
                         queue.fail(error)
                         return
@@ -129,7 +133,7 @@ public final class Loader {
     }
 }
 
-/// The bounded, ordered hand-over between workers and the consumer. Workers claim batch numbers in order,
+/// The bounded, ordered hand-over between workers and the consumer. Workers claim stream positions in order,
 /// never more than `capacity` ahead of the consumer; finished batches wait in a reorder buffer.
 final class PrefetchState: @unchecked Sendable {
     private let condition = NSCondition()

@@ -24,6 +24,10 @@ public struct LoaderConfiguration: Equatable, Codable, Sendable {
     public var nDemos: Int
     /// Shards each worker keeps open at once (libhdf5 holds about 1.5 MiB of metadata cache per open file).
     public var maxOpenFiles: Int
+    /// Training: the stream's batches are `firstBatch`, `firstBatch + batchStride`, … A resumed run starts
+    /// where it stopped; rank r of K data-parallel processes takes every K-th batch from r.
+    public var firstBatch: Int = 0
+    public var batchStride: Int = 1
 
     public init(mode: Mode = .training, batchSize: Int = 1, seed: Int = 0, workers: Int = 2, prefetchBatches: Int = 4,
                 augment: Bool = true, augmentation: Augmentation = .cliport, goalImages: Bool = false, nDemos: Int = 0,
@@ -38,6 +42,12 @@ public struct LoaderConfiguration: Equatable, Codable, Sendable {
         guard workers >= 1 else { throw LoaderError.badConfiguration("workers must be at least 1 (got \(workers))") }
         guard prefetchBatches >= 1 else { throw LoaderError.badConfiguration("prefetch must be at least 1 batch (got \(prefetchBatches))") }
         guard nDemos >= 0 else { throw LoaderError.badConfiguration("n-demos must be 0 (all) or more (got \(nDemos))") }
+        guard firstBatch >= 0, batchStride >= 1 else {
+            throw LoaderError.badConfiguration("batches start at 0 or later with a stride of 1 or more (got \(firstBatch), \(batchStride))")
+        }
+        guard mode == .training || (firstBatch == 0 && batchStride == 1) else {
+            throw LoaderError.badConfiguration("a validation pass always starts at batch 0 with stride 1")
+        }
         guard augmentation.maxAttempts >= 1 else { throw LoaderError.badConfiguration("augmentation needs at least 1 attempt") }
     }
 }

@@ -33,7 +33,7 @@ public enum LoaderError: Error, CustomStringConvertible, Equatable {
         case let .badConfiguration(detail):
             return "loader configuration: \(detail)"
         case let .shapeMismatch(path, detail):
-            return "\(path): \(detail); the loader reads CLIPort's 320x160 heightmaps, regenerate the data with `cliport demos`"
+            return "\(path): \(detail); a loader's datasets must share one heightmap size: regenerate the odd one with `cliport demos`"
         }
     }
 }

@@ -28,8 +28,8 @@ public enum SyntheticPickPlaceEpisodes {
         var top: Double { bottom + height }
     }
 
-    /// The top-down heightmap of `objects` (drawn in order, later ones on top).
-    static func heightmap(_ objects: [Object]) -> Heightmap {
+    /// The top-down heightmap of `objects` (drawn in order, later ones on top) on `workspace`'s grid.
+    static func heightmap(_ objects: [Object], workspace: Workspace = SyntheticPickPlaceEpisodes.workspace) -> Heightmap {
         var map = Heightmap(rows: workspace.rows, cols: workspace.cols)
         let s = workspace.pixelSize
         for r in 0..<map.rows {
@@ -52,17 +52,18 @@ public enum SyntheticPickPlaceEpisodes {
         return map
     }
 
-    static func observation(_ objects: [Object]) -> ObservationRecord {
+    static func observation(_ objects: [Object], workspace: Workspace = SyntheticPickPlaceEpisodes.workspace) -> ObservationRecord {
         let k = camera.intrinsics
         let frame = RGBDFrame(width: k.width, height: k.height, color: [UInt8](repeating: 0, count: k.width * k.height * 3),
                               depth: [Float](repeating: 1, count: k.width * k.height))
-        return ObservationRecord(frames: [frame], heightmap: heightmap(objects),
+        return ObservationRecord(frames: [frame], heightmap: heightmap(objects, workspace: workspace),
                                  objectPoses: objects.map { Pose(position: SIMD3($0.center.x, $0.center.y, $0.bottom + $0.height / 2)) })
     }
 
-    /// Episode `seed`: `steps` (1...3) actions, each putting block i on bowl i.
+    /// Episode `seed`: `steps` (1...3) actions, each putting block i on bowl i. A coarser `workspace` (same
+    /// bounds, larger pixels) gives the same scene in smaller images, for fast training tests.
     public static func episode(seed: Int, steps: Int = 3, task: String = "put-block-in-bowl-seen-colors",
-                               split: String = "train") -> EpisodeRecord {
+                               split: String = "train", workspace: Workspace = SyntheticPickPlaceEpisodes.workspace) -> EpisodeRecord {
         precondition((1...3).contains(steps), "1 to 3 steps")
         var rng = SeededGenerator(seed: seed)
         var cells = Array(0..<32)  // a 4 x 8 grid of 12.5 cm cells
@@ -88,7 +89,7 @@ public enum SyntheticPickPlaceEpisodes {
             let place = Pose(position: SIMD3(bowl.center.x, bowl.center.y, bowl.top + block.height / 2),
                              rotation: Quaternion(yaw: rng.uniform(-Double.pi, Double.pi)))
             let instruction = "put the \(block.name) in the \(bowl.name)"
-            records.append(StepRecord(observation: observation(drawOrder(objects)),
+            records.append(StepRecord(observation: observation(drawOrder(objects), workspace: workspace),
                                       action: ActionRecord(pickPose: pick, placePose: place, workspace: workspace),
                                       reward: 1 / Double(steps), done: t == steps - 1, instruction: instruction))
             objects[t].center = bowl.center
@@ -96,13 +97,14 @@ public enum SyntheticPickPlaceEpisodes {
         }
         let metadata = EpisodeMetadata(task: task, split: split, seed: seed, success: true, totalReward: 1, source: .oracle,
                                        instruction: records[0].instruction, objectNames: objects.map(\.name))
-        return EpisodeRecord(metadata: metadata, steps: records, finalObservation: observation(drawOrder(objects)))
+        return EpisodeRecord(metadata: metadata, steps: records, finalObservation: observation(drawOrder(objects), workspace: workspace))
     }
 
     /// Writes `episodes` episodes of `task` into `directory` as shards of `episodesPerShard`; seeds follow
     /// CLIPort (train 0, 2, 4, ...; val 1, 3, 5, ...; test 10001, 10003, ...).
     public static func writeDataset(directory: String, task: String = "put-block-in-bowl-seen-colors", split: String = "train",
-                                    episodes: Int, steps: Int = 3, episodesPerShard: Int = 100) throws {
+                                    episodes: Int, steps: Int = 3, episodesPerShard: Int = 100,
+                                    workspace: Workspace = SyntheticPickPlaceEpisodes.workspace) throws {
         let header = DatasetHeader(task: task, split: split, cameras: [camera], workspace: workspace)
         let firstSeed = split == "train" ? 0 : (split == "val" ? 1 : 10001)
         var writer: ShardWriter?
@@ -111,7 +113,7 @@ public enum SyntheticPickPlaceEpisodes {
                 try writer?.finish()
                 writer = try ShardWriter(directory: directory, name: String(format: "shard-%04d", i / episodesPerShard), header: header)
             }
-            try writer!.append(episode(seed: firstSeed + 2 * i, steps: steps, task: task, split: split))
+            try writer!.append(episode(seed: firstSeed + 2 * i, steps: steps, task: task, split: split, workspace: workspace))
         }
         try writer?.finish()
     }

@@ -21,6 +21,8 @@ public struct TaskDataset: Equatable, Sendable {
     public var episodes: [EpisodeSlot]
     /// CLIPort: the goal image is the next observation when the folder name contains "-seq", else the last.
     public var isSequential: Bool
+    /// Every shard's heightmaps have this size (CLIPort's 320 x 160 unless the data was made on another grid).
+    public var heightmapSize: HeightmapSize = .cliport
 
     public init(task: String, path: String, episodes: [EpisodeSlot], isSequential: Bool) {
         self.task = task; self.path = path; self.episodes = episodes; self.isSequential = isSequential
@@ -39,14 +41,17 @@ public struct TaskDataset: Equatable, Sendable {
         }
         var episodes: [EpisodeSlot] = []
         var headerTask: String?
+        var heightmapSize: HeightmapSize?
         var index = 0
         for shard in shards {
             let file = try DatasetReader.openShard(shard)
             let data = try file.group(DatasetLayout.dataGroup)
             let header = try DatasetReader.readHeader(shard, data: data)
-            guard header.workspace.rows == 320, header.workspace.cols == 160 else {
-                throw LoaderError.shapeMismatch(path: shard, detail: "heightmaps are \(header.workspace.rows)x\(header.workspace.cols)")
+            let size = HeightmapSize(rows: header.workspace.rows, cols: header.workspace.cols)
+            guard size == (heightmapSize ?? size) else {
+                throw LoaderError.shapeMismatch(path: shard, detail: "heightmaps are \(size) but \(shards[0]) has \(heightmapSize!)")
             }
+            heightmapSize = size
             headerTask = headerTask ?? header.task
             let demos = try data.memberNames().compactMap { name in DatasetLayout.demoIndex(name).map { (name, $0) } }
                 .sorted { $0.1 < $1.1 }.map(\.0)
@@ -61,10 +66,19 @@ public struct TaskDataset: Equatable, Sendable {
         let name = task ?? headerTask ?? (path as NSString).lastPathComponent
         let folder = ((path as NSString).standardizingPath as NSString).lastPathComponent
         self.init(task: name, path: path, episodes: episodes, isSequential: folder.contains("-seq") || name.contains("-seq"))
+        self.heightmapSize = heightmapSize ?? .cliport
     }
 
     /// The folder of `task` and `split` under a dataset root, as `cliport demos --out <root>` lays it out.
     public static func folder(root: String, task: String, split: String) -> String {
         (root as NSString).appendingPathComponent("\(task)-\(split)")
     }
+}
+
+/// Rows and columns of a dataset's heightmaps; every sample of a batch must share them.
+public struct HeightmapSize: Equatable, Sendable, CustomStringConvertible {
+    public var rows: Int
+    public var cols: Int
+    public static let cliport = HeightmapSize(rows: 320, cols: 160)
+    public var description: String { "\(rows)x\(cols)" }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import Model
+import XCTest
+@testable import Trainer
+
+final class ResumeTests: XCTestCase {
+    /// Training 4 steps at once and training 2, stopping, then resuming to 4 give bit-identical weights
+    /// and optimiser state, and one metrics line per step.
+    func testSaveLoadAndContinueEqualsUninterruptedTraining() throws {
+        let root = TrainerFixtures.temporaryFolder("resume")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let data = try TrainerFixtures.dataset(in: root)
+        let configuration = TrainerFixtures.configuration(data: data, steps: 4)
+
+        let whole = try Trainer(configuration: configuration, run: TrainingRun(path: root + "/whole"))
+        whole.log = { _ in }
+        XCTAssertEqual(try whole.train().finalStep, 4)
+
+        let first = try Trainer(configuration: configuration, run: TrainingRun(path: root + "/split"))
+        first.log = { _ in }
+        var checks = 0
+        let stopped = try first.train(shouldStop: { checks += 1; return checks > 2 })
+        XCTAssertTrue(stopped.interrupted)
+        XCTAssertEqual(stopped.finalStep, 2)
+        let second = try Trainer(configuration: configuration, run: TrainingRun(path: root + "/split"))
+        second.log = { _ in }
+        XCTAssertEqual(second.startStep, 2)
+        XCTAssertEqual(try second.train().finalStep, 4)
+
+        XCTAssertEqual(whole.networks.parameters.map(\.value), second.networks.parameters.map(\.value))
+        XCTAssertEqual(whole.networks.attentionOptimizer.state.firstMoment, second.networks.attentionOptimizer.state.firstMoment)
+        XCTAssertEqual(whole.networks.transportOptimizer.state.secondMoment, second.networks.transportOptimizer.state.secondMoment)
+        XCTAssertEqual(whole.networks.transportOptimizer.stepCount, 4)
+        // The weights really moved.
+        let fresh = try configuration.model.makeNetworks(width: configuration.width, rotations: 4, cropSize: 16, seed: 7,
+                                                         textDimension: 1024, learningRate: 1e-3, clip: nil)
+        XCTAssertNotEqual(fresh.parameters.map(\.value), whole.networks.parameters.map(\.value))
+
+        // Checkpoints: the save step (with its validation loss) and last, equal between the two runs.
+        let saved = TrainingRun(path: root + "/split").savedCheckpoints().map(\.step)
+        XCTAssertEqual(saved, [2, 4])
+        let info = try TrainingCheckpoint.info(root + "/split/checkpoints/steps=00002.hdf5")
+        XCTAssertEqual(info.step, 2)
+        XCTAssertNotNil(info.validationLoss)
+        XCTAssertEqual(info.configuration, configuration)
+        let metrics = try String(contentsOfFile: root + "/split/metrics.jsonl", encoding: .utf8)
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        XCTAssertEqual(metrics.map { $0["step"] as! Int }, [1, 2, 3, 4])
+        let wholeMetrics = try String(contentsOfFile: root + "/whole/metrics.jsonl", encoding: .utf8)
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        XCTAssertEqual(metrics.map { $0["loss"] as! Double }, wholeMetrics.map { $0["loss"] as! Double })
+    }
+
+    /// A run folder refuses a command with other settings, and names the difference.
+    func testResumingWithOtherSettingsIsRefused() throws {
+        let root = TrainerFixtures.temporaryFolder("refuse")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let data = try TrainerFixtures.dataset(in: root)
+        let run = TrainingRun(path: root + "/run")
+        let trainer = try Trainer(configuration: TrainerFixtures.configuration(data: data, steps: 1), run: run)
+        trainer.log = { _ in }
+        try trainer.train()
+        var other = TrainerFixtures.configuration(data: data, steps: 1)
+        other.width = 1.0 / 4
+        XCTAssertThrowsError(try Trainer(configuration: other, run: run)) { error in
+            XCTAssertTrue("\(error)".contains("width differs"), "\(error)")
+        }
+        // Extending the run is allowed.
+        XCTAssertEqual(try Trainer(configuration: TrainerFixtures.configuration(data: data, steps: 3), run: run).startStep, 1)
+    }
+}
