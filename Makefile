@@ -40,6 +40,7 @@ bench: build
 	$(BIN) bench loader
 	$(BIN) bench model --model transporter
 	$(BIN) bench model --model cliport
+	$(BIN) bench train
 
 clean:
 	rm -rf .build

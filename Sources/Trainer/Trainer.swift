@@ -21,6 +21,8 @@ public final class Trainer {
 
     /// Progress and summaries (rank 0 only); defaults to standard error.
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// Show the progress line (steps/s, losses, data wait, ETA) on standard error.
+    public var showsProgress = true
 
     public struct Summary: Equatable, Sendable {
         public var finalStep: Int
@@ -29,6 +31,9 @@ public final class Trainer {
         public var stepsPerSecond: Double
         /// Share of the wall time spent waiting for the loader.
         public var dataWaitShare: Double
+        /// Wall seconds of each step of this call, and the part of each spent waiting for data.
+        public var stepSeconds: [Double]
+        public var waitSeconds: [Double]
     }
 
     /// Prepares a run in `run` (creating it, or resuming it when its configuration matches).
@@ -83,6 +88,7 @@ public final class Trainer {
         var step = startStep
         var lastLoss = Double.nan
         var interrupted = false
+        var stepSeconds: [Double] = [], waitSeconds: [Double] = []
         if startStep > 0, group.isRoot { log("resuming \(run.path) from step \(startStep)") }
 
         while step < c.steps {
@@ -92,7 +98,8 @@ public final class Trainer {
 
             let waitStart = Date()
             guard let batch = try loader.next() else { break }
-            waiting += Date().timeIntervalSince(waitStart)
+            let waited = Date().timeIntervalSince(waitStart)
+            waiting += waited
             networks.zeroGradients()
             var losses = [0.0, 0.0]
             for i in 0..<batch.count {
@@ -108,12 +115,18 @@ public final class Trainer {
             networks.applyGradients()
             try group.sum(&losses)
             let examples = Double(batch.count * group.size)
+            stepSeconds.append(Date().timeIntervalSince(waitStart)); waitSeconds.append(waited)
             step += 1
             lastLoss = (losses[0] + losses[1]) / examples
 
             let elapsed = Date().timeIntervalSince(started)
             let rate = Double(step - startStep) / max(elapsed, 1e-9)
+            // CLIPort's loss is the cross-entropy divided by the number of logits; the log also keeps the
+            // cross-entropy itself (nats), which reads better: log(N) at chance, 0 when certain.
+            let pickLogits = Double(batch.rows * batch.cols), placeLogits = pickLogits * Double(c.rotations)
+            let pickEntropy = losses[0] / examples * pickLogits, placeEntropy = losses[1] / examples * placeLogits
             var fields: [String: Any] = ["step": step, "pick_loss": losses[0] / examples, "place_loss": losses[1] / examples,
+                                         "pick_cross_entropy": pickEntropy, "place_cross_entropy": placeEntropy,
                                          "loss": lastLoss, "steps_per_second": rate, "elapsed_seconds": elapsed,
                                          "data_wait_seconds": waiting]
             let isSaveStep = c.saveSteps.contains(step)
@@ -132,10 +145,12 @@ public final class Trainer {
                     try TrainingCheckpoint.write(networks, step: step, validationLoss: nil, configuration: c, to: run.lastCheckpoint)
                 }
                 let eta = Double(c.steps - step) / max(rate, 1e-9)
-                progress.show(String(format: "step %d/%d  %.2f steps/s  loss %.4f (pick %.4f, place %.4f)  data wait %.0f%%  ETA %@",
-                                     step, c.steps, rate, lastLoss, losses[0] / examples, losses[1] / examples,
-                                     100 * waiting / max(elapsed, 1e-9), ProgressLine.formatDuration(eta)),
-                              force: step == c.steps)
+                if showsProgress {
+                    progress.show(String(format: "step %d/%d  %.2f steps/s  cross-entropy pick %.3f place %.3f  data wait %.0f%%  ETA %@",
+                                         step, c.steps, rate, pickEntropy, placeEntropy,
+                                         100 * waiting / max(elapsed, 1e-9), ProgressLine.formatDuration(eta)),
+                                  force: step == c.steps)
+                }
             }
         }
         if group.isRoot {
@@ -147,7 +162,8 @@ public final class Trainer {
         try group.barrier()
         let elapsed = Date().timeIntervalSince(started)
         return Summary(finalStep: step, interrupted: interrupted, lastLoss: lastLoss,
-                       stepsPerSecond: Double(step - startStep) / max(elapsed, 1e-9), dataWaitShare: waiting / max(elapsed, 1e-9))
+                       stepsPerSecond: Double(step - startStep) / max(elapsed, 1e-9), dataWaitShare: waiting / max(elapsed, 1e-9),
+                       stepSeconds: stepSeconds, waitSeconds: waitSeconds)
     }
 
     /// Mean (pick + place) loss over the first `validationSamples` validation examples, or nil without

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import Recorder
+import Trainer
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks: figures and ratios, never pass/fail.",
-        subcommands: [Demos.self, BenchModelCommand.self, BenchLoaderCommand.self, All.self])
+        subcommands: [Demos.self, BenchModelCommand.self, BenchLoaderCommand.self, Train.self, All.self])
 
     struct Demos: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -25,6 +26,23 @@ struct BenchCommand: ParsableCommand {
                 try DemoBenchmark.scaling(tasks: scalingTasks, episodes: scalingEpisodes, executable: currentExecutable())
             }
             if json { printJSON(scaling) } else { print(scaling.table) }
+        }
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Training: seconds per step of each model through the real trainer, and the share spent waiting for data.")
+        @Option(parsing: .upToNextOption, help: "Models to time.") var models: [String] = AgentModel.allCases.map(\.rawValue)
+        @Option(help: "Channel width multiplier (1 = CLIPort's networks).") var width: Double = 1
+        @Option(help: "Timed steps per model (after one warm-up step).") var steps: Int = 3
+        @Option(help: "BLAS threads (default: all cores).") var threads: Int?
+        @Flag(help: "Print one JSON object.") var json = false
+
+        func run() throws {
+            let result = try reportingErrors {
+                try TrainingBenchmark.run(models: try models.map(AgentModel.named), width: width, steps: steps, threads: threads)
+            }
+            if json { printJSON(result) } else { print(result.table) }
         }
     }
 
