@@ -13,14 +13,20 @@ public struct DatasetHeader: Equatable, Sendable {
     public var depthEncoding: DepthEncoding
     public var generator: String
     public var schemaVersion: Int
+    /// The object set the scenes were made of, for tasks that can load outside assets (the google-objects
+    /// tasks: "procedural" or "google-scanned-objects"); nil, and absent from `env_args`, for the others.
+    public var objectSet: String?
+    /// The folder the object set was loaded from (nil for built-in sets).
+    public var objectAssets: String?
 
     public init(task: String, split: String, cameras: [CameraConfig] = CameraConfig.realSenseD415,
                 workspace: Workspace = .cliport, rotationBins: Int = RotationBins.cliport,
                 depthEncoding: DepthEncoding = .standard, generator: String = DatasetLayout.generator,
-                schemaVersion: Int = DatasetLayout.schemaVersion) {
+                schemaVersion: Int = DatasetLayout.schemaVersion, objectSet: String? = nil, objectAssets: String? = nil) {
         self.task = task; self.split = split; self.cameras = cameras; self.workspace = workspace
         self.rotationBins = rotationBins; self.depthEncoding = depthEncoding
         self.generator = generator; self.schemaVersion = schemaVersion
+        self.objectSet = objectSet; self.objectAssets = objectAssets
     }
 
     public var cameraNames: [String] { cameras.map(\.name) }
@@ -58,6 +64,9 @@ struct EnvArgs: Codable {
         var rotation: String
         var actions: String
         var pixels: String
+        /// Optional: written only when set, so headers of other tasks stay as they were.
+        var object_set: String?
+        var object_assets: String?
     }
 
     struct Camera: Codable {
@@ -114,7 +123,8 @@ struct EnvArgs: Codable {
             rotation: "place_rotation_bin = round((yaw(pick) - yaw(place)) / (2 pi / rotation_bins)) mod rotation_bins, "
                 + "yaw = rotation about world z (CLIPort's labels)",
             actions: "actions[t] = pick xyz + quaternion xyzw, place xyz + quaternion xyzw (world frame, metres)",
-            pixels: "pixel = (row, col) = (round((y - bounds[1][0]) / pixel_size), round((x - bounds[0][0]) / pixel_size))")
+            pixels: "pixel = (row, col) = (round((y - bounds[1][0]) / pixel_size), round((x - bounds[0][0]) / pixel_size))",
+            object_set: h.objectSet, object_assets: h.objectAssets)
     }
 
     func header() throws -> DatasetHeader {
@@ -132,6 +142,7 @@ struct EnvArgs: Codable {
                                   pixelSize: k.workspace.pixel_size)
         let depth: DepthEncoding = k.depth.dtype == "uint16" ? .uint16(metresPerUnit: k.depth.scale) : .float32
         return DatasetHeader(task: k.task, split: k.split, cameras: cameras, workspace: workspace, rotationBins: k.rotation_bins,
-                             depthEncoding: depth, generator: k.generator, schemaVersion: k.schema_version)
+                             depthEncoding: depth, generator: k.generator, schemaVersion: k.schema_version,
+                             objectSet: k.object_set, objectAssets: k.object_assets)
     }
 }

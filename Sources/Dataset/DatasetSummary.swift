@@ -30,6 +30,8 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
     public var bytesPerObservation: Double
     /// CLIPort's 6.45 MB per observation divided by ours.
     public var ratioToCLIPort: Double
+    /// The object set of a google-objects dataset ("procedural", or "google-scanned-objects from DIR"); nil otherwise.
+    public var objectSet: String?
 
     public init(reader: DatasetReader) throws {
         path = reader.path
@@ -59,6 +61,7 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         bytesOnDisk = reader.shards.compactMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int }.reduce(0, +)
         bytesPerObservation = observationCount > 0 ? Double(imageBytes) / Double(observationCount) : 0
         ratioToCLIPort = bytesPerObservation > 0 ? StorageBenchmark.clipportBytesPerObservation / bytesPerObservation : 0
+        objectSet = reader.headers.first?.objectSet.map { set in set + (reader.headers.first?.objectAssets.map { " from \($0)" } ?? "") }
     }
 
     public func json() -> String {
@@ -90,6 +93,9 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
             "cameras      \(cameras.joined(separator: ", ")); depth \(depthEncoding)",
             "size         \(size(Double(bytesOnDisk))) on disk; \(size(bytesPerObservation)) per observation "
                 + "(\(String(format: "%.1f", ratioToCLIPort))x smaller than CLIPort's 6.45 MB)",
+        ]
+        if let objectSet { lines.append("objects      \(objectSet)") }
+        lines += [
             "instructions \(instructions.count) distinct (steps):",
         ]
         let sorted = instructions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }

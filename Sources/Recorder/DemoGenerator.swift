@@ -27,18 +27,21 @@ public struct DemoGenerator {
         public var workerExecutable: String?
         /// The environment the scheduler's variables are read from.
         public var environment: [String: String]
+        /// CLIPort's asset folder for the google-objects tasks' meshes (`GoogleObjectAssets`); nil: built-in objects.
+        public var assets: String?
 
         public init(task: String, split: Split, count: Int, out: String, episodesPerShard: Int = 100, firstEpisode: Int = 0,
                     maxAttempts: Int? = nil, shardIndex: Int? = nil, numShards: Int? = nil, workers: Int = 1,
-                    workerExecutable: String? = nil, environment: [String: String] = [:]) {
+                    workerExecutable: String? = nil, environment: [String: String] = [:], assets: String? = nil) {
             self.task = task; self.split = split; self.count = count; self.out = out
             self.episodesPerShard = episodesPerShard; self.firstEpisode = firstEpisode; self.maxAttempts = maxAttempts
             self.shardIndex = shardIndex; self.numShards = numShards; self.workers = workers
-            self.workerExecutable = workerExecutable; self.environment = environment
+            self.workerExecutable = workerExecutable; self.environment = environment; self.assets = assets
         }
 
         public var plan: GenerationPlan {
-            GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode)
+            GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
+                           assets: assets)
         }
     }
 
@@ -73,6 +76,8 @@ public struct DemoGenerator {
         public var cpuSeconds: Double
         /// Seconds by stage, summed over episodes and workers.
         public var timing: EpisodeTiming
+        /// The object set of a google-objects task ("procedural (...)" or "google-scanned-objects (...)"); nil otherwise.
+        public var objectSet: String?
     }
 
     public struct FailedSeed: Codable, Sendable {
@@ -89,7 +94,7 @@ public struct DemoGenerator {
     }
 
     public func run() throws -> Report {
-        let task = try TaskRegistry.task(named: options.task)
+        let task = try GoogleObjectAssets.task(named: options.task, split: options.split, assets: options.assets)
         let plan = options.plan
         try plan.validate()
         let machine = try MachineShard.resolve(index: options.shardIndex, count: options.numShards, environment: options.environment)
@@ -118,6 +123,7 @@ public struct DemoGenerator {
                     ["demos-worker", "--task", plan.task, "--split", plan.split.rawValue, "--n", "\(plan.episodes)",
                      "--episodes-per-shard", "\(plan.episodesPerShard)", "--first-episode", "\(plan.firstEpisode)",
                      "--dataset", folder, "--shard-index", "\(machine.index)", "--num-shards", "\(machine.count)", "--worker-index", "\(w)"]
+                        + (plan.assets.map { ["--assets", $0] } ?? [])
                 }
                 let result = try WorkerPool().run(executable: executable, arguments: arguments, onEvent: { worker, event in
                     tally.add(event, from: worker)
@@ -156,7 +162,8 @@ public struct DemoGenerator {
                       machineUnits: units.count, machineUnitsFinished: finished.count, datasetComplete: complete,
                       stopped: stopped || finished.count < units.count,
                       nextFreeEpisode: complete ? nextFreeEpisode(folder: folder, plan: plan) : nil,
-                      wallSeconds: monotonicNow() - start, cpuSeconds: tally.cpuSeconds, timing: tally.timing)
+                      wallSeconds: monotonicNow() - start, cpuSeconds: tally.cpuSeconds, timing: tally.timing,
+                      objectSet: (task as? PackingGoogleObjects).map { $0.objectSet.description })
     }
 
     /// Records the plan in the folder, refusing a folder generated for another plan or by an older cliport.

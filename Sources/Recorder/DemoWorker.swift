@@ -17,7 +17,7 @@ public enum DemoWorker {
             FileHandle.standardOutput.write(Data((event.line + "\n").utf8))
         }
         do {
-            let task = try TaskRegistry.task(named: plan.task)
+            let task = try GoogleObjectAssets.task(named: plan.task, split: plan.split, assets: plan.assets)
             let loop = UnitLoop(generator: UnitGenerator(plan: plan, dataset: dataset, task: task),
                                 units: plan.units(forMachine: machine.index, of: machine.count), worker: worker,
                                 report: send, shouldStop: { StopSignal.requested })

@@ -16,11 +16,13 @@ public enum GenerationManifest {
         var firstEpisode: Int
         var units: Int
         var generator: String
+        /// `--assets` (absent when not given, as in manifests written before it existed).
+        var assets: String?
     }
 
     static func contents(_ plan: GenerationPlan) -> Contents {
         Contents(task: plan.task, split: plan.split.rawValue, episodes: plan.episodes, episodesPerShard: plan.episodesPerShard,
-                 firstEpisode: plan.firstEpisode, units: plan.units, generator: DatasetLayout.generator)
+                 firstEpisode: plan.firstEpisode, units: plan.units, generator: DatasetLayout.generator, assets: plan.assets)
     }
 
     /// Records `plan` in `folder`, or checks that the recorded plan is the same.
@@ -38,10 +40,11 @@ public enum GenerationManifest {
         }
         let same = recorded.task == mine.task && recorded.split == mine.split && recorded.episodes == mine.episodes
             && recorded.episodesPerShard == mine.episodesPerShard && recorded.firstEpisode == mine.firstEpisode
+            && recorded.assets == mine.assets
         if !same {
             let theirs = GenerationPlan(task: recorded.task, split: Split(rawValue: recorded.split) ?? plan.split,
                                         episodes: recorded.episodes, episodesPerShard: recorded.episodesPerShard,
-                                        firstEpisode: recorded.firstEpisode)
+                                        firstEpisode: recorded.firstEpisode, assets: recorded.assets)
             throw RecorderError.planMismatch(path: folder, recorded: theirs, requested: plan)
         }
     }

@@ -13,10 +13,13 @@ public struct GenerationPlan: Codable, Equatable, Sendable {
     public var episodes: Int
     public var episodesPerShard: Int
     public var firstEpisode: Int
+    /// CLIPort's asset folder the google-objects tasks load their meshes from (`--assets`); nil: built-in objects.
+    public var assets: String?
 
-    public init(task: String, split: Split, episodes: Int, episodesPerShard: Int = 100, firstEpisode: Int = 0) {
+    public init(task: String, split: Split, episodes: Int, episodesPerShard: Int = 100, firstEpisode: Int = 0,
+                assets: String? = nil) {
         self.task = task; self.split = split; self.episodes = episodes
-        self.episodesPerShard = episodesPerShard; self.firstEpisode = firstEpisode
+        self.episodesPerShard = episodesPerShard; self.firstEpisode = firstEpisode; self.assets = assets
     }
 
     public var units: Int { (episodes + episodesPerShard - 1) / episodesPerShard }
@@ -67,11 +70,13 @@ public struct GenerationPlan: Codable, Equatable, Sendable {
     /// "100 episodes, 10 per shard, first episode 0", for messages.
     public var summary: String {
         "\(episodes) episodes, \(episodesPerShard) per shard, first episode \(firstEpisode)"
+            + (assets.map { ", objects from --assets \($0)" } ?? "")
     }
 
     /// The options that reproduce this plan on the command line.
     public var commandLine: String {
         "--task \(task) --split \(split.rawValue) --n \(episodes) --episodes-per-shard \(episodesPerShard)"
             + (firstEpisode > 0 ? " --first-episode \(firstEpisode)" : "")
+            + (assets.map { " --assets \($0)" } ?? "")
     }
 }

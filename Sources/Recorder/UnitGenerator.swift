@@ -25,7 +25,8 @@ final class UnitGenerator {
     private func env() throws -> (Environment, DatasetHeader) {
         if let environment, let header { return (environment, header) }
         let env = try Environment()
-        let h = DatasetHeader(task: task.name, split: plan.split.rawValue, cameras: env.cameras, workspace: env.workspace)
+        let h = DatasetHeader(task: task.name, split: plan.split.rawValue, cameras: env.cameras, workspace: env.workspace,
+                              objectSet: task.objectSetName, objectAssets: (task as? PackingGoogleObjects)?.objectSet.folder)
         environment = env
         header = h
         return (env, h)

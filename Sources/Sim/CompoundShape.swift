@@ -12,6 +12,9 @@ public struct CompoundShape: Hashable, Codable, Sendable {
         /// A convex polygon (xy, counter-clockwise) extruded from -halfHeight to +halfHeight along z. MuJoCo
         /// gets it as an inline mesh (its convex hull); the rasteriser intersects it exactly.
         case prism(outline: [SIMD2<Double>], halfHeight: Double)
+        /// A triangle mesh (a Google Scanned Object). MuJoCo collides with its convex hull; the cameras and the
+        /// rasteriser draw its triangles.
+        case mesh(TriangleMesh)
     }
 
     public struct Part: Hashable, Codable, Sendable {
@@ -24,6 +27,10 @@ public struct CompoundShape: Hashable, Codable, Sendable {
         /// Touches only the suction cup, not other objects (with `collides` false): kit shapes rest on one
         /// hidden box but can be picked wherever they are drawn.
         public var cupOnly = false
+        /// Touches everything but the suction cup (with `visible` false): a scanned mesh rests on a hidden box
+        /// (box contacts are stable where MuJoCo 2.2.2 gives mesh pairs one contact point and they rock), while
+        /// the cup touches only the drawn mesh, where the oracle picks.
+        public var objectsOnly = false
 
         public init(_ solid: Solid, at position: SIMD3<Double> = .zero, yaw: Double = 0, visible: Bool = true,
                     collides: Bool = true, color: NamedColor? = nil) {
@@ -58,8 +65,10 @@ public struct CompoundShape: Hashable, Codable, Sendable {
             case .box(let h): kind = .box(halfSize: h)
             case .cylinder(let r, let hh): kind = .cylinder(radius: r, halfHeight: hh)
             case .prism(let outline, let hh): kind = .prism(outline: outline, halfHeight: hh)
+            case .mesh(let mesh): kind = .mesh(mesh)
             }
-            return GeomPart(kind: kind, pose: p.pose, visible: p.visible, collides: p.collides, color: p.color, cupOnly: p.cupOnly)
+            return GeomPart(kind: kind, pose: p.pose, visible: p.visible, collides: p.collides, color: p.color, cupOnly: p.cupOnly,
+                            objectsOnly: p.objectsOnly)
         }
     }
 

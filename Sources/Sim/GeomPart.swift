@@ -10,6 +10,8 @@ struct GeomPart: Equatable, Sendable {
         case sphere(radius: Double)
         /// A convex polygon extruded along z (see `CompoundShape.Solid.prism`).
         case prism(outline: [SIMD2<Double>], halfHeight: Double)
+        /// A triangle mesh (see `CompoundShape.Solid.mesh`).
+        case mesh(TriangleMesh)
     }
 
     var kind: Kind
@@ -22,6 +24,8 @@ struct GeomPart: Equatable, Sendable {
     var color: NamedColor? = nil
     /// Touches only the suction cup (so the cup can pick it anywhere it is drawn), not other objects.
     var cupOnly = false
+    /// Touches everything but the suction cup (see `CompoundShape.Part.objectsOnly`).
+    var objectsOnly = false
 }
 
 extension ObjectShape {

@@ -10,9 +10,43 @@ public enum GoogleObjects {
     public enum ObjectSet: Equatable, Sendable, CustomStringConvertible {
         /// The built-in procedural objects.
         case procedural
+        /// CLIPort's scanned meshes, loaded from the user's asset folder.
+        case scanned(ScannedObjectLibrary)
+
+        /// The short name the dataset records (`object_set` in `env_args`).
+        public var recordName: String {
+            switch self {
+            case .procedural: return "procedural"
+            case .scanned: return "google-scanned-objects"
+            }
+        }
+
+        /// The folder the objects were loaded from (nil for the built-in set).
+        public var folder: String? {
+            if case .scanned(let library) = self { return library.folder }
+            return nil
+        }
+
         public var description: String {
             switch self {
             case .procedural: return "procedural (built-in stand-ins for CLIPort's Google Scanned Objects)"
+            case .scanned(let library):
+                return "google-scanned-objects (CLIPort's meshes, \(library.meshes.count) loaded from \(library.folder))"
+            }
+        }
+
+        /// The shape of object `name` for a KD-tree cell whose largest side is `cellSize`.
+        func shape(name: String, cellSize: Double) throws -> CompoundShape {
+            switch self {
+            case .procedural: return GoogleObjects.proceduralShape(name: name, size: cellSize)
+            case .scanned(let library): return try library.shape(name: name, cellSize: cellSize)
+            }
+        }
+
+        func color(of name: String) -> NamedColor {
+            switch self {
+            case .procedural: return GoogleObjects.color(of: name)
+            case .scanned(let library): return library.color(of: name)
             }
         }
     }
@@ -121,8 +155,14 @@ public enum GoogleObjects {
                              size: SIMD3(s, s, height), restingZ: height / 2, top: height / 2)
     }
 
-    /// CLIPort's `get_mesh_object_points` for the stand-in: a 2 cm grid over its bounding box.
+    /// CLIPort's `get_mesh_object_points`: a 2 cm grid over the object's bounding box (a scanned mesh's box
+    /// need not be centred on its frame origin).
     static func points(of shape: CompoundShape) -> [SIMD3<Double>] {
-        BoxPacking.boxPoints(size: shape.size)
+        var centre = SIMD3<Double>.zero
+        if case .mesh(let mesh)? = shape.parts.first?.solid {
+            let (lo, hi) = mesh.bounds
+            centre = (lo + hi) / 2
+        }
+        return BoxPacking.boxPoints(size: shape.size).map { $0 + centre }
     }
 }

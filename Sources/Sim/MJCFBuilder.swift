@@ -43,7 +43,7 @@ public struct MJCFBuilder: Sendable {
           </visual>
           <statistic extent="1" center="0.5 0 0"/>
           <default>
-            <geom friction="1 0.005 0.0001" solref="\(f(2 * timestep)) 1"/>
+            <geom friction="1 0.005 0.0001" solref="\(f(2 * timestep)) 1"\(objectsOnlyBits(scene))/>
             <equality solref="0.01 1"/>
           </default>
           <worldbody>
@@ -87,13 +87,27 @@ public struct MJCFBuilder: Sendable {
             case .cylinder(let r, let hh): g += " type=\"cylinder\" size=\"\(f(r)) \(f(hh))\""
             case .sphere(let r): g += " type=\"sphere\" size=\"\(f(r))\""
             case .prism(let outline, let hh): g += " type=\"mesh\" mesh=\"\(Self.meshName(outline: outline, halfHeight: hh))\""
+            case .mesh(let mesh): g += " type=\"mesh\" mesh=\"\(Self.meshName(mesh))\""
             }
-            // Contact bits: 1 everything, 2 the cup tip only (its contype is 3) for `cupOnly` parts.
-            if part.cupOnly { g += " contype=\"0\" conaffinity=\"2\"" } else if !part.collides { g += " contype=\"0\" conaffinity=\"0\"" }
+            // Contact bits: 1 everything, 2 the cup tip only (its contype is 3) for `cupOnly` parts, 4 everything
+            // but the cup tip for `objectsOnly` parts (scenes with them give every other geom bits 1 and 4).
+            if part.cupOnly {
+                g += " contype=\"0\" conaffinity=\"2\""
+            } else if part.objectsOnly {
+                g += " contype=\"4\" conaffinity=\"4\""
+            } else if !part.collides {
+                g += " contype=\"0\" conaffinity=\"0\""
+            }
             g += part.visible ? " rgba=\"\(rgba((part.color ?? o.color).unit))\"" : " group=\"3\" rgba=\"0.5 0.5 0.5 1\""
             s += g + "/>\n"
         }
         return s + "    </body>\n"
+    }
+
+    /// The default geom's contact bits in scenes with `objectsOnly` parts: 1 and 4, so that they touch everything
+    /// (bit 4) and the cup tip still touches everything else (bit 1). Other scenes keep MuJoCo's default.
+    private func objectsOnlyBits(_ scene: Scene) -> String {
+        scene.objects.contains { $0.shape.parts.contains(where: \.objectsOnly) } ? " contype=\"5\" conaffinity=\"5\"" : ""
     }
 
     func f(_ x: Double) -> String {

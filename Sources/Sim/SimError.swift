@@ -8,6 +8,7 @@ public enum SimError: Error, CustomStringConvertible, Equatable {
     case noEpisode
     case episodeOver
     case duplicateObjectName(String)
+    case badMesh(name: String, detail: String)
 
     public var description: String {
         switch self {
@@ -27,6 +28,8 @@ public enum SimError: Error, CustomStringConvertible, Equatable {
             return "the episode is over (done). Call Environment.reset(task:seed:split:) to start another."
         case .duplicateObjectName(let n):
             return "two scene objects are named '\(n)'. Give every object a unique name."
+        case .badMesh(let n, let detail):
+            return "the mesh of '\(n)' cannot be read (\(detail)). Use a Wavefront OBJ file with 'v' vertex and 'f' face lines."
         }
     }
 }

@@ -43,9 +43,14 @@ public struct TopDownRaster: Equatable, Sendable {
         for (index, (shape, objectPose)) in zip(shapes, poses).enumerated() {
             for part in shape.parts where part.visible {
                 let pose = objectPose * part.pose
+                if case .mesh(let mesh) = part.kind {
+                    drawTriangles(of: mesh, pose: pose, index: Int32(index), workspace: workspace)
+                    continue
+                }
                 let r = pose.rotation.rotationMatrix
                 let half: SIMD3<Double>
                 switch part.kind {
+                case .mesh: continue
                 case .box(let h): half = h
                 case .cylinder(let radius, let hh): half = SIMD3(radius, radius, hh)
                 case .sphere(let radius): half = SIMD3(repeating: radius)
@@ -76,6 +81,43 @@ public struct TopDownRaster: Equatable, Sendable {
                             objectIndex[cell] = Int32(index)
                             height[cell] = Float(max(z, 0))
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Draws a mesh's triangles from above (z-buffered like the ray hits): each pixel centre inside a
+    /// triangle's xy projection gets the triangle's height there. Projecting triangles instead of casting
+    /// rays costs one pass over the mesh, whatever its size.
+    private mutating func drawTriangles(of mesh: TriangleMesh, pose: Pose, index: Int32, workspace: Workspace) {
+        let s = workspace.pixelSize, x0 = workspace.xRange.lowerBound, y0 = workspace.yRange.lowerBound
+        let z0 = workspace.zRange.lowerBound
+        let world = mesh.vertices.map { pose.transform($0) }
+        for t in mesh.triangles {
+            let a = world[Int(t.x)], b = world[Int(t.y)], c = world[Int(t.z)]
+            // Signed doubled area in xy; faces seen edge-on cover no pixel centre.
+            let area = (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y)
+            guard abs(area) > 1e-14 else { continue }
+            let c0 = max(0, Int(((min(a.x, b.x, c.x) - x0) / s - 0.5).rounded(.up)))
+            let c1 = min(cols - 1, Int(((max(a.x, b.x, c.x) - x0) / s - 0.5).rounded(.down)))
+            let r0 = max(0, Int(((min(a.y, b.y, c.y) - y0) / s - 0.5).rounded(.up)))
+            let r1 = min(rows - 1, Int(((max(a.y, b.y, c.y) - y0) / s - 0.5).rounded(.down)))
+            guard c0 <= c1, r0 <= r1 else { continue }
+            for row in r0...r1 {
+                let py = y0 + (Double(row) + 0.5) * s
+                for col in c0...c1 {
+                    let px = x0 + (Double(col) + 0.5) * s
+                    // Barycentric weights of the pixel centre (same sign as the area when inside).
+                    let wa = ((b.x - px) * (c.y - py) - (c.x - px) * (b.y - py)) / area
+                    let wb = ((c.x - px) * (a.y - py) - (a.x - px) * (c.y - py)) / area
+                    let wc = 1 - wa - wb
+                    guard wa >= -1e-9, wb >= -1e-9, wc >= -1e-9 else { continue }
+                    let z = wa * a.z + wb * b.z + wc * c.z - z0
+                    let cell = row * cols + col
+                    if objectIndex[cell] < 0 || Float(z) > height[cell] {
+                        objectIndex[cell] = index
+                        height[cell] = Float(max(z, 0))
                     }
                 }
             }
@@ -117,6 +159,8 @@ public struct TopDownRaster: Equatable, Sendable {
             return best.isFinite ? best : nil
         case .prism(let outline, let hh):
             return GeomPart.Kind.prismEntry(outline: outline, halfHeight: hh, origin: o, direction: d)
+        case .mesh:
+            return nil  // drawn by `drawTriangles`
         case .sphere(let radius):
             // |o + t d|^2 = r^2 with |d| = 1.
             let b = (o * d).sum(), c = (o * o).sum() - radius * radius

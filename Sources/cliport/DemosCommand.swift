@@ -31,14 +31,17 @@ struct DemosCommand: ParsableCommand {
     @Option(help: "This machine's index among --num-shards machines (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).")
     var shardIndex: Int?
     @Option(help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).") var numShards: Int?
+    @Option(help: ArgumentHelp("CLIPort's asset folder (holding google/meshes_fixed/*.obj and google/textures/*.png) for the packing-*-google-objects-* tasks; without it they use built-in procedural objects. Other tasks ignore it.", valueName: "dir"))
+    var assets: String?
     @Flag(help: "Print the run's report as JSON on stdout.") var json = false
 
     func run() throws {
         StopSignal.install()
+        let assets = self.assets.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let generator = DemoGenerator(options: .init(
             task: task, split: split, count: count, out: out, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
             shardIndex: shardIndex, numShards: numShards, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
-            workerExecutable: currentExecutable(), environment: ProcessInfo.processInfo.environment))
+            workerExecutable: currentExecutable(), environment: ProcessInfo.processInfo.environment, assets: assets))
         let report = try reportingErrors { try generator.run() }
         if json { printJSON(report) } else { printSummary(report) }
         if report.stopped {
@@ -52,6 +55,7 @@ struct DemosCommand: ParsableCommand {
         print("wrote \(report.saved) episodes to \(report.dataset)"
               + (report.alreadyThere > 0 ? " (\(report.alreadyThere) were already there)" : "")
               + " [\(report.machine), \(report.workers) worker\(report.workers == 1 ? "" : "s")]")
+        if let objectSet = report.objectSet { print("objects: \(objectSet)") }
         print(String(format: "attempted %d seeds, %d succeeded (%.1f%%), %.1f s wall, %.2f CPU-s per saved episode",
                      report.attempted, report.attempted - failed,
                      100 * Double(report.attempted - failed) / Double(max(report.attempted, 1)),
@@ -83,9 +87,11 @@ struct DemosWorkerCommand: ParsableCommand {
     @Option var shardIndex: Int
     @Option var numShards: Int
     @Option var workerIndex: Int
+    @Option var assets: String?
 
     func run() throws {
-        let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode)
+        let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
+                                  assets: assets)
         let status = DemoWorker.run(plan: plan, dataset: dataset, machine: MachineShard(index: shardIndex, count: numShards),
                                     worker: workerIndex)
         if status != 0 { throw ExitCode(status) }

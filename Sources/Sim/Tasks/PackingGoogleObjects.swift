@@ -24,6 +24,7 @@ public struct PackingGoogleObjects: Task {
         [group ? "pack all the {obj} objects in the brown box" : "pack the {obj} in the brown box"]
     }
     public var completedInstruction: String { "done packing objects." }
+    public var objectSetName: String? { objectSet.recordName }
 
     /// CLIPort's slight tilt of spawned objects (20 degrees about x; CLIPort's quaternion order mix-up makes
     /// its rotation slightly different).
@@ -58,15 +59,21 @@ public struct PackingGoogleObjects: Task {
         var objects: [Int] = [], descriptions: [String] = [], points: [[SIMD3<Double>]] = []
         for (i, cell) in cells.enumerated() where i < chosen.count {
             let size = cell.size
-            guard let pose = placer.randomPose(for: .box(size: size), rng: &rng) else { continue }
-            let shape = GoogleObjects.proceduralShape(name: chosen[i], size: max(size.x, size.y, size.z))
-            let spawn = Pose(position: SIMD3(pose.position.x, pose.position.y, pose.position.z + 0.05),
-                             rotation: pose.rotation * Self.tilt)
+            let shape = try objectSet.shape(name: chosen[i], cellSize: max(size.x, size.y, size.z))
+            // CLIPort places by the cell's size; a scanned mesh (5 x the cell's largest side) can be wider than its
+            // cell, so it gets the room of its own footprint, or objects would start inside each other.
+            var footprint = size
+            if case .scanned = objectSet { footprint = SIMD3(max(size.x, shape.size.x), max(size.y, shape.size.y), size.z) }
+            guard let pose = placer.randomPose(for: .box(size: footprint), rng: &rng) else { continue }
+            // 5 cm above the placement height (CLIPort), raised for a scanned mesh taller than its cell so that
+            // it starts clear of the table (the procedural stand-ins are never taller: unchanged for them).
+            let z = max(pose.position.z, shape.restingZ) + 0.05
+            let spawn = Pose(position: SIMD3(pose.position.x, pose.position.y, z), rotation: pose.rotation * Self.tilt)
             objects.append(placer.scene.objects.count)
             descriptions.append(chosen[i])
             points.append(GoogleObjects.points(of: shape))
             placer.add(SceneObject(name: "object\(i)-" + chosen[i].replacingOccurrences(of: " ", with: "-"),
-                                   shape: .compound(shape), color: GoogleObjects.color(of: chosen[i]), mass: Self.objectMass,
+                                   shape: .compound(shape), color: objectSet.color(of: chosen[i]), mass: Self.objectMass,
                                    pose: spawn))
         }
         guard !objects.isEmpty else { throw SimError.noFreeSpace(object: "google object", placed: placer.scene.objects.count) }

@@ -27,6 +27,14 @@ public protocol Task: Sendable {
     var instructionTemplates: [String] { get }
     /// The instruction once every goal is done (CLIPort's `task_completed_desc`).
     var completedInstruction: String { get }
+    /// CLIPort's `max_steps` as the rule its reset applies, e.g. "12" or "n_blocks + 1 (2-4)" (`cliport tasks`).
+    var maxStepsRule: String { get }
+    /// The colour, shape or object lists the split draws from; empty when nothing depends on the split
+    /// (`cliport tasks`, `TaskCatalog`).
+    func splitAttributes(_ split: Split) -> [TaskAttributeList]
+    /// The object set the task's scenes are made of, recorded in the dataset header; nil for tasks whose
+    /// objects are all built in (only the google-objects tasks can load outside assets).
+    var objectSetName: String? { get }
     /// How `Environment.step` executes an action (CLIPort's task `primitive`); `.pickPlace` by default.
     var primitive: MotionPrimitive { get }
     /// Builds an episode; all randomness comes from `rng`. Throws `SimError.noFreeSpace` instead of looping.
@@ -41,6 +49,7 @@ public protocol Task: Sendable {
 
 extension Task {
     public var primitive: MotionPrimitive { .pickPlace }
+    public var objectSetName: String? { nil }
 
     public func oracle(goal: Goal, scene: Scene, poses: [Pose], raster: TopDownRaster, workspace: Workspace,
                        rng: inout SeededGenerator) throws -> PickPlaceAction {
