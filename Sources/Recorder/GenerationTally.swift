@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// Adds up the events of a whole run (all workers): episodes saved and tried, failures by reason, time per
