@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
-        .testTarget(name: "CaptureTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).
         .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset"]),
     ],

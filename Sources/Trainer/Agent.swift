@@ -76,6 +76,15 @@ public final class Agent {
                                                     pick: pickProbabilities, place: placeProbabilities))
     }
 
+    /// `act`'s pick and place pixels with the place rotation in `bins` bins (a capture page's 36, say,
+    /// whatever number of rotations the agent was trained with).
+    public func proposal(heightmap: Heightmap, instruction: String, bins: Int = RotationBins.cliport) throws
+        -> (pick: Pixel, place: Pixel, rotationBin: Int) {
+        let action = try act(heightmap: heightmap, instruction: instruction)
+        let k = networks.transport.rotations
+        return (action.pick, action.place, Int((Double(action.rotationBin * bins) / Double(k)).rounded()) % bins)
+    }
+
     static func softmax(_ logits: [Float]) -> [Float] {
         let m = logits.max() ?? 0
         var out = logits.map { expf($0 - m) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Recorder
+import Trainer
 
 struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,12 +28,15 @@ struct CaptureCommand: ParsableCommand {
     var host: String = "127.0.0.1"
     @Option(help: "Seconds to wait for the robot controller's reply.") var robotTimeout: Double = 30
     @Option(help: "Seconds after which a camera folder's frames count as stopped.") var staleAfter: Double = 5
-    @Option(help: "A trained agent whose proposals are drawn (needs `cliport train`, not available yet).") var checkpoint: String?
+    @Option(help: "A checkpoint written by `cliport train` (RUN/checkpoints/…hdf5): the agent's proposed pick and place are drawn on every view.")
+    var checkpoint: String?
 
     func run() throws {
         try reportingErrors {
+            if let checkpoint { _ = try TrainingCheckpoint.info(checkpoint) }  // a bad path fails here, before serving
+            let makeProposer: (@Sendable () throws -> any ActionProposer)? = checkpoint.map { path in { try AgentActionProposer(checkpoint: path) } }
             let setup = CaptureSetup(source: try CaptureSetup.parseSource(source), robot: try CaptureSetup.parseRobot(robot), out: out,
-                                     task: task, robotTimeout: robotTimeout, staleAfter: staleAfter, checkpoint: checkpoint)
+                                     task: task, robotTimeout: robotTimeout, staleAfter: staleAfter, makeProposer: makeProposer)
             try setup.validate()
             let service = try CaptureService(makeSession: setup.makeSession)
             let server = CaptureServer(service: service, host: host, port: port)

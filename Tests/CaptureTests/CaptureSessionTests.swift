@@ -163,9 +163,6 @@ final class CaptureSessionTests: XCTestCase {
         XCTAssertThrowsError(try CaptureSetup.parseSource("webcam"))
         XCTAssertThrowsError(try CaptureSetup(source: .sim, robot: .manual, out: "/tmp/x").validate())
         XCTAssertThrowsError(try CaptureSetup(source: .folder("/x"), robot: .sim, out: "/tmp/x").validate())
-        XCTAssertThrowsError(try CaptureSetup(source: .sim, robot: .sim, out: "/tmp/x", checkpoint: "a.h5").validate()) {
-            XCTAssertTrue("\($0)".contains("`cliport train` does not exist yet"), "\($0)")
-        }
         XCTAssertThrowsError(try CaptureSetup(source: .folder(temporaryFolder("empty")), robot: .manual, out: temporaryFolder("o")).makeSession()) {
             XCTAssertTrue("\($0)".contains("calibration.json"), "\($0)")
         }

@@ -28,7 +28,6 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
     case busy(String)
     case output(path: String, problem: String)
     case journal(path: String, problem: String)
-    case noProposer
 
     public var description: String {
         switch self {
@@ -78,8 +77,6 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
             return "cannot write to \(path): \(problem). Choose a writable --out folder with free space; finished episodes are intact"
         case let .journal(path, problem):
             return "the in-progress journal \(path) is damaged: \(problem). Move it away to start a fresh episode; finished episodes are intact"
-        case .noProposer:
-            return "--checkpoint needs a trained agent, and `cliport train` does not exist yet: run capture without --checkpoint"
         }
     }
 
@@ -87,7 +84,7 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
     public var httpStatus: Int {
         switch self {
         case .pixelOutsideWorkspace, .poseOutsideWorkspace, .badRotationBin, .badRequest, .invalidOption, .emptyInstruction, .nothingToUndo,
-             .emptyEpisode, .noProposer:
+             .emptyEpisode:
             return 400
         case .viewChanged, .busy: return 409
         case .noView, .cameraStopped, .cameraFiles, .calibration, .robotTimeout, .robotUnreachable, .robotRefused: return 503

@@ -20,8 +20,8 @@ public struct CaptureConfiguration: Sendable {
     }
 }
 
-/// Suggests an action for the current view (a trained agent). Nothing implements it yet: `cliport train`
-/// does not exist; `--checkpoint` reports that instead of drawing made-up proposals.
+/// Suggests an action for the current view: a trained agent (`cliport capture --checkpoint`, see
+/// `AgentActionProposer` in the command-line target, which joins the capture tool and the trainer).
 public protocol ActionProposer: AnyObject {
     func propose(observation: ObservationRecord, instruction: String) throws -> ClickedAction
 }
@@ -52,8 +52,10 @@ public final class CaptureSession {
     private var instructionHistory: [String] = []
     private var proposal: ClickedAction?
 
-    public init(camera: any CameraSource, robot: any RobotClient, configuration: CaptureConfiguration) throws {
+    public init(camera: any CameraSource, robot: any RobotClient, configuration: CaptureConfiguration,
+                proposer: (any ActionProposer)? = nil) throws {
         self.camera = camera
+        self.proposer = proposer
         self.robot = GuardedRobot(robot: robot, workspace: configuration.workspace)
         self.configuration = configuration
         archive = try EpisodeArchive(folder: configuration.outputFolder)

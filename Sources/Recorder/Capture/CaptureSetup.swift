@@ -22,12 +22,14 @@ public struct CaptureSetup: Sendable {
     public var task: String?
     public var robotTimeout: Double
     public var staleAfter: Double
-    public var checkpoint: String?
+    /// Makes the agent whose proposals the page draws (`--checkpoint`); called once per session, on the
+    /// session's thread. The capture module knows no agents: the command line builds one from a checkpoint.
+    public var makeProposer: (@Sendable () throws -> any ActionProposer)?
 
     public init(source: Source, robot: Robot, out: String, task: String? = nil, robotTimeout: Double = 30,
-                staleAfter: Double = 5, checkpoint: String? = nil) {
+                staleAfter: Double = 5, makeProposer: (@Sendable () throws -> any ActionProposer)? = nil) {
         self.source = source; self.robot = robot; self.out = out; self.task = task
-        self.robotTimeout = robotTimeout; self.staleAfter = staleAfter; self.checkpoint = checkpoint
+        self.robotTimeout = robotTimeout; self.staleAfter = staleAfter; self.makeProposer = makeProposer
     }
 
     public static let defaultSimTask = "put-block-in-bowl-seen-colors"
@@ -56,7 +58,6 @@ public struct CaptureSetup: Sendable {
 
     /// Checks the combination before anything is opened.
     public func validate() throws {
-        if checkpoint != nil { throw CaptureError.noProposer }
         switch (source, robot) {
         case (.sim, .sim), (.folder, .tcp), (.folder, .manual): break
         case (.sim, _):
@@ -88,6 +89,9 @@ public struct CaptureSetup: Sendable {
             }
             taskName = task ?? Self.defaultRealTask
         }
-        return try CaptureSession(camera: camera, robot: robot, configuration: CaptureConfiguration(outputFolder: out, task: taskName))
+        let proposer = try makeProposer?()
+        let session = try CaptureSession(camera: camera, robot: robot, configuration: CaptureConfiguration(outputFolder: out, task: taskName),
+                                         proposer: proposer)
+        return session
     }
 }
