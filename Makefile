@@ -6,7 +6,7 @@ DEMO_DIR := datasets/put-block-in-bowl-seen-colors-train
 
 # Debian packages the project builds and tests against (see docs/architecture.md for why each).
 DEBIAN_PACKAGES := libmujoco-dev libegl-dev libegl-mesa0 libgl1-mesa-dri libhdf5-dev hdf5-tools \
-	libpng-dev libopenblas-dev zlib1g-dev libopenmpi-dev openmpi-bin python3-h5py python3-numpy chromium
+	libpng-dev libopenblas-dev zlib1g-dev libopenmpi-dev openmpi-bin python3-h5py python3-numpy python3-pip chromium
 
 .PHONY: setup build demo test bench clean
 
@@ -17,6 +17,7 @@ setup:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	@scripts/fetch-clip-vocab.sh datasets/clip/bpe_simple_vocab_16e6.txt.gz
 
 build: setup
 	$(SWIFT) build -c release --product cliport

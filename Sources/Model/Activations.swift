@@ -2,24 +2,42 @@ import Foundation
 
 /// Pointwise activations. Each backward takes what its forward saw and the upstream gradient.
 public enum ReLU {
+    /// max(x, 0), written in one branch-free pass (signs are random: a branch per element mispredicts).
     public static func forward(_ x: Tensor) -> Tensor {
-        var y = x
-        y.scalars.withUnsafeMutableBufferPointer { p in
-            for i in 0..<p.count where p[i] < 0 { p[i] = 0 }
+        x.scalars.withUnsafeBufferPointer { xp in
+            Tensor.filled(x.shape) { y in
+                for i in 0..<y.count { y[i] = max(xp[i], 0) }
+            }
         }
-        return y
+    }
+
+    /// max(x, 0) in place: no copy when the caller owns the only reference.
+    public static func apply(_ x: inout Tensor) {
+        x.scalars.withUnsafeMutableBufferPointer { p in
+            for i in 0..<p.count { p[i] = max(p[i], 0) }
+        }
     }
 
     /// Uses the forward *output* (positive exactly where the input was), so callers may keep only it.
     public static func backward(_ gradOutput: Tensor, output: Tensor) -> Tensor {
         precondition(gradOutput.shape == output.shape, "ReLU backward: shape mismatch")
-        var g = gradOutput
-        g.scalars.withUnsafeMutableBufferPointer { gp in
+        return gradOutput.scalars.withUnsafeBufferPointer { gp in
             output.scalars.withUnsafeBufferPointer { yp in
-                for i in 0..<gp.count where yp[i] <= 0 { gp[i] = 0 }
+                Tensor.filled(gradOutput.shape) { g in
+                    for i in 0..<g.count { g[i] = yp[i] > 0 ? gp[i] : 0 }
+                }
             }
         }
-        return g
+    }
+
+    /// `backward` in place on a gradient the caller owns.
+    public static func applyBackward(_ gradient: inout Tensor, output: Tensor) {
+        precondition(gradient.shape == output.shape, "ReLU backward: shape mismatch")
+        gradient.scalars.withUnsafeMutableBufferPointer { gp in
+            output.scalars.withUnsafeBufferPointer { yp in
+                for i in 0..<gp.count { gp[i] = yp[i] > 0 ? gp[i] : 0 }
+            }
+        }
     }
 }
 

@@ -88,14 +88,26 @@ public enum Conv2D {
     /// the blocked paths on tiny images.
     nonisolated(unsafe) public static var columnBufferLimit = 1 << 23
 
+    /// Whether stride-1 backward computes dL/dinput as a convolution of dY (see `backward`) rather
+    /// than by GEMM + col2im. A tuning knob: benchmarks compare the two within one run.
+    nonisolated(unsafe) public static var inputGradientAsConvolution = true
+
     /// Output of the convolution: [N, O, HO, WO].
     public static func forward(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                                options: Conv2DOptions = Conv2DOptions()) -> Tensor {
+        convolve(input, weight: weight, bias: bias, options: options, countsFlops: true)
+    }
+
+    /// `forward`, optionally without adding to `FlopCounter` (when backward reuses it, having
+    /// counted its own work).
+    static func convolve(_ input: Tensor, weight: Tensor, bias: Tensor?, options: Conv2DOptions,
+                         countsFlops: Bool) -> Tensor {
         let g = ConvGeometry(input: input.shape, weight: weight.shape, options: options)
         if let bias { precondition(bias.shape == [g.o], "conv2d: bias shape \(bias.shape), expected [\(g.o)]") }
-        var out = Tensor.zeros([g.n, g.o, g.ho, g.wo])
+        // Every output element is written by a GEMM with beta 0 (whole images or row chunks).
+        var out = Tensor.uninitialized([g.n, g.o, g.ho, g.wo])
         let plane = g.ho * g.wo
-        FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(plane))
+        if countsFlops { FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(plane)) }
         input.scalars.withUnsafeBufferPointer { xp in
         weight.scalars.withUnsafeBufferPointer { wp in
         out.scalars.withUnsafeMutableBufferPointer { yp in
@@ -154,17 +166,32 @@ public enum Conv2D {
         precondition(gradOutput.shape == [g.n, g.o, g.ho, g.wo],
                      "conv2d backward: gradient shape \(gradOutput.shape), expected \([g.n, g.o, g.ho, g.wo])")
         precondition(weightGradient.shape == weight.shape, "conv2d backward: weight gradient shape mismatch")
-        var gradInput: Tensor? = inputGradient ? Tensor.zeros(input.shape) : nil
         let plane = g.ho * g.wo
         let inPlane = g.c * g.h * g.w
         FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(plane) * (inputGradient ? 2 : 1))
+        // At stride 1, dL/dinput is itself a convolution: of dY padded by k-1-p with the weights flipped
+        // and their channel axes swapped. That is one forward GEMM per block (K = O·k·k, written straight
+        // into dL/dinput) instead of a [C·k·k, P] product with K = O, zeroed by BLAS and scattered back
+        // by col2im: two fewer passes over a matrix k² times the image.
+        let asConvolution = inputGradientAsConvolution && inputGradient && !g.isPointwise && options.strideH == 1 && options.strideW == 1
+            && options.paddingH <= g.kh - 1 && options.paddingW <= g.kw - 1
+        var gradInput: Tensor?
+        if asConvolution {
+            gradInput = convolve(gradOutput, weight: flippedTransposed(weight), bias: nil,
+                                 options: Conv2DOptions(strideH: 1, strideW: 1, paddingH: g.kh - 1 - options.paddingH,
+                                                        paddingW: g.kw - 1 - options.paddingW),
+                                 countsFlops: false)
+        } else if inputGradient {
+            // col2im accumulates into dL/dinput; the pointwise path's GEMM overwrites it.
+            gradInput = g.isPointwise && g.imagesPerBlock == 1 ? Tensor.uninitialized(input.shape) : Tensor.zeros(input.shape)
+        }
         input.scalars.withUnsafeBufferPointer { xp in
         weight.scalars.withUnsafeBufferPointer { wp in
         gradOutput.scalars.withUnsafeBufferPointer { gyp in
         weightGradient.scalars.withUnsafeMutableBufferPointer { gwp in
             let x = xp.baseAddress!, wt = wp.baseAddress!, gy = gyp.baseAddress!, gw = gwp.baseAddress!
             func withGX(_ body: (UnsafeMutablePointer<Float>?) -> Void) {
-                if gradInput != nil {
+                if gradInput != nil && !asConvolution {
                     gradInput!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
                 } else { body(nil) }
             }
@@ -219,6 +246,24 @@ public enum Conv2D {
             }
         }}}}
         return gradInput
+    }
+
+    /// W'[c, o, i, j] = W[o, c, KH-1-i, KW-1-j]: the weights of the convolution that maps dY to dX.
+    static func flippedTransposed(_ weight: Tensor) -> Tensor {
+        let (o, c, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        return weight.scalars.withUnsafeBufferPointer { w in
+            Tensor.filled([c, o, kh, kw]) { f in
+                for oi in 0..<o {
+                    for ci in 0..<c {
+                        for i in 0..<kh {
+                            for j in 0..<kw {
+                                f[((ci * o + oi) * kh + i) * kw + j] = w[((oi * c + ci) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// im2col of every image of a block, side by side: [C*KH*KW, images * rows * WO].
@@ -324,10 +369,29 @@ func col2im(_ cols: UnsafePointer<Float>, ld: Int, _ g: ConvGeometry, rowStart: 
                     if iy < 0 || iy >= g.h { continue }
                     let s = src + (oy - rowStart) * g.wo
                     let d = dstPlane + iy * g.w
-                    var ix = oxLo * sw - pw + kj
-                    for ox in oxLo..<oxHi { d[ix] += s[ox]; ix += sw }
+                    if sw == 1 {
+                        addRow(UnsafePointer(s + oxLo), into: d + (oxLo - pw + kj), count: oxHi - oxLo)
+                    } else {
+                        var ix = oxLo * sw - pw + kj
+                        for ox in oxLo..<oxHi { d[ix] += s[ox]; ix += sw }
+                    }
                 }
             }
         }
     }
+}
+
+/// d[i] += s[i] for i < count, eight lanes at a time (the compiler cannot prove the rows apart, so it
+/// would not vectorise the plain loop).
+@inlinable
+func addRow(_ s: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    let rs = UnsafeRawPointer(s), rd = UnsafeMutableRawPointer(d)
+    while i + 8 <= count {
+        let a = rd.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+        let b = rs.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+        rd.storeBytes(of: a + b, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { d[i] += s[i]; i += 1 }
 }

@@ -34,6 +34,19 @@ public final class ReLULayer: Layer {
         guard let output else { preconditionFailure("ReLULayer.backward before forward") }
         return ReLU.backward(gradOutput, output: output)
     }
+
+    /// `forward` on a tensor the caller owns, rectified in place (the layer keeps a reference, so the
+    /// caller must not mutate `x` afterwards; passing it on to other layers is fine).
+    public func forward(inPlace x: inout Tensor) {
+        ReLU.apply(&x)
+        output = x
+    }
+
+    /// `backward` in place on a gradient the caller owns.
+    public func backward(inPlace gradient: inout Tensor) {
+        guard let output else { preconditionFailure("ReLULayer.backward before forward") }
+        ReLU.applyBackward(&gradient, output: output)
+    }
 }
 
 /// Bilinear upsampling by an integer factor (`nn.UpsamplingBilinear2d` is align-corners).

@@ -62,6 +62,8 @@ public enum ModelBenchmark {
         // OpenBLAS 0.3.21 mistakes this machine's CPU for a "Prescott"; use the AVX-512 kernels.
         BLAS.useBestKernels()
         BLAS.threadCount = threads
+        // Reuse freed tensor memory instead of fresh page-faulting mmaps per layer (see HeapReuse).
+        HeapReuse.enable()
         let shapes = [(2048, 2048, 2048), (64, 102_400, 576), (36, 450, 12_288)]
         var sgemm: [ModelBenchmarkResult.SgemmMeasurement] = []
         for (m, n, k) in shapes {

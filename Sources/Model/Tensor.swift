@@ -30,6 +30,26 @@ public struct Tensor: Equatable, Sendable {
     /// A zero-filled tensor.
     public static func zeros(_ shape: [Int]) -> Tensor { Tensor(shape: shape, repeating: 0) }
 
+    /// A tensor with arbitrary initial elements, for outputs that are overwritten in full right away
+    /// (a GEMM with beta 0). Never hand one out before every element is written.
+    @usableFromInline
+    static func uninitialized(_ shape: [Int]) -> Tensor {
+        let count = shape.reduce(1, *)
+        return Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, n in n = count })
+    }
+
+    /// A tensor whose elements `fill` writes, every one of them (the buffer starts uninitialised).
+    /// Saves the zeroing pass over outputs that a GEMM or a pointwise loop overwrites anyway.
+    @inlinable
+    public static func filled(_ shape: [Int], _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> Tensor {
+        let count = shape.reduce(1, *)
+        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fill(buffer)
+            initialized = count
+        }
+        return Tensor(shape: shape, scalars: scalars)
+    }
+
     /// A tensor of the given shape with elements drawn uniformly from [low, high).
     public static func uniform<G: RandomNumberGenerator>(
         _ shape: [Int], low: Float, high: Float, using generator: inout G

@@ -4,7 +4,7 @@
 /// pivot is the pick pixel + pad. The padded image, rotated by i·360/k degrees (k = 36) about the
 /// pivot (kornia convention, see `ImageRotation`), gives k crops of cropSize² around the pivot: the
 /// query batch. Key = keyNet(padded) [1, D, 384, 224]; kernels = queryNet(crops) [k, D, 64, 64];
-/// correlation at padding cropSize/2 → [1, k, 385, 225], bilinear resize (align_corners False) to
+/// correlation at padding cropSize/2 (through FFTs: `FFTCorrelation`) → [1, k, 385, 225], bilinear resize (align_corners False) to
 /// 384x224, crop the pad → logits [k, H, W] (rotation, row, column).
 public final class TransportModule {
     public let keyNetwork: DenseNetwork
@@ -17,6 +17,8 @@ public final class TransportModule {
     private var key = Tensor.zeros([0]), kernels = Tensor.zeros([0])
     private var correlationSize = (0, 0), paddedSize = (0, 0), imageSize = (0, 0)
     private var window: PixelWindow?
+    /// The key and kernel spectra of the last forward, reused by its backward (about 38 MB at CLIPort's size).
+    private let correlationSaved = FFTCorrelation.Saved()
 
     public init(keyNetwork: DenseNetwork, queryNetwork: DenseNetwork, rotations: Int = 36, cropSize: Int = 64) {
         precondition(cropSize % 2 == 0, "TransportModule: crop size must be even")
@@ -63,7 +65,7 @@ public final class TransportModule {
         let rows = BilinearResize.sourceRange(input: corrH, output: paddedSize.0, alignCorners: false, reading: pad..<(pad + h))
         let cols = BilinearResize.sourceRange(input: corrW, output: paddedSize.1, alignCorners: false, reading: pad..<(pad + w))
         window = PixelWindow(top: rows.lowerBound, left: cols.lowerBound, height: rows.count, width: cols.count)
-        let corr = Correlation.forward(key: key, kernels: kernels, window: window)
+        let corr = FFTCorrelation.forward(key: key, kernels: kernels, window: window, saved: correlationSaved)
         correlationSize = (corr.shape[2], corr.shape[3])
         let resized = BilinearResize.forward(corr, height: paddedSize.0, width: paddedSize.1, alignCorners: false)
         return Crop.forward(resized, PixelWindow(top: pad, left: pad, height: h, width: w)).reshaped([rotations, h, w])
@@ -76,7 +78,7 @@ public final class TransportModule {
                               inputShape: [1, k, paddedSize.0, paddedSize.1],
                               PixelWindow(top: pad, left: pad, height: imageSize.0, width: imageSize.1))
         let gc = BilinearResize.backward(g, inputHeight: correlationSize.0, inputWidth: correlationSize.1, alignCorners: false)
-        let grads = Correlation.backward(gc, key: key, kernels: kernels, window: window)
+        let grads = FFTCorrelation.backward(gc, key: key, kernels: kernels, window: window, saved: correlationSaved)
         keyNetwork.backward(grads.key!)
         queryNetwork.backward(grads.kernels)
     }
