@@ -47,9 +47,10 @@ public final class Agent {
                             workspace: Workspace = .cliport) throws {
         let info = try TrainingCheckpoint.info(path)
         let c = info.configuration
-        let textEncoder: InstructionEncoder? = c.model.isLanguageConditioned ? (encoder ?? HashedInstructionEncoder()) : nil
-        let networks = try c.model.makeNetworks(width: c.width, rotations: c.rotations, cropSize: c.cropSize, seed: UInt64(c.seed), textDimension: textEncoder?.dimension ?? 1024,
-                                                learningRate: c.learningRate, clip: clip)
+        let frozen = try FrozenComponents.resolve(for: c, clip: clip, encoder: encoder)
+        let textEncoder = frozen.encoder
+        let networks = try c.model.makeNetworks(width: c.width, rotations: c.rotations, cropSize: c.cropSize, seed: UInt64(c.seed),
+                                                textDimension: textEncoder?.dimension ?? 1024, learningRate: c.learningRate, clip: frozen.clip)
         try TrainingCheckpoint.read(path, into: networks, optimizers: false)
         self.init(networks: networks, model: c.model, encoder: textEncoder, workspace: workspace, step: info.step)
     }

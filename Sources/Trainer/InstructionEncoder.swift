@@ -54,3 +54,18 @@ public final class HashedInstructionEncoder: InstructionEncoder {
         return h
     }
 }
+
+/// CLIP's text transformer (frozen) over CLIP's BPE tokens: CLIPort's sentence feature, cached per
+/// instruction.
+public final class CLIPInstructionEncoder: InstructionEncoder {
+    public let name = "clip"
+    public let dimension: Int
+    private let cache: TextFeatureCache
+
+    public init(weights: CLIPWeights, vocabularyPath: String) throws {
+        cache = try TextFeatureCache(weights: weights, vocabularyPath: vocabularyPath)
+        dimension = try weights.text.tensor("text_projection").shape[1]
+    }
+
+    public func feature(for instruction: String) throws -> Tensor { try cache.feature(for: instruction) }
+}

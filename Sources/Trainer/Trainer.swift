@@ -43,14 +43,11 @@ public final class Trainer {
         self.configuration = configuration
         self.run = run
         self.group = group
-        if configuration.model.isLanguageConditioned {
-            self.encoder = encoder ?? HashedInstructionEncoder()
-        } else {
-            self.encoder = nil
-        }
+        let frozen = try FrozenComponents.resolve(for: configuration, clip: clip, encoder: encoder)
+        self.encoder = frozen.encoder
         networks = try configuration.model.makeNetworks(
-            width: configuration.width, rotations: configuration.rotations, cropSize: configuration.cropSize, seed: UInt64(configuration.seed), textDimension: self.encoder?.dimension ?? 1024,
-            learningRate: configuration.learningRate, clip: clip)
+            width: configuration.width, rotations: configuration.rotations, cropSize: configuration.cropSize, seed: UInt64(configuration.seed),
+            textDimension: self.encoder?.dimension ?? 1024, learningRate: configuration.learningRate, clip: frozen.clip)
 
         if FileManager.default.fileExists(atPath: run.configurationFile) {
             let stored = try run.loadConfiguration()

@@ -27,8 +27,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Validation examples scored at each save step (0: none).
     public var validationSamples: Int
     public var augment: Bool
+    /// The sentence encoder of language-conditioned models: "hashed-ngrams" (no weights) or "clip".
     public var textEncoder: String
+    /// CLIP weights imported with `cliport weights import` (the cliport model, or the clip text encoder).
     public var clipWeights: String?
+    /// CLIP's BPE vocabulary (default datasets/clip/bpe_simple_vocab_16e6.txt.gz, fetched by `make setup`).
+    public var clipVocabulary: String?
 
     /// CLIPort's `save_steps` (cfg/train.yaml).
     public static let cliportSaveSteps = [1000, 2000, 3000, 4000, 5000, 7000, 10000, 20000, 40000, 80000, 120000,
@@ -37,14 +41,16 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public init(model: AgentModel, data: [String], group: String? = nil, validationData: [String] = [], nDemos: Int = 0,
                 steps: Int, batch: Int = 1, width: Double = 1, rotations: Int = 36, cropSize: Int = 64, seed: Int = 0, learningRate: Float = 1e-4,
                 saveSteps: [Int]? = nil, lastEvery: Int = 100, validationSamples: Int = 50, augment: Bool = true,
-                textEncoder: String = "hashed-ngrams", clipWeights: String? = nil) {
+                textEncoder: String? = nil, clipWeights: String? = nil, clipVocabulary: String? = nil) {
         self.model = model; self.data = data; self.group = group; self.validationData = validationData
         self.nDemos = nDemos; self.steps = steps; self.batch = batch; self.width = width; self.seed = seed
         self.rotations = rotations; self.cropSize = cropSize
         self.learningRate = learningRate
         self.saveSteps = Self.effectiveSaveSteps(saveSteps ?? Self.cliportSaveSteps, steps: steps)
         self.lastEvery = lastEvery; self.validationSamples = validationSamples; self.augment = augment
-        self.textEncoder = textEncoder; self.clipWeights = clipWeights
+        // CLIPort's agent reads instructions with CLIP; the others default to the weight-free encoder.
+        self.textEncoder = textEncoder ?? (model == .cliport ? "clip" : "hashed-ngrams")
+        self.clipWeights = clipWeights; self.clipVocabulary = clipVocabulary
     }
 
     static func effectiveSaveSteps(_ steps: [Int], steps total: Int) -> [Int] {

@@ -27,6 +27,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimiser steps.") var steps: Int = 201_000
     @Option(help: "Examples per step on each process.") var batch: Int = 1
     @Option(help: "Channel width multiplier (1 = CLIPort's networks).") var width: Double = 1
+    @Option(help: "Sentence encoder of language-conditioned models: clip (needs --clip-weights; the cliport model's default) or hashed-ngrams (no weights; transporter-lang's default).")
+    var textEncoder: String?
+    @Option(help: "CLIP weights imported with `cliport weights import` (for --model cliport or --text-encoder clip).") var clipWeights: String?
+    @Option(help: "CLIP's BPE vocabulary (make setup fetches it).") var clipVocab: String?
     @Option(help: "Place rotations (CLIPort's n_rotations).") var rotations: Int = 36
     @Option(help: .hidden) var cropSize: Int = 64
     @Option(help: "Seed of the initial weights and of the data stream.") var seed: Int = 0
@@ -48,7 +52,8 @@ struct TrainCommand: ParsableCommand {
             TrainingConfiguration(model: try AgentModel.named(model), data: data, group: self.group, validationData: valData,
                                   nDemos: nDemos, steps: steps, batch: batch, width: width, rotations: rotations, cropSize: cropSize, seed: seed, learningRate: lr,
                                   saveSteps: saveSteps.isEmpty ? nil : saveSteps, lastEvery: lastEvery,
-                                  validationSamples: valSamples, augment: !noAugment)
+                                  validationSamples: valSamples, augment: !noAugment, textEncoder: textEncoder,
+                                  clipWeights: clipWeights, clipVocabulary: clipVocab)
         }
         let summary = try reportingErrors { () -> Trainer.Summary in
             let trainer = try Trainer(configuration: configuration, run: TrainingRun(path: out), group: group)

@@ -1,0 +1,43 @@
+import Model
+
+/// What a model needs besides its trained weights, built from a run's configuration: the frozen CLIP
+/// visual trunk (`cliport`) and the sentence encoder (language-conditioned models). CLIP's weights and
+/// vocabulary come from the files the configuration names; nothing is downloaded.
+public struct FrozenComponents {
+    public var clip: CLIPVisualTrunk?
+    public var encoder: InstructionEncoder?
+
+    /// `clip` and `encoder` when given (tests, benchmarks), the configuration's files for what is missing.
+    public static func resolve(for c: TrainingConfiguration, clip: CLIPVisualTrunk?, encoder: InstructionEncoder?) throws -> FrozenComponents {
+        var result = FrozenComponents(clip: clip, encoder: encoder)
+        if (c.model == .cliport && clip == nil) || (c.model.isLanguageConditioned && encoder == nil) {
+            let loaded = try load(for: c)
+            result.clip = clip ?? loaded.clip
+            result.encoder = encoder ?? loaded.encoder
+        }
+        if !c.model.isLanguageConditioned { result.encoder = nil }
+        return result
+    }
+
+    public static func load(for c: TrainingConfiguration) throws -> FrozenComponents {
+        let needsCLIPWeights = c.model == .cliport || c.textEncoder == "clip"
+        var weights: CLIPWeights?
+        if needsCLIPWeights {
+            guard let path = c.clipWeights else { throw TrainerError.clipWeightsRequired }
+            weights = try CLIPWeights.load(path: path)
+        }
+        var result = FrozenComponents()
+        if c.model == .cliport { result.clip = try weights!.visualTrunk() }
+        if c.model.isLanguageConditioned {
+            switch c.textEncoder {
+            case "clip":
+                result.encoder = try CLIPInstructionEncoder(weights: weights!, vocabularyPath: c.clipVocabulary ?? CLIPTokenizer.defaultVocabularyPath)
+            case "hashed-ngrams":
+                result.encoder = HashedInstructionEncoder()
+            default:
+                throw TrainerError.badOption("unknown text encoder '\(c.textEncoder)'; choose clip (needs --clip-weights) or hashed-ngrams")
+            }
+        }
+        return result
+    }
+}
