@@ -52,7 +52,7 @@ public final class Trainer {
         if FileManager.default.fileExists(atPath: run.configurationFile) {
             let stored = try run.loadConfiguration()
             if let difference = stored.difference(from: configuration) {
-                throw TrainerError.runExists(path: run.path, reason: "\(difference) differs")
+                throw TrainerError.runExists(path: run.path, reason: difference)
             }
         }
         if FileManager.default.fileExists(atPath: run.lastCheckpoint) {

@@ -69,15 +69,17 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         if group != nil, data.count != 1 { throw TrainerError.badOption("--group reads one dataset root: pass exactly one --data") }
     }
 
-    /// The first setting that differs from `other`, ignoring how long the run goes (a run may be extended).
+    /// The settings that differ from `other`, by option name; nil when none does. How long the run goes,
+    /// when it saves and how much it validates may change between sessions: they do not change the weights.
     func difference(from other: TrainingConfiguration) -> String? {
-        var a = self, b = other
-        a.steps = 0; b.steps = 0; a.saveSteps = []; b.saveSteps = []
-        if a == b { return nil }
-        let pairs: [(String, Bool)] = [("model", a.model != b.model), ("data", a.data != b.data), ("group", a.group != b.group),
-                                       ("n-demos", a.nDemos != b.nDemos), ("batch", a.batch != b.batch), ("width", a.width != b.width), ("rotations", a.rotations != b.rotations), ("crop size", a.cropSize != b.cropSize),
-                                       ("seed", a.seed != b.seed), ("lr", a.learningRate != b.learningRate),
-                                       ("text encoder", a.textEncoder != b.textEncoder), ("augment", a.augment != b.augment)]
-        return pairs.first { $0.1 }?.0 ?? "settings"
+        let settings: [(String, (TrainingConfiguration) -> String)] = [
+            ("--model", { $0.model.rawValue }), ("--data", { $0.data.joined(separator: " ") }), ("--group", { $0.group ?? "" }),
+            ("--n-demos", { "\($0.nDemos)" }), ("--batch", { "\($0.batch)" }), ("--width", { "\($0.width)" }),
+            ("--rotations", { "\($0.rotations)" }), ("--crop-size", { "\($0.cropSize)" }), ("--seed", { "\($0.seed)" }),
+            ("--lr", { "\($0.learningRate)" }), ("--no-augment", { "\(!$0.augment)" }), ("--text-encoder", { $0.textEncoder }),
+        ]
+        let differing = settings.filter { $0.1(self) != $0.1(other) }
+            .map { "\($0.0) \($0.1(other)) where the run has \($0.1(self))" }
+        return differing.isEmpty ? nil : differing.joined(separator: "; ")
     }
 }

@@ -63,9 +63,12 @@ final class ResumeTests: XCTestCase {
         var other = TrainerFixtures.configuration(data: data, steps: 1)
         other.width = 1.0 / 4
         XCTAssertThrowsError(try Trainer(configuration: other, run: run)) { error in
-            XCTAssertTrue("\(error)".contains("width differs"), "\(error)")
+            XCTAssertTrue("\(error)".contains("--width 0.25 where the run has 0.125"), "\(error)")
         }
-        // Extending the run is allowed.
-        XCTAssertEqual(try Trainer(configuration: TrainerFixtures.configuration(data: data, steps: 3), run: run).startStep, 1)
+        // Extending the run, saving at other steps and validating on more examples are allowed.
+        var longer = TrainerFixtures.configuration(data: data, steps: 3)
+        longer.validationSamples = 7
+        longer.saveSteps = [3]
+        XCTAssertEqual(try Trainer(configuration: longer, run: run).startStep, 1)
     }
 }
