@@ -108,6 +108,12 @@ public final class Trainer {
                     place: (batch.places[i].row, batch.places[i].col), placeRotation: rotationBin(batch.rotationBins[i]), text: text)
                 losses[0] += Double(l.attention); losses[1] += Double(l.transport)
             }
+            if c.lossReduction == "sum" {
+                // The summed cross-entropy's gradient is the mean's times the number of logits.
+                let pickCount = Float(batch.rows * batch.cols), placeCount = pickCount * Float(c.rotations)
+                for p in networks.attention.parameters { p.gradient.scale(by: pickCount) }
+                for p in networks.transport.parameters { p.gradient.scale(by: placeCount) }
+            }
             try averager.average(parameters, examplesPerProcess: batch.count)
             networks.applyGradients()
             try group.sum(&losses)

@@ -27,6 +27,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Validation examples scored at each save step (0: none).
     public var validationSamples: Int
     public var augment: Bool
+    /// How each loss reduces over its logits: "mean" (CLIPort's code: the cross-entropy divided by the
+    /// number of logits, 51,200 for the pick and 1.8 M for the place) or "sum" (the cross-entropy itself;
+    /// CLIPort's comment says both work equally well). With "mean" most gradients start below Adam's
+    /// epsilon (1e-8) and learning is slow; "sum" keeps Adam in its scale-free regime. nil means "mean".
+    public var lossReduction: String?
     /// The sentence encoder of language-conditioned models: "hashed-ngrams" (no weights) or "clip".
     public var textEncoder: String
     /// CLIP weights imported with `cliport weights import` (the cliport model, or the clip text encoder).
@@ -41,7 +46,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public init(model: AgentModel, data: [String], group: String? = nil, validationData: [String] = [], nDemos: Int = 0,
                 steps: Int, batch: Int = 1, width: Double = 1, rotations: Int = 36, cropSize: Int = 64, seed: Int = 0, learningRate: Float = 1e-4,
                 saveSteps: [Int]? = nil, lastEvery: Int = 100, validationSamples: Int = 50, augment: Bool = true,
-                textEncoder: String? = nil, clipWeights: String? = nil, clipVocabulary: String? = nil) {
+                textEncoder: String? = nil, clipWeights: String? = nil, clipVocabulary: String? = nil,
+                lossReduction: String? = nil) {
         self.model = model; self.data = data; self.group = group; self.validationData = validationData
         self.nDemos = nDemos; self.steps = steps; self.batch = batch; self.width = width; self.seed = seed
         self.rotations = rotations; self.cropSize = cropSize
@@ -51,6 +57,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         // CLIPort's agent reads instructions with CLIP; the others default to the weight-free encoder.
         self.textEncoder = textEncoder ?? (model == .cliport ? "clip" : "hashed-ngrams")
         self.clipWeights = clipWeights; self.clipVocabulary = clipVocabulary
+        self.lossReduction = lossReduction == "mean" ? nil : lossReduction
     }
 
     static func effectiveSaveSteps(_ steps: [Int], steps total: Int) -> [Int] {
@@ -65,6 +72,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard rotations >= 1 else { throw TrainerError.badOption("--rotations must be at least 1 (got \(rotations))") }
         guard cropSize >= 2, cropSize % 2 == 0 else { throw TrainerError.badOption("the crop size must be even (got \(cropSize))") }
         guard lastEvery >= 1 else { throw TrainerError.badOption("--last-every must be at least 1 (got \(lastEvery))") }
+        guard [nil, "sum"].contains(lossReduction) else {
+            throw TrainerError.badOption("--loss must be mean or sum (got \(lossReduction!))")
+        }
         guard learningRate > 0 else { throw TrainerError.badOption("--lr must be positive (got \(learningRate))") }
         if group != nil, data.count != 1 { throw TrainerError.badOption("--group reads one dataset root: pass exactly one --data") }
     }
@@ -77,6 +87,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             ("--n-demos", { "\($0.nDemos)" }), ("--batch", { "\($0.batch)" }), ("--width", { "\($0.width)" }),
             ("--rotations", { "\($0.rotations)" }), ("--crop-size", { "\($0.cropSize)" }), ("--seed", { "\($0.seed)" }),
             ("--lr", { "\($0.learningRate)" }), ("--no-augment", { "\(!$0.augment)" }), ("--text-encoder", { $0.textEncoder }),
+            ("--loss", { $0.lossReduction ?? "mean" }),
         ]
         let differing = settings.filter { $0.1(self) != $0.1(other) }
             .map { "\($0.0) \($0.1(other)) where the run has \($0.1(self))" }

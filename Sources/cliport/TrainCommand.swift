@@ -40,6 +40,8 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Checkpoint steps (default: CLIPort's 1000, 2000, 3000, 4000, 5000, 7000, 10000, 20000, …).")
     var saveSteps: [Int] = []
     @Flag(help: "Train without CLIPort's SE(2) augmentation.") var noAugment = false
+    @Option(help: "Loss reduction over the logits: mean (CLIPort's code) or sum (the cross-entropy; learns faster with Adam).")
+    var loss: String = "mean"
     @Option(help: "BLAS threads (default: the cores divided among the processes on this machine).") var threads: Int?
     @Option(help: "The run folder.") var out: String
 
@@ -53,7 +55,7 @@ struct TrainCommand: ParsableCommand {
                                   nDemos: nDemos, steps: steps, batch: batch, width: width, rotations: rotations, cropSize: cropSize, seed: seed, learningRate: lr,
                                   saveSteps: saveSteps.isEmpty ? nil : saveSteps, lastEvery: lastEvery,
                                   validationSamples: valSamples, augment: !noAugment, textEncoder: textEncoder,
-                                  clipWeights: clipWeights, clipVocabulary: clipVocab)
+                                  clipWeights: clipWeights, clipVocabulary: clipVocab, lossReduction: loss)
         }
         let summary = try reportingErrors { () -> Trainer.Summary in
             let trainer = try Trainer(configuration: configuration, run: TrainingRun(path: out), group: group)

@@ -65,6 +65,15 @@ final class ResumeTests: XCTestCase {
         XCTAssertThrowsError(try Trainer(configuration: other, run: run)) { error in
             XCTAssertTrue("\(error)".contains("--width 0.25 where the run has 0.125"), "\(error)")
         }
+        var summed = TrainerFixtures.configuration(data: data, steps: 1)
+        summed.lossReduction = "sum"
+        XCTAssertThrowsError(try Trainer(configuration: summed, run: run)) { error in
+            XCTAssertTrue("\(error)".contains("--loss sum where the run has mean"), "\(error)")
+        }
+        summed.lossReduction = "median"
+        XCTAssertThrowsError(try Trainer(configuration: summed, run: TrainingRun(path: root + "/other"))) { error in
+            XCTAssertTrue("\(error)".contains("--loss must be mean or sum"), "\(error)")
+        }
         // Extending the run, saving at other steps and validating on more examples are allowed.
         var longer = TrainerFixtures.configuration(data: data, steps: 3)
         longer.validationSamples = 7
