@@ -172,6 +172,10 @@ final class CaptureBrowserTests: XCTestCase {
         try browser.waitFor("!!window.capture.S.poses", what: "the pose preview")
         try browser.click(elementID: "confirm")
         try browser.waitFor("window.capture.S.state.steps.length === 1 && !window.capture.S.busy", what: "step 1")
+        // The clicks name the view they were made on: wait until the page shows the view after step 1 (on a
+        // loaded machine the step's reply can arrive before the new view has loaded).
+        let viewAfterStep = service!.state.view
+        try browser.waitFor("window.capture.S.view === \(viewAfterStep) && !!window.capture.S.colors", what: "the view after step 1")
         XCTAssertEqual(controller.received.count, 1)
         let sent = try XCTUnwrap(controller.received.first)
         XCTAssertEqual(sent["type"] as? String, "pick_place")
