@@ -39,7 +39,12 @@ struct UnitLoop {
 
     private func attempt(_ u: Int) throws -> Attempt {
         let shard = generator.shardPath(unit: u)
-        if FileManager.default.fileExists(atPath: shard) { return .done }
+        if FileManager.default.fileExists(atPath: shard) {
+            // A run killed between placing the shard and removing its staging leaves staged copies behind;
+            // once the shard exists nobody writes there, so they can go.
+            UnitStaging(dataset: generator.dataset, plan: generator.plan, unit: u).remove()
+            return .done
+        }
         guard let lock = try UnitLock.tryAcquire(dataset: generator.dataset, unit: u) else { return .busy }
         if FileManager.default.fileExists(atPath: shard) {  // finished while we waited for the lock
             lock.release(removeFile: false)
