@@ -55,7 +55,7 @@ let package = Package(
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).
-        .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset"]),
+        .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset", "Sim"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,9 +12,12 @@ final class CLITests: XCTestCase {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("cliport")
     }
 
-    func cliport(_ arguments: String...) throws -> Run {
+    func cliport(_ arguments: String...) throws -> Run { try Self.run(arguments) }
+
+    /// Runs the built `cliport` with `arguments` and collects its status and output.
+    static func run(_ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -1,4 +1,5 @@
 import Foundation
+import Sim
 import XCTest
 
 /// `cliport demos --assets DIR` for the google-objects tasks, against a synthetic copy of CLIPort's asset
@@ -6,21 +7,6 @@ import XCTest
 final class GoogleObjectAssetsCLITests: XCTestCase {
     /// A 2x2 RGB PNG: (40,80,120) (60,100,140) / (80,120,160) (20,60,100).
     static let texture = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGPQCKiwSelhCKhYIGKTAgAdCgQ5lPTL6gAAAABJRU5ErkJggg==")!
-
-    /// CLIPort's seen object list (packing_google_objects.py).
-    static let seen = [
-        "alarm clock", "android toy", "ball puzzle", "black and blue sneakers", "black boot with leopard print",
-        "black fedora", "black razer mouse", "black sandal", "black shoe with green stripes",
-        "black shoe with orange stripes", "brown fedora", "bull figure", "butterfinger chocolate", "c clamp",
-        "can opener", "crayon box", "dinosaur figure", "dog statue", "frypan", "green and white striped towel",
-        "grey soccer shoe with cleats", "hammer", "hard drive", "honey dipper", "light brown boot with golden laces",
-        "lion figure", "magnifying glass", "mario figure", "nintendo 3ds", "nintendo cartridge", "office depot box",
-        "orca plush toy", "pepsi gold caffeine free box", "pepsi max box", "pepsi next box", "pepsi wild cherry box",
-        "porcelain cup", "porcelain salad plate", "porcelain spoon", "purple tape", "red and white flashlight",
-        "red and white striped towel", "red cup", "rhino figure", "rocket racoon figure", "scissors", "screwdriver",
-        "silver tape", "spatula with purple head", "spiderman figure", "tablet", "toy school bus", "toy train",
-        "unicorn toy", "white razer mouse", "yoshi figure",
-    ]
 
     static func cubeOBJ(side: Double) -> String {
         let h = side / 2
@@ -34,28 +20,14 @@ final class GoogleObjectAssetsCLITests: XCTestCase {
 
     var folder: String!
 
-    /// Runs the built `cliport` (as `CLITests.cliport`).
-    func cliport(_ arguments: String...) throws -> CLITests.Run {
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                            stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    func cliport(_ arguments: String...) throws -> CLITests.Run { try CLITests.run(arguments) }
 
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cliport-assets-\(UUID().uuidString)").path
         let google = folder + "/assets/google"
         try FileManager.default.createDirectory(atPath: google + "/meshes_fixed", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: google + "/textures", withIntermediateDirectories: true)
-        for name in Self.seen {
+        for name in GoogleObjects.seen {
             let file = name.replacingOccurrences(of: " ", with: "_")
             try Self.cubeOBJ(side: 0.12).write(toFile: "\(google)/meshes_fixed/\(file).obj", atomically: true, encoding: .utf8)
             try Self.texture.write(to: URL(fileURLWithPath: "\(google)/textures/\(file).png"))
