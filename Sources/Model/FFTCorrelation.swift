@@ -56,17 +56,10 @@ public enum FFTCorrelation {
         let fft: RealFFT2D
 
         init(key: [Int], kernels: [Int], window: PixelWindow?) {
-            precondition(key.count == 4 && key[0] == 1, "correlation: key must be (1, C, H, W), got \(key)")
-            precondition(kernels.count == 4 && kernels[2] == kernels[3] && kernels[1] == key[1],
-                         "correlation: kernels must be (R, \(key[1]), k, k), got \(kernels)")
-            c = key[1]; h = key[2]; w = key[3]; r = kernels[0]; k = kernels[2]; pad = k / 2
-            ho = h + 2 * pad - k + 1; wo = w + 2 * pad - k + 1
-            precondition(ho > 0 && wo > 0, "correlation: kernel \(k) larger than padded key \(h + 2 * pad)x\(w + 2 * pad)")
-            let win = window ?? PixelWindow(top: 0, left: 0, height: ho, width: wo)
-            precondition(win.top >= 0 && win.left >= 0 && win.height > 0 && win.width > 0
-                         && win.top + win.height <= ho && win.left + win.width <= wo,
-                         "correlation: window \(win) outside the \(ho)x\(wo) output")
-            wy = win.top; wx = win.left; wh = win.height; ww = win.width
+            // The same shapes, checks and window as the GEMM correlation.
+            let g = Correlation.Geometry(key: key, kernels: kernels, window: window)
+            c = g.c; h = g.h; w = g.w; r = g.r; k = g.k; pad = g.pad; ho = g.ho; wo = g.wo
+            wy = g.wy; wx = g.wx; wh = g.wh; ww = g.ww
             let rows = Layout.axis(size: h, pad: pad, k: k, start: wy, count: wh)
             let cols = Layout.axis(size: w, pad: pad, k: k, start: wx, count: ww)
             ky = rows.keyStart; m1 = rows.keyCount; oy = rows.offset
