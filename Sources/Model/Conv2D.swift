@@ -328,6 +328,26 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, rowStart: Int, rowEnd:
         // Output columns whose tap falls inside the image: ix = ox*sw - pw + kj in [0, W).
         let oxLo = min(g.wo, max(0, (pw - kj + sw - 1) / sw))
         let oxHi = min(g.wo, max(oxLo, (g.w + pw - kj + sw - 1) / sw))
+        if sh == 1 && sw == 1 && g.wo == g.w {
+            // Same-size output (3x3, padding 1): the tap's rows are the image shifted by one offset, so
+            // the in-image rows are one copy, with the few columns that wrapped to a neighbouring row
+            // zeroed after. Rows of 64 pixels made the per-row copies mostly call overhead.
+            let oyLo = min(rowEnd, max(rowStart, ph - ki)), oyHi = max(oyLo, min(rowEnd, g.h + ph - ki))
+            if oyLo > rowStart { dst.update(repeating: 0, count: (oyLo - rowStart) * g.wo) }
+            if oyHi < rowEnd { (dst + (oyHi - rowStart) * g.wo).update(repeating: 0, count: (rowEnd - oyHi) * g.wo) }
+            guard oyHi > oyLo else { return }
+            // dst[(oy - rowStart) * W + ox] = src[(oy - ph + ki) * W + ox - pw + kj], clipped to the plane.
+            let first = (oyLo - rowStart) * g.wo, count = (oyHi - oyLo) * g.wo
+            let offset = (oyLo - ph + ki) * g.w - pw + kj
+            let skipHead = max(0, -offset), skipTail = max(0, offset + count - g.h * g.w)
+            (dst + first + skipHead).update(from: src + offset + skipHead, count: count - skipHead - skipTail)
+            for oy in oyLo..<oyHi {
+                let d = dst + (oy - rowStart) * g.wo
+                for ox in 0..<oxLo { d[ox] = 0 }
+                for ox in oxHi..<g.wo { d[ox] = 0 }
+            }
+            return
+        }
         for oy in rowStart..<rowEnd {
             let d = dst + (oy - rowStart) * g.wo
             let iy = oy * sh - ph + ki

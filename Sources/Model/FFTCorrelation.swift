@@ -232,7 +232,7 @@ public enum FFTCorrelation {
     /// one at a time so a core slowed by other processes takes fewer.
     static func runJobs(_ count: Int, _ fft: RealFFT2D, _ body: (Int, RealFFT2D.Workspace) -> Void) {
         guard count > 0 else { return }
-        let workers = min(count, ProcessInfoCores.count)
+        let workers = ConcurrentBranches.isActive ? 1 : min(count, ProcessInfoCores.count)
         let lock = NSLock()
         var next = 0
         func take() -> Int { lock.lock(); defer { lock.unlock() }; next += 1; return next - 1 }

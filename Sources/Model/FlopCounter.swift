@@ -1,11 +1,14 @@
+import Synchronization
+
 /// Counts the floating-point operations (2 per multiply-add) the matrix products of the model perform,
 /// for benchmarks' GFLOP/s. Convolutions, the correlation and linear layers add to it; pointwise work
-/// is not counted. Not thread-safe: benchmarks run one pass at a time.
+/// is not counted. Safe to add from concurrent branches (`ConcurrentBranches`).
 public enum FlopCounter {
-    nonisolated(unsafe) public static var total: Double = 0
+    private static let count = Mutex<Double>(0)
 
-    @inlinable
-    static func add(_ flops: Double) { total += flops }
+    public static var total: Double { count.withLock { $0 } }
+
+    static func add(_ flops: Double) { count.withLock { $0 += flops } }
 
     /// Runs `body` and returns its result with the FLOPs it performed.
     public static func measure<T>(_ body: () throws -> T) rethrows -> (result: T, flops: Double) {

@@ -32,6 +32,9 @@ public struct ModelBenchmarkResult: Codable, Sendable {
     public var transport: ModuleTiming
     /// Both modules forward + backward + Adam, seconds per step (median of the repetitions).
     public var trainingStepSeconds: Double
+    /// The same step with the modules and the transport's two networks run one after the other, each
+    /// using every core (`ConcurrentBranches` off), measured in the same run.
+    public var sequentialStepSeconds: Double
     public var trainingStepGFLOP: Double
     /// CLIPort's PyTorch time per step on this 2-core machine kind (26.1 s transporter, 54.2 s cliport),
     /// and our speedup.
@@ -122,16 +125,21 @@ public enum ModelBenchmark {
                                backward: { agent.attention.backward($0) })
         let transport = timing("transport", forward: { agent.transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text) },
                                backward: { agent.transport.backward($0) })
+        ConcurrentBranches.isEnabled = false
+        let sequential = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
+        ConcurrentBranches.isEnabled = true
+        progress(String(format: "training step, networks one after the other: %.2f s", sequential.seconds))
         let step = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
         let fullSize = width == 1 && imageHeight == 320 && imageWidth == 160
         let reference: Double? = fullSize ? ["transporter": 26.1, "cliport": 54.2][model] : nil
-        progress(String(format: "training step: %.2f s (%.0f GFLOP)%@", step.seconds, step.flops / 1e9,
+        progress(String(format: "training step, networks side by side: %.2f s (%.0f GFLOP, %.2fx one after the other)%@",
+                        step.seconds, step.flops / 1e9, sequential.seconds / step.seconds,
                         reference.map { String(format: ", %.1fx CLIPort's PyTorch %.1f s", $0 / step.seconds, $0) } ?? ""))
         return ModelBenchmarkResult(
             model: model, width: width, imageHeight: imageHeight, imageWidth: imageWidth, threads: threads,
             blasCore: BLAS.coreName, blasConfiguration: BLAS.configuration, sgemm: sgemm, sgemmPeakGFLOPS: peak,
             attention: attention, transport: transport,
-            trainingStepSeconds: step.seconds, trainingStepGFLOP: step.flops / 1e9,
+            trainingStepSeconds: step.seconds, sequentialStepSeconds: sequential.seconds, trainingStepGFLOP: step.flops / 1e9,
             referenceStepSeconds: reference, speedupOverReference: reference.map { $0 / step.seconds })
     }
 

@@ -2,11 +2,12 @@ import Dispatch
 
 /// Splits `count` independent iterations across the machine's cores when the work is large enough to
 /// pay for the dispatch; otherwise runs them inline. `body` must only write to disjoint memory per
-/// iteration. Used for non-BLAS loops over channels or planes (BLAS has its own threads).
+/// iteration. Used for non-BLAS loops over channels or planes (BLAS has its own threads). Inside a
+/// `ConcurrentBranches` branch the loop runs inline: the other core has a branch of its own.
 @inlinable
 func parallelFor(_ count: Int, work: Int, _ body: (Int) -> Void) {
     // Below about 64k element operations a thread hop costs more than it saves.
-    if count > 1 && work >= 65_536 && ProcessInfoCores.count > 1 {
+    if count > 1 && work >= 65_536 && ProcessInfoCores.count > 1 && !ConcurrentBranches.isActive {
         DispatchQueue.concurrentPerform(iterations: count) { i in body(i) }
     } else {
         for i in 0..<count { body(i) }

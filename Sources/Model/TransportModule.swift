@@ -58,8 +58,8 @@ public final class TransportModule {
         let padded = ZeroPad.forward(x, top: pad, bottom: pad, left: pad, right: pad)
         paddedSize = (padded.shape[2], padded.shape[3])
         let query = crops(padded: padded, pickRow: pickRow, pickColumn: pickColumn)
-        key = keyNetwork.forward(padded, text: text)
-        kernels = queryNetwork.forward(query, text: text)
+        ConcurrentBranches.run({ self.key = self.keyNetwork.forward(padded, text: text) },
+                               { self.kernels = self.queryNetwork.forward(query, text: text) })
         // Only the correlation pixels the resize reads for the kept (uncropped) area are computed.
         let corrH = paddedSize.0 + 2 * pad - cropSize + 1, corrW = paddedSize.1 + 2 * pad - cropSize + 1
         let rows = BilinearResize.sourceRange(input: corrH, output: paddedSize.0, alignCorners: false, reading: pad..<(pad + h))
@@ -79,7 +79,6 @@ public final class TransportModule {
                               PixelWindow(top: pad, left: pad, height: imageSize.0, width: imageSize.1))
         let gc = BilinearResize.backward(g, inputHeight: correlationSize.0, inputWidth: correlationSize.1, alignCorners: false)
         let grads = FFTCorrelation.backward(gc, key: key, kernels: kernels, window: window, saved: correlationSaved)
-        keyNetwork.backward(grads.key!)
-        queryNetwork.backward(grads.kernels)
+        ConcurrentBranches.run({ self.keyNetwork.backward(grads.key!) }, { self.queryNetwork.backward(grads.kernels) })
     }
 }

@@ -81,33 +81,50 @@ public final class TransporterAgentNetworks {
     }
 
     /// Adds one example's gradients of the pick and place losses to the parameters' gradients (a batch
-    /// is several calls, then `applyGradients(scale: 1/B)`). Returns the two losses.
+    /// is several calls, then `applyGradients(scale: 1/B)`). Returns the two losses. The two modules
+    /// share nothing, so they run side by side (`ConcurrentBranches`).
     @discardableResult
     public func accumulateGradients(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
                                     placeRotation: Int, text: Tensor? = nil) -> (attention: Float, transport: Float) {
-        let pickLogits = attention.forward(image, text: text)
-        let pickTarget = SoftmaxCrossEntropy.oneHot(shape: pickLogits.shape, at: [0, pick.row, pick.column])
-        let (pickLoss, pickGrad) = SoftmaxCrossEntropy.lossAndGradient(logits: pickLogits, target: pickTarget)
-        attention.backward(pickGrad)
-
-        let placeLogits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text)
-        let placeTarget = SoftmaxCrossEntropy.oneHot(shape: placeLogits.shape,
-                                                     at: [placeRotation, place.row, place.column])
-        let (placeLoss, placeGrad) = SoftmaxCrossEntropy.lossAndGradient(logits: placeLogits, target: placeTarget)
-        transport.backward(placeGrad)
-        return (pickLoss, placeLoss)
+        var losses: (attention: Float, transport: Float) = (0, 0)
+        ConcurrentBranches.run(
+            { losses.transport = self.placeLoss(image: image, pick: pick, place: place, placeRotation: placeRotation,
+                                                text: text, accumulating: true) },
+            { losses.attention = self.pickLoss(image: image, pick: pick, text: text, accumulating: true) },
+            secondInBackground: true)
+        return losses
     }
 
     /// The two losses of one example without touching gradients (validation).
     public func losses(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
                        placeRotation: Int, text: Tensor? = nil) -> (attention: Float, transport: Float) {
-        let pickLogits = attention.forward(image, text: text)
-        let pickTarget = SoftmaxCrossEntropy.oneHot(shape: pickLogits.shape, at: [0, pick.row, pick.column])
-        let placeLogits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text)
-        let placeTarget = SoftmaxCrossEntropy.oneHot(shape: placeLogits.shape,
-                                                     at: [placeRotation, place.row, place.column])
-        return (SoftmaxCrossEntropy.lossAndGradient(logits: pickLogits, target: pickTarget).loss,
-                SoftmaxCrossEntropy.lossAndGradient(logits: placeLogits, target: placeTarget).loss)
+        var losses: (attention: Float, transport: Float) = (0, 0)
+        ConcurrentBranches.run(
+            { losses.attention = self.pickLoss(image: image, pick: pick, text: text, accumulating: false) },
+            { losses.transport = self.placeLoss(image: image, pick: pick, place: place, placeRotation: placeRotation,
+                                                text: text, accumulating: false) })
+        return losses
+    }
+
+    /// Cross-entropy of the attention module's logits against the demonstrated pick pixel, and its
+    /// gradient added into the module's parameters when `accumulating`.
+    private func pickLoss(image: Tensor, pick: (row: Int, column: Int), text: Tensor?, accumulating: Bool) -> Float {
+        let logits = attention.forward(image, text: text)
+        let target = SoftmaxCrossEntropy.oneHot(shape: logits.shape, at: [0, pick.row, pick.column])
+        let (loss, gradient) = SoftmaxCrossEntropy.lossAndGradient(logits: logits, target: target)
+        if accumulating { attention.backward(gradient) }
+        return loss
+    }
+
+    /// Cross-entropy of the transport module's logits (crop at the demonstrated pick) against the
+    /// demonstrated place pixel and rotation bin, and its gradient when `accumulating`.
+    private func placeLoss(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
+                           placeRotation: Int, text: Tensor?, accumulating: Bool) -> Float {
+        let logits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text)
+        let target = SoftmaxCrossEntropy.oneHot(shape: logits.shape, at: [placeRotation, place.row, place.column])
+        let (loss, gradient) = SoftmaxCrossEntropy.lossAndGradient(logits: logits, target: target)
+        if accumulating { transport.backward(gradient) }
+        return loss
     }
 
     /// Scales the accumulated gradients by `scale` (1/B for a mean over a batch) and steps both optimisers.

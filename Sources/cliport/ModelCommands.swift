@@ -42,11 +42,12 @@ struct BenchModelCommand: ParsableCommand {
     @Option(help: "transporter, transporter-lang or cliport.") var model: String = "transporter"
     @Option(help: "Channel width multiplier (1 = CLIPort's full size).") var width: Double = 1
     @Option(help: "BLAS threads.") var threads: Int = 2
+    @Option(help: "Timed repetitions per measurement after one warm-up (the median is reported).") var repetitions: Int = 1
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
         let result = try reportingErrors {
-            try ModelBenchmark.run(model: model, width: width, threads: threads,
+            try ModelBenchmark.run(model: model, width: width, threads: threads, repetitions: repetitions,
                                    progress: { line in if !json { print(line) } })
         }
         if json { printJSON(result) } else {
