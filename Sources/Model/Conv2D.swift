@@ -112,30 +112,34 @@ public enum Conv2D {
         weight.scalars.withUnsafeBufferPointer { wp in
         out.scalars.withUnsafeMutableBufferPointer { yp in
             let x = xp.baseAddress!, wt = wp.baseAddress!, y = yp.baseAddress!
-            let blocks = g.blocks
-            if g.isPointwise && blocks.first.map({ $0.images == 1 }) ?? true {
+            if g.isPointwise && g.imagesPerBlock == 1 {
                 // Large planes: the image itself is the column matrix.
-                for n in 0..<g.n {
-                    BLAS.sgemm(m: g.o, n: plane, k: g.c, a: wt, lda: g.c,
-                               b: x + n * g.c * g.h * g.w, ldb: plane, c: y + n * g.o * plane, ldc: plane)
+                inHalves(g.n, g) { images, _ in
+                    for n in images {
+                        BLAS.sgemm(m: g.o, n: plane, k: g.c, a: wt, lda: g.c,
+                                   b: x + n * g.c * g.h * g.w, ldb: plane, c: y + n * g.o * plane, ldc: plane)
+                    }
                 }
             } else {
-                let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.blockBufferSize)
-                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
-                defer { cols.deallocate(); tmp.deallocate() }
-                for blk in blocks {
-                    let ncols = blk.columns(g)
-                    fillColumns(x, g, blk, into: cols)
-                    if blk.images == 1 {
-                        BLAS.sgemm(m: g.o, n: ncols, k: g.patch, a: wt, lda: g.patch, b: cols, ldb: ncols,
-                                   c: y + blk.n0 * g.o * plane + blk.r0 * g.wo, ldc: plane)
-                    } else {
-                        // Several small images side by side in one product, then back to NCHW.
-                        BLAS.sgemm(m: g.o, n: ncols, k: g.patch, a: wt, lda: g.patch, b: cols, ldb: ncols,
-                                   c: tmp, ldc: ncols)
-                        for b in 0..<blk.images {
-                            for o in 0..<g.o {
-                                (y + ((blk.n0 + b) * g.o + o) * plane).update(from: tmp + o * ncols + b * plane, count: plane)
+                let blocks = g.blocks
+                inHalves(blocks.count, g) { part, _ in
+                    let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.blockBufferSize)
+                    let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
+                    defer { cols.deallocate(); tmp.deallocate() }
+                    for blk in blocks[part] {
+                        let ncols = blk.columns(g)
+                        fillColumns(x, g, blk, into: cols)
+                        if blk.images == 1 {
+                            BLAS.sgemm(m: g.o, n: ncols, k: g.patch, a: wt, lda: g.patch, b: cols, ldb: ncols,
+                                       c: y + blk.n0 * g.o * plane + blk.r0 * g.wo, ldc: plane)
+                        } else {
+                            // Several small images side by side in one product, then back to NCHW.
+                            BLAS.sgemm(m: g.o, n: ncols, k: g.patch, a: wt, lda: g.patch, b: cols, ldb: ncols,
+                                       c: tmp, ldc: ncols)
+                            for b in 0..<blk.images {
+                                for o in 0..<g.o {
+                                    (y + ((blk.n0 + b) * g.o + o) * plane).update(from: tmp + o * ncols + b * plane, count: plane)
+                                }
                             }
                         }
                     }
@@ -196,56 +200,82 @@ public enum Conv2D {
                 } else { body(nil) }
             }
             withGX { gx in
-                let blocks = g.blocks
-                if g.isPointwise && blocks.first.map({ $0.images == 1 }) ?? true {
-                    for n in 0..<g.n {
-                        let gyn = gy + n * g.o * plane, xn = x + n * inPlane
-                        // dW[O, C] += dY[O, P] * X[C, P]^T
-                        BLAS.sgemm(transposeB: true, m: g.o, n: g.c, k: plane, a: gyn, lda: plane,
-                                   b: xn, ldb: plane, beta: 1, c: gw, ldc: g.c)
-                        if let gx {
-                            // dX[C, P] = W[O, C]^T * dY[O, P]
-                            BLAS.sgemm(transposeA: true, m: g.c, n: plane, k: g.o, a: wt, lda: g.c,
-                                       b: gyn, ldb: plane, c: gx + n * inPlane, ldc: plane)
-                        }
-                    }
-                    return
-                }
-                let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.blockBufferSize)
-                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
-                defer { cols.deallocate(); tmp.deallocate() }
-                for blk in blocks {
-                    let ncols = blk.columns(g)
-                    fillColumns(x, g, blk, into: cols)
-                    // The block's output gradient as an [O, ncols] matrix.
-                    let gyb: UnsafePointer<Float>, ldg: Int
-                    if blk.images == 1 {
-                        gyb = UnsafePointer(gy + blk.n0 * g.o * plane + blk.r0 * g.wo); ldg = plane
-                    } else {
-                        for b in 0..<blk.images {
-                            for o in 0..<g.o {
-                                (tmp + o * ncols + b * plane).update(from: gy + ((blk.n0 + b) * g.o + o) * plane, count: plane)
+                // The second half of the images adds its dW into a buffer of its own, added after both
+                // halves: the same sums in the same order whether the halves ran side by side or not.
+                let secondHalfGW = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.patch)
+                secondHalfGW.initialize(repeating: 0, count: g.o * g.patch)
+                defer { secondHalfGW.deallocate() }
+                func weightGradient(_ half: Int) -> UnsafeMutablePointer<Float> { half == 0 ? gw : secondHalfGW }
+                if g.isPointwise && g.imagesPerBlock == 1 {
+                    inHalves(g.n, g) { images, half in
+                        for n in images {
+                            let gyn = gy + n * g.o * plane, xn = x + n * inPlane
+                            // dW[O, C] += dY[O, P] * X[C, P]^T
+                            BLAS.sgemm(transposeB: true, m: g.o, n: g.c, k: plane, a: gyn, lda: plane,
+                                       b: xn, ldb: plane, beta: 1, c: weightGradient(half), ldc: g.c)
+                            if let gx {
+                                // dX[C, P] = W[O, C]^T * dY[O, P]
+                                BLAS.sgemm(transposeA: true, m: g.c, n: plane, k: g.o, a: wt, lda: g.c,
+                                           b: gyn, ldb: plane, c: gx + n * inPlane, ldc: plane)
                             }
                         }
-                        gyb = UnsafePointer(tmp); ldg = ncols
                     }
-                    // dW[O, K] += dY[O, cols] * cols[K, cols]^T
-                    BLAS.sgemm(transposeB: true, m: g.o, n: g.patch, k: ncols, a: gyb, lda: ldg,
-                               b: cols, ldb: ncols, beta: 1, c: gw, ldc: g.patch)
-                    if let gx {
-                        // dcols[K, cols] = W[O, K]^T * dY[O, cols], then scatter back to the images.
-                        BLAS.sgemm(transposeA: true, m: g.patch, n: ncols, k: g.o, a: wt, lda: g.patch,
-                                   b: gyb, ldb: ldg, c: cols, ldc: ncols)
-                        let rows = blk.r1 - blk.r0
-                        for b in 0..<blk.images {
-                            col2im(cols + b * rows * g.wo, ld: ncols, g, rowStart: blk.r0, rowEnd: blk.r1,
-                                   into: gx + (blk.n0 + b) * inPlane)
+                } else {
+                    let blocks = g.blocks
+                    inHalves(blocks.count, g) { part, half in
+                        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.blockBufferSize)
+                        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
+                        defer { cols.deallocate(); tmp.deallocate() }
+                        for blk in blocks[part] {
+                            let ncols = blk.columns(g)
+                            fillColumns(x, g, blk, into: cols)
+                            // The block's output gradient as an [O, ncols] matrix.
+                            let gyb: UnsafePointer<Float>, ldg: Int
+                            if blk.images == 1 {
+                                gyb = UnsafePointer(gy + blk.n0 * g.o * plane + blk.r0 * g.wo); ldg = plane
+                            } else {
+                                for b in 0..<blk.images {
+                                    for o in 0..<g.o {
+                                        (tmp + o * ncols + b * plane).update(from: gy + ((blk.n0 + b) * g.o + o) * plane, count: plane)
+                                    }
+                                }
+                                gyb = UnsafePointer(tmp); ldg = ncols
+                            }
+                            // dW[O, K] += dY[O, cols] * cols[K, cols]^T
+                            BLAS.sgemm(transposeB: true, m: g.o, n: g.patch, k: ncols, a: gyb, lda: ldg,
+                                       b: cols, ldb: ncols, beta: 1, c: weightGradient(half), ldc: g.patch)
+                            if let gx {
+                                // dcols[K, cols] = W[O, K]^T * dY[O, cols], then scatter back to the images.
+                                BLAS.sgemm(transposeA: true, m: g.patch, n: ncols, k: g.o, a: wt, lda: g.patch,
+                                           b: gyb, ldb: ldg, c: cols, ldc: ncols)
+                                let rows = blk.r1 - blk.r0
+                                for b in 0..<blk.images {
+                                    col2im(cols + b * rows * g.wo, ld: ncols, g, rowStart: blk.r0, rowEnd: blk.r1,
+                                           into: gx + (blk.n0 + b) * inPlane)
+                                }
+                            }
                         }
                     }
                 }
+                if splitsInHalves(g) { addRow(UnsafePointer(secondHalfGW), into: gw, count: g.o * g.patch) }
             }
         }}}}
         return gradInput
+    }
+
+    /// Whether a convolution's work is split into two halves of its images: a batch whose images are
+    /// each one unit of work or more (the transport's 36 query crops), never the row chunks of one
+    /// image (their col2im scatters overlap).
+    static func splitsInHalves(_ g: ConvGeometry) -> Bool {
+        g.n >= 2 && (g.isPointwise && g.imagesPerBlock == 1 || g.blocks.allSatisfy { $0.r0 == 0 && $0.r1 == g.ho })
+    }
+
+    /// Runs `body` over units 0..<count: in two halves side by side (`ConcurrentBranches`) when the
+    /// convolution splits in halves, whole otherwise. `body` gets the range and the half (0 or 1).
+    static func inHalves(_ count: Int, _ g: ConvGeometry, _ body: (Range<Int>, Int) -> Void) {
+        guard splitsInHalves(g), count >= 2 else { body(0..<count, 0); return }
+        let middle = count / 2
+        ConcurrentBranches.run({ body(0..<middle, 0) }, { body(middle..<count, 1) })
     }
 
     /// W'[c, o, i, j] = W[o, c, KH-1-i, KW-1-j]: the weights of the convolution that maps dY to dX.

@@ -22,8 +22,10 @@ public enum HeapReuse {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let mTrimThreshold: Int32 = -1, mMmapMax: Int32 = -4   // from malloc.h
-        let ok = mallopt(mMmapMax, 0) == 1 && mallopt(mTrimThreshold, Int32.max) == 1
+        let mTrimThreshold: Int32 = -1, mMmapMax: Int32 = -4, mArenaMax: Int32 = -8   // from malloc.h
+        // One arena: a thread of its own (ConcurrentBranches) would otherwise get a per-thread arena whose
+        // heaps shrink and grow back page by page.
+        let ok = mallopt(mMmapMax, 0) == 1 && mallopt(mTrimThreshold, Int32.max) == 1 && mallopt(mArenaMax, 1) == 1
         enabled = ok
         return ok
         #else
