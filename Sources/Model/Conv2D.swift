@@ -122,11 +122,18 @@ public enum Conv2D {
                 }
             } else {
                 let blocks = g.blocks
+                let taps = RowTapConvolution.applies(to: g) && g.imagesPerBlock == 1 ? RowTapConvolution(g) : nil
+                let grouped = taps?.groupedWeights(wt) ?? []
                 inHalves(blocks.count, g) { part, _ in
-                    let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.blockBufferSize)
+                    let cols = UnsafeMutablePointer<Float>.allocate(capacity: max(g.blockBufferSize, taps?.maxZSize ?? 0))
                     let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
                     defer { cols.deallocate(); tmp.deallocate() }
                     for blk in blocks[part] {
+                        if let taps {
+                            taps.fillTaps(x, blk, into: cols)
+                            grouped.withUnsafeBufferPointer { taps.forward(cols, blk, weights: $0.baseAddress!, into: y) }
+                            continue
+                        }
                         let ncols = blk.columns(g)
                         fillColumns(x, g, blk, into: cols)
                         if blk.images == 1 {
@@ -222,11 +229,22 @@ public enum Conv2D {
                     }
                 } else {
                     let blocks = g.blocks
+                    // Without dL/dinput by col2im, only Z is needed: the row-tap products give dW.
+                    let taps = RowTapConvolution.applies(to: g) && g.imagesPerBlock == 1 && gx == nil ? RowTapConvolution(g) : nil
+                    let groupedSize = taps.map { g.kh * g.o * $0.tapRows } ?? 0
+                    let groupedGW = UnsafeMutablePointer<Float>.allocate(capacity: 2 * groupedSize)
+                    groupedGW.initialize(repeating: 0, count: 2 * groupedSize)
+                    defer { groupedGW.deallocate() }
                     inHalves(blocks.count, g) { part, half in
-                        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.blockBufferSize)
+                        let cols = UnsafeMutablePointer<Float>.allocate(capacity: max(g.blockBufferSize, taps?.maxZSize ?? 0))
                         let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
                         defer { cols.deallocate(); tmp.deallocate() }
                         for blk in blocks[part] {
+                            if let taps {
+                                taps.fillTaps(x, blk, into: cols)
+                                taps.accumulateWeightGradient(cols, blk, gradOutput: gy, into: groupedGW + half * groupedSize)
+                                continue
+                            }
                             let ncols = blk.columns(g)
                             fillColumns(x, g, blk, into: cols)
                             // The block's output gradient as an [O, ncols] matrix.
@@ -255,6 +273,10 @@ public enum Conv2D {
                                 }
                             }
                         }
+                    }
+                    if let taps {
+                        taps.addGrouped(groupedGW, into: gw)
+                        taps.addGrouped(groupedGW + groupedSize, into: gw)
                     }
                 }
                 if splitsInHalves(g) { addRow(UnsafePointer(secondHalfGW), into: gw, count: g.o * g.patch) }

@@ -21,6 +21,7 @@ final class Conv2DTests: XCTestCase {
 
     let configs: [(input: [Int], weight: [Int], options: Conv2DOptions)] = [
         ([2, 2, 5, 7], [3, 2, 3, 3], Conv2DOptions(stride: 1, padding: 1)),
+        ([1, 2, 5, 7], [3, 2, 3, 3], Conv2DOptions(stride: 1, padding: 1)),  // one image: row-tap products
         ([1, 2, 5, 7], [2, 2, 3, 3], Conv2DOptions(stride: 2, padding: 1)),
         ([2, 3, 4, 5], [2, 3, 1, 1], Conv2DOptions()),                      // pointwise sgemm path
         ([1, 2, 5, 6], [2, 2, 1, 1], Conv2DOptions(stride: 2, padding: 0)),  // strided 1x1 (ResNet shortcut)
