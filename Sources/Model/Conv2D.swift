@@ -122,12 +122,9 @@ public enum Conv2D {
                 }
             } else {
                 let blocks = g.blocks
-                let taps = RowTapConvolution.applies(to: g) && g.imagesPerBlock == 1 ? RowTapConvolution(g) : nil
+                let taps = RowTapConvolution.applies(to: g) ? RowTapConvolution(g) : nil
                 let grouped = taps?.groupedWeights(wt) ?? []
-                inHalves(blocks.count, g) { part, _ in
-                    let cols = UnsafeMutablePointer<Float>.allocate(capacity: max(g.blockBufferSize, taps?.maxZSize ?? 0))
-                    let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
-                    defer { cols.deallocate(); tmp.deallocate() }
+                inHalves(blocks.count, g) { part, _ in withBlockBuffers(g, taps) { cols, tmp in
                     for blk in blocks[part] {
                         if let taps {
                             taps.fillTaps(x, blk, into: cols)
@@ -150,7 +147,7 @@ public enum Conv2D {
                             }
                         }
                     }
-                }
+                }}
             }
             if let bias {
                 bias.scalars.withUnsafeBufferPointer { bp in
@@ -209,8 +206,9 @@ public enum Conv2D {
             withGX { gx in
                 // The second half of the images adds its dW into a buffer of its own, added after both
                 // halves: the same sums in the same order whether the halves ran side by side or not.
-                let secondHalfGW = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.patch)
-                secondHalfGW.initialize(repeating: 0, count: g.o * g.patch)
+                let halves = splitsInHalves(g)
+                let secondHalfGW = UnsafeMutablePointer<Float>.allocate(capacity: halves ? g.o * g.patch : 0)
+                secondHalfGW.initialize(repeating: 0, count: halves ? g.o * g.patch : 0)
                 defer { secondHalfGW.deallocate() }
                 func weightGradient(_ half: Int) -> UnsafeMutablePointer<Float> { half == 0 ? gw : secondHalfGW }
                 if g.isPointwise && g.imagesPerBlock == 1 {
@@ -230,15 +228,12 @@ public enum Conv2D {
                 } else {
                     let blocks = g.blocks
                     // Without dL/dinput by col2im, only Z is needed: the row-tap products give dW.
-                    let taps = RowTapConvolution.applies(to: g) && g.imagesPerBlock == 1 && gx == nil ? RowTapConvolution(g) : nil
+                    let taps = RowTapConvolution.applies(to: g) && gx == nil ? RowTapConvolution(g) : nil
                     let groupedSize = taps.map { g.kh * g.o * $0.tapRows } ?? 0
-                    let groupedGW = UnsafeMutablePointer<Float>.allocate(capacity: 2 * groupedSize)
-                    groupedGW.initialize(repeating: 0, count: 2 * groupedSize)
+                    let groupedGW = UnsafeMutablePointer<Float>.allocate(capacity: (halves ? 2 : 1) * groupedSize)
+                    groupedGW.initialize(repeating: 0, count: (halves ? 2 : 1) * groupedSize)
                     defer { groupedGW.deallocate() }
-                    inHalves(blocks.count, g) { part, half in
-                        let cols = UnsafeMutablePointer<Float>.allocate(capacity: max(g.blockBufferSize, taps?.maxZSize ?? 0))
-                        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
-                        defer { cols.deallocate(); tmp.deallocate() }
+                    inHalves(blocks.count, g) { part, half in withBlockBuffers(g, taps) { cols, tmp in
                         for blk in blocks[part] {
                             if let taps {
                                 taps.fillTaps(x, blk, into: cols)
@@ -273,13 +268,13 @@ public enum Conv2D {
                                 }
                             }
                         }
-                    }
+                    }}
                     if let taps {
                         taps.addGrouped(groupedGW, into: gw)
-                        taps.addGrouped(groupedGW + groupedSize, into: gw)
+                        if halves { taps.addGrouped(groupedGW + groupedSize, into: gw) }
                     }
                 }
-                if splitsInHalves(g) { addRow(UnsafePointer(secondHalfGW), into: gw, count: g.o * g.patch) }
+                if halves { addRow(UnsafePointer(secondHalfGW), into: gw, count: g.o * g.patch) }
             }
         }}}}
         return gradInput
@@ -298,6 +293,16 @@ public enum Conv2D {
         guard splitsInHalves(g), count >= 2 else { body(0..<count, 0); return }
         let middle = count / 2
         ConcurrentBranches.run({ body(0..<middle, 0) }, { body(middle..<count, 1) })
+    }
+
+    /// A column buffer big enough for any block (im2col, or Z of the row-tap products) and a staging
+    /// buffer for blocks of several images, for the duration of `body`.
+    static func withBlockBuffers(_ g: ConvGeometry, _ taps: RowTapConvolution?,
+                                 _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        let cols = UnsafeMutablePointer<Float>.allocate(capacity: max(g.blockBufferSize, taps?.maxZSize ?? 0))
+        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
+        defer { cols.deallocate(); tmp.deallocate() }
+        body(cols, tmp)
     }
 
     /// W'[c, o, i, j] = W[o, c, KH-1-i, KW-1-j]: the weights of the convolution that maps dY to dX.

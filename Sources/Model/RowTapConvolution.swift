@@ -13,10 +13,11 @@ struct RowTapConvolution {
     /// padded input rows.
     let rows: ConvGeometry
 
-    /// Whether `g` is a same-size stride-1 convolution with more than one kernel row.
+    /// Whether `g` is a same-size stride-1 convolution with more than one kernel row, worked one image
+    /// (or row chunk) per block.
     static func applies(to g: ConvGeometry) -> Bool {
         let o = g.options
-        return o.strideH == 1 && o.strideW == 1 && g.kh > 1 && g.ho == g.h && g.wo == g.w
+        return o.strideH == 1 && o.strideW == 1 && g.kh > 1 && g.ho == g.h && g.wo == g.w && g.imagesPerBlock == 1
     }
 
     init(_ g: ConvGeometry) {
