@@ -50,8 +50,23 @@ struct ConvGeometry {
     }
     /// Rows of the im2col matrix: C * KH * KW.
     var patch: Int { c * kh * kw }
-    /// Output rows per im2col chunk, keeping the column buffer under `Conv2D.columnBufferLimit`.
-    var rowsPerChunk: Int { max(1, min(ho, Conv2D.columnBufferLimit / max(1, patch * wo))) }
+    /// Output rows per im2col chunk, keeping the column buffer under `Conv2D.columnBufferLimit`; at
+    /// most half the rows of an image worth splitting (`splitsImage`), so its halves can run side by side.
+    var rowsPerChunk: Int {
+        max(1, min(splitsImage ? (ho + 1) / 2 : ho, Conv2D.columnBufferLimit / max(1, patch * wo)))
+    }
+
+    /// Whether a lone image's convolution is large enough to be worked in two halves (of output rows,
+    /// or of columns for 1x1): then a core left idle by the other branch of a step takes one half.
+    var splitsImage: Bool { n == 1 && ho >= 2 && o * patch * ho * wo >= Conv2D.imageSplitWork }
+
+    /// The GEMM units of a 1x1 convolution: whole images, or a lone image's two column halves.
+    var pointwiseUnits: [PointwiseUnit] {
+        let plane = ho * wo
+        guard splitsImage else { return (0..<n).map { PointwiseUnit(image: $0, columns: 0..<plane) } }
+        let middle = (plane / 2 + 15) / 16 * 16   // 64-byte aligned second half
+        return [PointwiseUnit(image: 0, columns: 0..<middle), PointwiseUnit(image: 0, columns: middle..<plane)]
+    }
 
     /// Images per block when whole images fit the buffer; below `batchedColumns` output pixels an
     /// image is too narrow for an efficient GEMM on its own.
@@ -88,6 +103,10 @@ public enum Conv2D {
     /// the blocked paths on tiny images.
     nonisolated(unsafe) public static var columnBufferLimit = 1 << 23
 
+    /// Multiply-adds from which a lone image is convolved in two halves (`ConvGeometry.splitsImage`);
+    /// a thread start costs about what 4M multiply-adds do. A tuning knob; tests lower it.
+    nonisolated(unsafe) public static var imageSplitWork = 1 << 25
+
     /// Whether stride-1 backward computes dL/dinput as a convolution of dY (see `backward`) rather
     /// than by GEMM + col2im. A tuning knob: benchmarks compare the two within one run.
     nonisolated(unsafe) public static var inputGradientAsConvolution = true
@@ -114,17 +133,19 @@ public enum Conv2D {
             let x = xp.baseAddress!, wt = wp.baseAddress!, y = yp.baseAddress!
             if g.isPointwise && g.imagesPerBlock == 1 {
                 // Large planes: the image itself is the column matrix.
-                inHalves(g.n, g) { images, _ in
-                    for n in images {
-                        BLAS.sgemm(m: g.o, n: plane, k: g.c, a: wt, lda: g.c,
-                                   b: x + n * g.c * g.h * g.w, ldb: plane, c: y + n * g.o * plane, ldc: plane)
+                let units = g.pointwiseUnits
+                inHalves(units.count, splits: splitsInHalves(g)) { part, _ in
+                    for u in units[part] {
+                        let c0 = u.columns.lowerBound
+                        BLAS.sgemm(m: g.o, n: u.columns.count, k: g.c, a: wt, lda: g.c,
+                                   b: x + u.image * g.c * plane + c0, ldb: plane, c: y + u.image * g.o * plane + c0, ldc: plane)
                     }
                 }
             } else {
                 let blocks = g.blocks
                 let taps = RowTapConvolution.applies(to: g) ? RowTapConvolution(g) : nil
                 let grouped = taps?.groupedWeights(wt) ?? []
-                inHalves(blocks.count, g) { part, _ in withBlockBuffers(g, taps) { cols, tmp in
+                inHalves(blocks.count, splits: splitsInHalves(g)) { part, _ in withBlockBuffers(g, taps) { cols, tmp in
                     for blk in blocks[part] {
                         if let taps {
                             taps.fillTaps(x, blk, into: cols)
@@ -204,24 +225,26 @@ public enum Conv2D {
                 } else { body(nil) }
             }
             withGX { gx in
-                // The second half of the images adds its dW into a buffer of its own, added after both
+                // The second half of the work adds its dW into a buffer of its own, added after both
                 // halves: the same sums in the same order whether the halves ran side by side or not.
-                let halves = splitsInHalves(g)
+                let halves = splitsInHalves(g, scattersInput: gx != nil)
                 let secondHalfGW = UnsafeMutablePointer<Float>.allocate(capacity: halves ? g.o * g.patch : 0)
                 secondHalfGW.initialize(repeating: 0, count: halves ? g.o * g.patch : 0)
                 defer { secondHalfGW.deallocate() }
                 func weightGradient(_ half: Int) -> UnsafeMutablePointer<Float> { half == 0 ? gw : secondHalfGW }
                 if g.isPointwise && g.imagesPerBlock == 1 {
-                    inHalves(g.n, g) { images, half in
-                        for n in images {
-                            let gyn = gy + n * g.o * plane, xn = x + n * inPlane
+                    let units = g.pointwiseUnits
+                    inHalves(units.count, splits: halves) { part, half in
+                        for u in units[part] {
+                            let c0 = u.columns.lowerBound
+                            let gyn = gy + u.image * g.o * plane + c0, xn = x + u.image * inPlane + c0
                             // dW[O, C] += dY[O, P] * X[C, P]^T
-                            BLAS.sgemm(transposeB: true, m: g.o, n: g.c, k: plane, a: gyn, lda: plane,
+                            BLAS.sgemm(transposeB: true, m: g.o, n: g.c, k: u.columns.count, a: gyn, lda: plane,
                                        b: xn, ldb: plane, beta: 1, c: weightGradient(half), ldc: g.c)
                             if let gx {
                                 // dX[C, P] = W[O, C]^T * dY[O, P]
-                                BLAS.sgemm(transposeA: true, m: g.c, n: plane, k: g.o, a: wt, lda: g.c,
-                                           b: gyn, ldb: plane, c: gx + n * inPlane, ldc: plane)
+                                BLAS.sgemm(transposeA: true, m: g.c, n: u.columns.count, k: g.o, a: wt, lda: g.c,
+                                           b: gyn, ldb: plane, c: gx + u.image * inPlane + c0, ldc: plane)
                             }
                         }
                     }
@@ -233,7 +256,7 @@ public enum Conv2D {
                     let groupedGW = UnsafeMutablePointer<Float>.allocate(capacity: (halves ? 2 : 1) * groupedSize)
                     groupedGW.initialize(repeating: 0, count: (halves ? 2 : 1) * groupedSize)
                     defer { groupedGW.deallocate() }
-                    inHalves(blocks.count, g) { part, half in withBlockBuffers(g, taps) { cols, tmp in
+                    inHalves(blocks.count, splits: halves) { part, half in withBlockBuffers(g, taps) { cols, tmp in
                         for blk in blocks[part] {
                             if let taps {
                                 taps.fillTaps(x, blk, into: cols)
@@ -280,17 +303,21 @@ public enum Conv2D {
         return gradInput
     }
 
-    /// Whether a convolution's work is split into two halves of its images: a batch whose images are
-    /// each one unit of work or more (the transport's 36 query crops), never the row chunks of one
-    /// image (their col2im scatters overlap).
-    static func splitsInHalves(_ g: ConvGeometry) -> Bool {
-        g.n >= 2 && (g.isPointwise && g.imagesPerBlock == 1 || g.blocks.allSatisfy { $0.r0 == 0 && $0.r1 == g.ho })
+    /// Whether a convolution's work is split into two halves of its units: images (the transport's 36
+    /// query crops), column halves of a lone 1x1 image, or row chunks. Not row chunks whose col2im
+    /// scatters (`scattersInput`) overlap: a kernel taller than its stride reaches across chunks.
+    /// Decided by shapes alone, so results never depend on whether the halves ran side by side.
+    static func splitsInHalves(_ g: ConvGeometry, scattersInput: Bool = false) -> Bool {
+        if g.isPointwise && g.imagesPerBlock == 1 { return g.pointwiseUnits.count >= 2 }
+        let blocks = g.blocks
+        guard blocks.count >= 2 else { return false }
+        return !scattersInput || g.kh <= g.options.strideH || blocks.allSatisfy { $0.r0 == 0 && $0.r1 == g.ho }
     }
 
-    /// Runs `body` over units 0..<count: in two halves side by side (`ConcurrentBranches`) when the
-    /// convolution splits in halves, whole otherwise. `body` gets the range and the half (0 or 1).
-    static func inHalves(_ count: Int, _ g: ConvGeometry, _ body: (Range<Int>, Int) -> Void) {
-        guard splitsInHalves(g), count >= 2 else { body(0..<count, 0); return }
+    /// Runs `body` over units 0..<count: in two halves side by side (`ConcurrentBranches`) when `splits`,
+    /// whole otherwise. `body` gets the range and the half (0 or 1).
+    static func inHalves(_ count: Int, splits: Bool, _ body: (Range<Int>, Int) -> Void) {
+        guard splits, count >= 2 else { body(0..<count, 0); return }
         let middle = count / 2
         ConcurrentBranches.run({ body(0..<middle, 0) }, { body(middle..<count, 1) })
     }
@@ -358,6 +385,13 @@ public enum Conv2D {
         let g = ConvGeometry(input: inputShape, weight: weightShape, options: options)
         return 2 * Double(g.n) * Double(g.o) * Double(g.patch) * Double(g.ho * g.wo)
     }
+}
+
+/// Columns of one image of a 1x1 convolution, multiplied in one GEMM.
+@usableFromInline
+struct PointwiseUnit {
+    let image: Int
+    let columns: Range<Int>
 }
 
 /// A unit of im2col work: output rows [r0, r1) of images [n0, n0 + images). Large images are split

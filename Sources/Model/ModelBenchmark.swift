@@ -35,6 +35,9 @@ public struct ModelBenchmarkResult: Codable, Sendable {
     /// The same step with the modules and the transport's two networks run one after the other, each
     /// using every core (`ConcurrentBranches` off), measured in the same run.
     public var sequentialStepSeconds: Double
+    /// Process CPU seconds (user + system) per side-by-side step over its wall seconds: how many of the
+    /// cores the step kept busy.
+    public var trainingStepCoresBusy: Double
     public var trainingStepGFLOP: Double
     /// CLIPort's PyTorch time per step on this 2-core machine kind (26.1 s transporter, 54.2 s cliport),
     /// and our speedup.
@@ -98,15 +101,16 @@ public enum ModelBenchmark {
         let pick = (row: imageHeight / 2, column: imageWidth / 3)
         let place = (row: imageHeight / 3, column: imageWidth / 2)
 
-        func timeMedian(_ body: () -> Void) -> (seconds: Double, flops: Double) {
+        func timeMedian(_ body: () -> Void) -> (seconds: Double, flops: Double, coresBusy: Double) {
             body()   // warm-up (allocations, page faults)
-            var times: [Double] = [], flops = 0.0
+            var times: [Double] = [], flops = 0.0, cpu = 0.0
             for _ in 0..<max(1, repetitions) {
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = processCPUSeconds()
                 flops = FlopCounter.measure(body).flops
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                cpu += processCPUSeconds() - c0
             }
-            return (times.sorted()[times.count / 2], flops)
+            return (times.sorted()[times.count / 2], flops, cpu / times.reduce(0, +))
         }
         func timing(_ name: String, forward: () -> Tensor, backward: (Tensor) -> Void) -> ModelBenchmarkResult.ModuleTiming {
             let f = timeMedian { _ = forward() }
@@ -132,15 +136,24 @@ public enum ModelBenchmark {
         let step = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
         let fullSize = width == 1 && imageHeight == 320 && imageWidth == 160
         let reference: Double? = fullSize ? ["transporter": 26.1, "cliport": 54.2][model] : nil
-        progress(String(format: "training step, networks side by side: %.2f s (%.0f GFLOP, %.2fx one after the other)%@",
-                        step.seconds, step.flops / 1e9, sequential.seconds / step.seconds,
+        progress(String(format: "training step, networks side by side: %.2f s (%.0f GFLOP, %.2fx one after the other, %.2f cores busy)%@",
+                        step.seconds, step.flops / 1e9, sequential.seconds / step.seconds, step.coresBusy,
                         reference.map { String(format: ", %.1fx CLIPort's PyTorch %.1f s", $0 / step.seconds, $0) } ?? ""))
         return ModelBenchmarkResult(
             model: model, width: width, imageHeight: imageHeight, imageWidth: imageWidth, threads: threads,
             blasCore: BLAS.coreName, blasConfiguration: BLAS.configuration, sgemm: sgemm, sgemmPeakGFLOPS: peak,
             attention: attention, transport: transport,
-            trainingStepSeconds: step.seconds, sequentialStepSeconds: sequential.seconds, trainingStepGFLOP: step.flops / 1e9,
+            trainingStepSeconds: step.seconds, sequentialStepSeconds: sequential.seconds,
+            trainingStepCoresBusy: step.coresBusy, trainingStepGFLOP: step.flops / 1e9,
             referenceStepSeconds: reference, speedupOverReference: reference.map { $0 / step.seconds })
+    }
+
+    /// User + system CPU seconds of the whole process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// GFLOP/s of C[m,n] = A[m,k] B[k,n], best of a few calls.

@@ -24,6 +24,7 @@ final class Conv2DTests: XCTestCase {
         ([1, 2, 5, 7], [3, 2, 3, 3], Conv2DOptions(stride: 1, padding: 1)),  // one image: row-tap products
         ([1, 2, 5, 7], [2, 2, 3, 3], Conv2DOptions(stride: 2, padding: 1)),
         ([2, 3, 4, 5], [2, 3, 1, 1], Conv2DOptions()),                      // pointwise sgemm path
+        ([1, 3, 4, 5], [2, 3, 1, 1], Conv2DOptions()),                      // pointwise, one image
         ([1, 2, 5, 6], [2, 2, 1, 1], Conv2DOptions(stride: 2, padding: 0)),  // strided 1x1 (ResNet shortcut)
         ([1, 1, 6, 5], [2, 1, 4, 4], Conv2DOptions(stride: 1, padding: 2)),  // even kernel, like the correlation
         ([1, 2, 5, 7], [1, 2, 3, 2], Conv2DOptions(strideH: 1, strideW: 2, paddingH: 0, paddingW: 1)),
@@ -73,6 +74,37 @@ final class Conv2DTests: XCTestCase {
             assertClose(gxBatched, gxSingle.scalars)
             assertClose(gwBatched, gwSingle.scalars)
             assertClose(batched, naiveConv(x, w, nil, o).scalars)
+        }
+    }
+
+    /// A lone image worked in two halves (output rows, or columns for 1x1; the second half's weight
+    /// gradient summed after) gives the whole image's numbers, and its gradients check.
+    func testLoneImageInHalvesMatchesWhole() {
+        let saved = Conv2D.imageSplitWork
+        defer { Conv2D.imageSplitWork = saved }
+        for (k, cfg) in configs.enumerated() where cfg.input[0] == 1 {
+            let x = randomTensor(cfg.input, seed: UInt64(50 + k)), w = randomTensor(cfg.weight, seed: UInt64(60 + k))
+            let whole = Conv2D.forward(x, weight: w, options: cfg.options)
+            let r = randomTensor(whole.shape, seed: UInt64(70 + k))
+            var gwWhole = Tensor.zeros(w.shape)
+            let gxWhole = Conv2D.backward(r, input: x, weight: w, options: cfg.options, weightGradient: &gwWhole)!
+            Conv2D.imageSplitWork = 0
+            let g = ConvGeometry(input: x.shape, weight: w.shape, options: cfg.options)
+            XCTAssertTrue(g.splitsImage && Conv2D.splitsInHalves(g), "config \(k) splits")
+            let halves = Conv2D.forward(x, weight: w, options: cfg.options)
+            var gwHalves = Tensor.zeros(w.shape)
+            let gxHalves = Conv2D.backward(r, input: x, weight: w, options: cfg.options, weightGradient: &gwHalves)!
+            assertClose(halves, whole.scalars)
+            assertClose(halves, naiveConv(x, w, nil, cfg.options).scalars)
+            assertClose(gxHalves, gxWhole.scalars)
+            assertClose(gwHalves, gwWhole.scalars)
+            assertGradient("conv \(k) in halves, input", at: x, analytic: gxHalves, projection: r) {
+                Conv2D.forward($0, weight: w, options: cfg.options)
+            }
+            assertGradient("conv \(k) in halves, weight", at: w, analytic: gwHalves, projection: r) {
+                Conv2D.forward(x, weight: $0, options: cfg.options)
+            }
+            Conv2D.imageSplitWork = saved
         }
     }
 
