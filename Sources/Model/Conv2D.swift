@@ -30,8 +30,10 @@ struct ConvGeometry {
     let o, kh, kw: Int
     let ho, wo: Int
     let options: Conv2DOptions
+    /// Most floats one block's column matrix may hold.
+    let columnLimit: Int
 
-    init(input: [Int], weight: [Int], options: Conv2DOptions) {
+    init(input: [Int], weight: [Int], options: Conv2DOptions, columnLimit: Int = Conv2D.columnBufferLimit) {
         precondition(input.count == 4, "conv2d: input must be NCHW, got shape \(input)")
         precondition(weight.count == 4, "conv2d: weight must be [O, C, KH, KW], got shape \(weight)")
         precondition(input[1] == weight[1],
@@ -39,6 +41,7 @@ struct ConvGeometry {
         n = input[0]; c = input[1]; h = input[2]; w = input[3]
         o = weight[0]; kh = weight[2]; kw = weight[3]
         self.options = options
+        self.columnLimit = columnLimit
         ho = (h + 2 * options.paddingH - kh) / options.strideH + 1
         wo = (w + 2 * options.paddingW - kw) / options.strideW + 1
         precondition(ho > 0 && wo > 0, "conv2d: kernel \(kh)x\(kw) larger than padded input \(h)x\(w)")
@@ -50,10 +53,12 @@ struct ConvGeometry {
     }
     /// Rows of the im2col matrix: C * KH * KW.
     var patch: Int { c * kh * kw }
-    /// Output rows per im2col chunk, keeping the column buffer under `Conv2D.columnBufferLimit`; at
+    /// Output rows per im2col chunk, keeping the column buffer under `columnLimit`; at
     /// most half the rows of an image worth splitting (`splitsImage`), so its halves can run side by side.
     var rowsPerChunk: Int {
-        max(1, min(splitsImage ? (ho + 1) / 2 : ho, Conv2D.columnBufferLimit / max(1, patch * wo)))
+        let most = max(1, min(splitsImage ? (ho + 1) / 2 : ho, columnLimit / max(1, patch * wo)))
+        let chunks = (ho + most - 1) / most
+        return (ho + chunks - 1) / chunks   // chunks of equal size: no thin last chunk
     }
 
     /// Whether a lone image's convolution is large enough to be worked in two halves (of output rows,
@@ -73,8 +78,8 @@ struct ConvGeometry {
     static let batchedColumns = 4096
     var imagesPerBlock: Int {
         let plane = ho * wo
-        guard plane < ConvGeometry.batchedColumns, patch * plane <= Conv2D.columnBufferLimit else { return 1 }
-        return max(1, min(n, Conv2D.columnBufferLimit / (patch * plane), (ConvGeometry.batchedColumns * 4) / plane))
+        guard plane < ConvGeometry.batchedColumns, patch * plane <= columnLimit else { return 1 }
+        return max(1, min(n, columnLimit / (patch * plane), (ConvGeometry.batchedColumns * 4) / plane))
     }
 
     var blocks: [ConvBlock] {
@@ -103,6 +108,11 @@ public enum Conv2D {
     /// the blocked paths on tiny images.
     nonisolated(unsafe) public static var columnBufferLimit = 1 << 23
 
+    /// The same limit for the forward products (also dL/dinput as a convolution), at most
+    /// `columnBufferLimit`: blocks that stay in cache between im2col and the GEMM that reads them.
+    /// (The weight-gradient products keep the larger blocks: their GEMMs sum over a block's columns.)
+    nonisolated(unsafe) public static var forwardColumnLimit = 1 << 21
+
     /// Multiply-adds from which a lone image is convolved in two halves (`ConvGeometry.splitsImage`);
     /// a thread start costs about what 4M multiply-adds do. A tuning knob; tests lower it.
     nonisolated(unsafe) public static var imageSplitWork = 1 << 25
@@ -121,7 +131,8 @@ public enum Conv2D {
     /// counted its own work).
     static func convolve(_ input: Tensor, weight: Tensor, bias: Tensor?, options: Conv2DOptions,
                          countsFlops: Bool) -> Tensor {
-        let g = ConvGeometry(input: input.shape, weight: weight.shape, options: options)
+        let g = ConvGeometry(input: input.shape, weight: weight.shape, options: options,
+                             columnLimit: min(columnBufferLimit, forwardColumnLimit))
         if let bias { precondition(bias.shape == [g.o], "conv2d: bias shape \(bias.shape), expected [\(g.o)]") }
         // Every output element is written by a GEMM with beta 0 (whole images or row chunks).
         var out = Tensor.uninitialized([g.n, g.o, g.ho, g.wo])

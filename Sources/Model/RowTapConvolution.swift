@@ -24,7 +24,7 @@ struct RowTapConvolution {
         self.g = g
         rows = ConvGeometry(input: [g.n, g.c, g.h, g.w], weight: [g.o, g.c, 1, g.kw],
                             options: Conv2DOptions(strideH: 1, strideW: 1, paddingH: g.options.paddingH,
-                                                   paddingW: g.options.paddingW))
+                                                   paddingW: g.options.paddingW), columnLimit: g.columnLimit)
     }
 
     /// Rows of Z (C·KW) and its columns for a block of output rows.
