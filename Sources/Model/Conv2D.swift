@@ -117,6 +117,10 @@ public enum Conv2D {
     /// a thread start costs about what 4M multiply-adds do. A tuning knob; tests lower it.
     nonisolated(unsafe) public static var imageSplitWork = 1 << 25
 
+    /// Whether 3x3 same-size convolutions (forward, and dL/dinput as a convolution) use Winograd's
+    /// F(2x2, 3x3) (`WinogradConvolution`). A tuning knob: benchmarks and tests compare both.
+    nonisolated(unsafe) public static var usesWinograd = true
+
     /// Whether stride-1 backward computes dL/dinput as a convolution of dY (see `backward`) rather
     /// than by GEMM + col2im. A tuning knob: benchmarks compare the two within one run.
     nonisolated(unsafe) public static var inputGradientAsConvolution = true
@@ -142,7 +146,20 @@ public enum Conv2D {
         weight.scalars.withUnsafeBufferPointer { wp in
         out.scalars.withUnsafeMutableBufferPointer { yp in
             let x = xp.baseAddress!, wt = wp.baseAddress!, y = yp.baseAddress!
-            if g.isPointwise && g.imagesPerBlock == 1 {
+            if usesWinograd && WinogradConvolution.applies(to: g) {
+                let winograd = WinogradConvolution(g)
+                let u = winograd.transformedWeights(wt)
+                let blocks = winograd.blocks
+                let tiles = (blocks.map(\.count).max() ?? 0) * winograd.tileColumns
+                inHalves(blocks.count, splits: g.n >= 2 || g.splitsImage) { part, _ in
+                    let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.c * tiles)
+                    let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.o * tiles)
+                    defer { v.deallocate(); m.deallocate() }
+                    u.withUnsafeBufferPointer { up in
+                        for block in blocks[part] { winograd.forward(x, block: block, weights: up.baseAddress!, v: v, m: m, into: y) }
+                    }
+                }
+            } else if g.isPointwise && g.imagesPerBlock == 1 {
                 // Large planes: the image itself is the column matrix.
                 let units = g.pointwiseUnits
                 inHalves(units.count, splits: splitsInHalves(g)) { part, _ in

@@ -108,6 +108,38 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
+    /// Winograd F(2x2, 3x3) for 3x3 same-size convolutions with 16+ channels: odd and even sizes, a
+    /// batch, blocks of one tile row; matches the direct convolution and im2col, and its gradients check.
+    func testWinogradMatchesDirectConvolution() {
+        let saved = (Conv2D.columnBufferLimit, Conv2D.usesWinograd)
+        defer { (Conv2D.columnBufferLimit, Conv2D.usesWinograd) = saved }
+        let o = Conv2DOptions(stride: 1, padding: 1)
+        for (k, (shape, limit)) in [([2, 16, 7, 9], saved.0), ([1, 17, 6, 8], saved.0), ([3, 16, 5, 4], 16 * 33 * 2)].enumerated() {
+            let x = randomTensor(shape, seed: UInt64(80 + k)), w = randomTensor([18, shape[1], 3, 3], seed: UInt64(90 + k))
+            let g = ConvGeometry(input: x.shape, weight: w.shape, options: o)
+            XCTAssertTrue(WinogradConvolution.applies(to: g))
+            Conv2D.columnBufferLimit = limit
+            Conv2D.usesWinograd = true
+            let y = Conv2D.forward(x, weight: w, options: o)
+            let r = randomTensor(y.shape, seed: UInt64(100 + k))
+            var gw = Tensor.zeros(w.shape)
+            let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
+            assertClose(y, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
+            Conv2D.usesWinograd = false
+            let yIm2col = Conv2D.forward(x, weight: w, options: o)
+            var gwIm2col = Tensor.zeros(w.shape)
+            let gxIm2col = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwIm2col)!
+            assertClose(y, yIm2col.scalars, tolerance: 1e-5)
+            assertClose(gx, gxIm2col.scalars, tolerance: 1e-5)
+            Conv2D.usesWinograd = true
+            assertGradient("winograd \(k) input", at: x, analytic: gx, projection: r) {
+                Conv2D.forward($0, weight: w, options: o)
+            }
+        }
+        Conv2D.columnBufferLimit = 16 * 33 * 2
+        XCTAssertEqual(WinogradConvolution(ConvGeometry(input: [3, 16, 5, 4], weight: [18, 16, 3, 3], options: o)).blocks.count, 9)
+    }
+
     func testGradients() {
         for (k, cfg) in configs.enumerated() {
             let x = randomTensor(cfg.input, seed: UInt64(10 + k)), w = randomTensor(cfg.weight, seed: UInt64(20 + k))
