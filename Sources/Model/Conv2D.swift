@@ -112,6 +112,7 @@ public enum Conv2D {
     /// `columnBufferLimit`: blocks that stay in cache between im2col and the GEMM that reads them.
     /// (The weight-gradient products keep the larger blocks: their GEMMs sum over a block's columns.)
     nonisolated(unsafe) public static var forwardColumnLimit = 1 << 21
+    static var cachedColumnLimit: Int { min(columnBufferLimit, forwardColumnLimit) }
 
     /// Multiply-adds from which a lone image is convolved in two halves (`ConvGeometry.splitsImage`);
     /// a thread start costs about what 4M multiply-adds do. A tuning knob; tests lower it.
@@ -135,8 +136,7 @@ public enum Conv2D {
     /// counted its own work).
     static func convolve(_ input: Tensor, weight: Tensor, bias: Tensor?, options: Conv2DOptions,
                          countsFlops: Bool) -> Tensor {
-        let g = ConvGeometry(input: input.shape, weight: weight.shape, options: options,
-                             columnLimit: min(columnBufferLimit, forwardColumnLimit))
+        let g = ConvGeometry(input: input.shape, weight: weight.shape, options: options, columnLimit: cachedColumnLimit)
         if let bias { precondition(bias.shape == [g.o], "conv2d: bias shape \(bias.shape), expected [\(g.o)]") }
         // Every output element is written by a GEMM with beta 0 (whole images or row chunks).
         var out = Tensor.uninitialized([g.n, g.o, g.ho, g.wo])
@@ -253,14 +253,38 @@ public enum Conv2D {
                 } else { body(nil) }
             }
             withGX { gx in
+                // dW of a 3x3 same-size convolution by Winograd's transforms (the products summed in
+                // cache-sized blocks, like the forward's).
+                let winograd = gx == nil && usesWinograd && WinogradConvolution.applies(to: g)
+                    ? WinogradConvolution(ConvGeometry(input: input.shape, weight: weight.shape, options: options,
+                                                       columnLimit: cachedColumnLimit)) : nil
                 // The second half of the work adds its dW into a buffer of its own, added after both
                 // halves: the same sums in the same order whether the halves ran side by side or not.
-                let halves = splitsInHalves(g, scattersInput: gx != nil)
+                let halves = winograd == nil && splitsInHalves(g, scattersInput: gx != nil)
                 let secondHalfGW = UnsafeMutablePointer<Float>.allocate(capacity: halves ? g.o * g.patch : 0)
                 secondHalfGW.initialize(repeating: 0, count: halves ? g.o * g.patch : 0)
                 defer { secondHalfGW.deallocate() }
                 func weightGradient(_ half: Int) -> UnsafeMutablePointer<Float> { half == 0 ? gw : secondHalfGW }
-                if g.isPointwise && g.imagesPerBlock == 1 {
+                if let winograd {
+                    let blocks = winograd.blocks
+                    let split = blocks.count >= 2 && (g.n >= 2 || g.splitsImage)
+                    let size = 16 * g.o * g.c, tiles = (blocks.map(\.count).max() ?? 0) * winograd.tileColumns
+                    // dL/dU per half, mapped to dW after: the same sums whether the halves ran side by side or not.
+                    let du = UnsafeMutablePointer<Float>.allocate(capacity: (split ? 2 : 1) * size)
+                    du.initialize(repeating: 0, count: (split ? 2 : 1) * size)
+                    defer { du.deallocate() }
+                    inHalves(blocks.count, splits: split) { part, half in
+                        let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.c * tiles)
+                        let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.o * tiles)
+                        defer { v.deallocate(); m.deallocate() }
+                        for block in blocks[part] {
+                            winograd.accumulateTransformedWeightGradient(x, gradOutput: gy, block: block, v: v, m: m,
+                                                                         into: du + half * size)
+                        }
+                    }
+                    winograd.addWeightGradient(fromTransformed: du, into: gw)
+                    if split { winograd.addWeightGradient(fromTransformed: du + size, into: gw) }
+                } else if g.isPointwise && g.imagesPerBlock == 1 {
                     let units = g.pointwiseUnits
                     inHalves(units.count, splits: halves) { part, half in
                         for u in units[part] {

@@ -14,11 +14,12 @@ struct WinogradConvolution {
     /// Tile rows and columns of one image: 2x2 outputs each, the last ones clipped on odd sizes.
     let tileRows: Int, tileColumns: Int
 
-    /// Same-size 3x3 convolutions with enough channels on both sides for the products to pay.
+    /// Same-size 3x3 convolutions with enough channels on both sides for the products to pay for the
+    /// transforms (measured: 16 channels won on a 320x320 image but lost on 36 crops of 64x64).
     static func applies(to g: ConvGeometry) -> Bool {
         let o = g.options
         return g.kh == 3 && g.kw == 3 && o.strideH == 1 && o.strideW == 1 && o.paddingH == 1 && o.paddingW == 1
-            && g.c >= 16 && g.o >= 16
+            && g.c >= 32 && g.o >= 32
     }
 
     init(_ g: ConvGeometry) {
@@ -27,8 +28,13 @@ struct WinogradConvolution {
         tileColumns = (g.w + 1) / 2
     }
 
-    /// Global tile rows (image-major) per block: V and M of a block hold at most `g.columnLimit` floats.
-    var tileRowsPerBlock: Int { max(1, g.columnLimit / (16 * (g.c + g.o) * tileColumns)) }
+    /// Global tile rows (image-major) per block: V and M of a block hold at most `g.columnLimit` floats,
+    /// unless that would leave fewer than `minimumTiles` columns for the products (small deep maps).
+    var tileRowsPerBlock: Int {
+        max(1, g.columnLimit / (16 * (g.c + g.o) * tileColumns), (WinogradConvolution.minimumTiles + tileColumns - 1) / tileColumns)
+    }
+    /// A tuning knob; tests lower it to exercise blocks of one tile row.
+    nonisolated(unsafe) static var minimumTiles = 512
 
     /// Blocks of global tile rows [start, end) over all images, of equal size.
     var blocks: [Range<Int>] {
@@ -72,6 +78,82 @@ struct WinogradConvolution {
                        c: m + xi * g.o * t, ldc: t)
         }
         transformOutput(m, block: block, tiles: t, into: y)
+    }
+
+    /// Adds dL/dU for the tile rows of `block` into `du` ([16][O, C]): dM = A dY Aᵀ per tile (the
+    /// adjoint of the output transform), then dU[ξ] += dM[ξ] · V[ξ]ᵀ. `weightGradient(fromTransformed:)`
+    /// maps the sum back to dW. `v` and `m` hold 16·C·T and 16·O·T floats.
+    func accumulateTransformedWeightGradient(_ x: UnsafePointer<Float>, gradOutput gy: UnsafePointer<Float>,
+                                             block: Range<Int>, v: UnsafeMutablePointer<Float>,
+                                             m: UnsafeMutablePointer<Float>, into du: UnsafeMutablePointer<Float>) {
+        let t = block.count * tileColumns
+        transformInput(x, block: block, into: v, tiles: t)
+        transformGradient(gy, block: block, tiles: t, into: m)
+        for xi in 0..<16 {
+            BLAS.sgemm(transposeB: true, m: g.o, n: g.c, k: t, a: m + xi * g.o * t, lda: t, b: v + xi * g.c * t, ldb: t,
+                       beta: 1, c: du + xi * g.o * g.c, ldc: g.c)
+        }
+    }
+
+    /// Adds dW = Gᵀ dU G ([O, C, 3, 3]) for dU = dL/dU ([16][O, C]) into `gw`.
+    func addWeightGradient(fromTransformed du: UnsafePointer<Float>, into gw: UnsafeMutablePointer<Float>) {
+        for o in 0..<g.o {
+            for c in 0..<g.c {
+                func d(_ i: Int, _ l: Int) -> Float { du[((4 * i + l) * g.o + o) * g.c + c] }
+                // Gᵀ dU: 3 rows of 4.
+                var rows = [Float](repeating: 0, count: 12)
+                for l in 0..<4 {
+                    let d0 = d(0, l), d1 = d(1, l), d2 = d(2, l), d3 = d(3, l)
+                    rows[l] = d0 + 0.5 * (d1 + d2); rows[4 + l] = 0.5 * (d1 - d2); rows[8 + l] = 0.5 * (d1 + d2) + d3
+                }
+                // (Gᵀ dU) G: 3 columns from 4.
+                let k = gw + (o * g.c + c) * 9
+                for a in 0..<3 {
+                    let d0 = rows[4 * a], d1 = rows[4 * a + 1], d2 = rows[4 * a + 2], d3 = rows[4 * a + 3]
+                    k[3 * a] += d0 + 0.5 * (d1 + d2); k[3 * a + 1] += 0.5 * (d1 - d2); k[3 * a + 2] += 0.5 * (d1 + d2) + d3
+                }
+            }
+        }
+    }
+
+    /// dM[ξ = 4k + l][o, tile] = (A dY Aᵀ)[k, l] for the 2x2 output-gradient tiles (zero outside the image).
+    private func transformGradient(_ gy: UnsafePointer<Float>, block: Range<Int>, tiles t: Int, into m: UnsafeMutablePointer<Float>) {
+        let tw = tileColumns
+        // Two gradient rows, zero-padded to 2·TW columns.
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: 4 * tw)
+        defer { p.deallocate() }
+        for o in 0..<g.o {
+            for r in block {
+                let image = r / tileRows, ty = r % tileRows
+                let plane = gy + (image * g.o + o) * g.h * g.w
+                for i in 0..<2 {
+                    let row = p + i * 2 * tw, iy = 2 * ty + i
+                    if iy < g.h {
+                        row.update(from: plane + iy * g.w, count: g.w)
+                        if g.w < 2 * tw { row[g.w] = 0 }
+                    } else {
+                        row.update(repeating: 0, count: 2 * tw)
+                    }
+                }
+                let column = (r - block.lowerBound) * tw
+                let top = p, bottom = p + 2 * tw
+                // A dY: rows y0, y0 + y1, y0 - y1, -y1; then the same on columns.
+                for k in 0..<4 {
+                    let m0 = m + ((4 * k) * g.o + o) * t + column, m1 = m0 + g.o * t, m2 = m1 + g.o * t, m3 = m2 + g.o * t
+                    for tx in 0..<tw {
+                        let a0 = top[2 * tx], a1 = top[2 * tx + 1], b0 = bottom[2 * tx], b1 = bottom[2 * tx + 1]
+                        let c0: Float, c1: Float
+                        switch k {
+                        case 0: c0 = a0; c1 = a1
+                        case 1: c0 = a0 + b0; c1 = a1 + b1
+                        case 2: c0 = a0 - b0; c1 = a1 - b1
+                        default: c0 = -b0; c1 = -b1
+                        }
+                        m0[tx] = c0; m1[tx] = c0 + c1; m2[tx] = c0 - c1; m3[tx] = -c1
+                    }
+                }
+            }
+        }
     }
 
     /// V[ξ = 4j + l][c, tile] = (Bᵀ d B)[j, l] for every tile of the block.

@@ -108,17 +108,22 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
-    /// Winograd F(2x2, 3x3) for 3x3 same-size convolutions with 16+ channels: odd and even sizes, a
+    /// Winograd F(2x2, 3x3) for 3x3 same-size convolutions with 32+ channels: odd and even sizes, a
     /// batch, blocks of one tile row; matches the direct convolution and im2col, and its gradients check.
     func testWinogradMatchesDirectConvolution() {
-        let saved = (Conv2D.columnBufferLimit, Conv2D.usesWinograd)
-        defer { (Conv2D.columnBufferLimit, Conv2D.usesWinograd) = saved }
+        let saved = (Conv2D.columnBufferLimit, Conv2D.usesWinograd, WinogradConvolution.minimumTiles)
+        defer { (Conv2D.columnBufferLimit, Conv2D.usesWinograd, WinogradConvolution.minimumTiles) = saved }
         let o = Conv2DOptions(stride: 1, padding: 1)
-        for (k, (shape, limit)) in [([2, 16, 7, 9], saved.0), ([1, 17, 6, 8], saved.0), ([3, 16, 5, 4], 16 * 33 * 2)].enumerated() {
-            let x = randomTensor(shape, seed: UInt64(80 + k)), w = randomTensor([18, shape[1], 3, 3], seed: UInt64(90 + k))
+        for (k, (shape, limit)) in [([2, 32, 7, 9], saved.0), ([1, 33, 6, 8], saved.0), ([3, 32, 5, 4], 0),
+                                                    ([1, 33, 3, 5], saved.0)].enumerated() {
+            let x = randomTensor(shape, seed: UInt64(80 + k)), w = randomTensor([34, shape[1], 3, 3], seed: UInt64(90 + k))
             let g = ConvGeometry(input: x.shape, weight: w.shape, options: o)
             XCTAssertTrue(WinogradConvolution.applies(to: g))
             Conv2D.columnBufferLimit = limit
+            WinogradConvolution.minimumTiles = limit == 0 ? 1 : saved.2   // 0: blocks of one tile row
+            if limit == 0 {
+                XCTAssertEqual(WinogradConvolution(ConvGeometry(input: x.shape, weight: w.shape, options: o)).blocks.count, 9)
+            }
             Conv2D.usesWinograd = true
             let y = Conv2D.forward(x, weight: w, options: o)
             let r = randomTensor(y.shape, seed: UInt64(100 + k))
@@ -131,13 +136,22 @@ final class Conv2DTests: XCTestCase {
             let gxIm2col = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwIm2col)!
             assertClose(y, yIm2col.scalars, tolerance: 1e-5)
             assertClose(gx, gxIm2col.scalars, tolerance: 1e-5)
+            assertClose(gw, gwIm2col.scalars, tolerance: 1e-5)
             Conv2D.usesWinograd = true
-            assertGradient("winograd \(k) input", at: x, analytic: gx, projection: r) {
+            // Finite differences on the smallest image's input (dW equals im2col's, checked in testGradients,
+            // to 1e-5; its 10k weights would cost 20k forward passes).
+            guard shape == [1, 33, 3, 5] else { continue }
+            assertGradient("winograd input", at: x, analytic: gx, projection: r) {
                 Conv2D.forward($0, weight: w, options: o)
             }
         }
-        Conv2D.columnBufferLimit = 16 * 33 * 2
-        XCTAssertEqual(WinogradConvolution(ConvGeometry(input: [3, 16, 5, 4], weight: [18, 16, 3, 3], options: o)).blocks.count, 9)
+        // Blocks of at least `minimumTiles` tiles (whole tile rows), of equal size.
+        Conv2D.columnBufferLimit = 0
+        WinogradConvolution.minimumTiles = saved.2
+        let g = ConvGeometry(input: [3, 32, 700, 600], weight: [34, 32, 3, 3], options: o)
+        XCTAssertEqual(WinogradConvolution(g).tileRowsPerBlock, 2)
+        XCTAssertEqual(WinogradConvolution(g).blocks.count, 3 * 350 / 2)
+        XCTAssertEqual(WinogradConvolution(ConvGeometry(input: [3, 32, 5, 4], weight: [34, 32, 3, 3], options: o)).blocks, [0..<9])
     }
 
     func testGradients() {
