@@ -138,7 +138,8 @@ public enum Conv2D {
                          countsFlops: Bool) -> Tensor {
         let g = ConvGeometry(input: input.shape, weight: weight.shape, options: options, columnLimit: cachedColumnLimit)
         if let bias { precondition(bias.shape == [g.o], "conv2d: bias shape \(bias.shape), expected [\(g.o)]") }
-        // Every output element is written by a GEMM with beta 0 (whole images or row chunks).
+        // Every output element is written once: by a GEMM with beta 0 (whole images or row chunks) or
+        // by Winograd's output transform.
         var out = Tensor.uninitialized([g.n, g.o, g.ho, g.wo])
         let plane = g.ho * g.wo
         if countsFlops { FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(plane)) }
@@ -150,15 +151,11 @@ public enum Conv2D {
                 let winograd = WinogradConvolution(g)
                 let u = winograd.transformedWeights(wt)
                 let blocks = winograd.blocks
-                let tiles = (blocks.map(\.count).max() ?? 0) * winograd.tileColumns
-                inHalves(blocks.count, splits: g.n >= 2 || g.splitsImage) { part, _ in
-                    let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.c * tiles)
-                    let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.o * tiles)
-                    defer { v.deallocate(); m.deallocate() }
+                inHalves(blocks.count, splits: winograd.splitsInHalves) { part, _ in winograd.withBlockBuffers { v, m in
                     u.withUnsafeBufferPointer { up in
                         for block in blocks[part] { winograd.forward(x, block: block, weights: up.baseAddress!, v: v, m: m, into: y) }
                     }
-                }
+                }}
             } else if g.isPointwise && g.imagesPerBlock == 1 {
                 // Large planes: the image itself is the column matrix.
                 let units = g.pointwiseUnits
@@ -266,22 +263,17 @@ public enum Conv2D {
                 defer { secondHalfGW.deallocate() }
                 func weightGradient(_ half: Int) -> UnsafeMutablePointer<Float> { half == 0 ? gw : secondHalfGW }
                 if let winograd {
-                    let blocks = winograd.blocks
-                    let split = blocks.count >= 2 && (g.n >= 2 || g.splitsImage)
-                    let size = 16 * g.o * g.c, tiles = (blocks.map(\.count).max() ?? 0) * winograd.tileColumns
+                    let blocks = winograd.blocks, split = winograd.splitsInHalves, size = 16 * g.o * g.c
                     // dL/dU per half, mapped to dW after: the same sums whether the halves ran side by side or not.
                     let du = UnsafeMutablePointer<Float>.allocate(capacity: (split ? 2 : 1) * size)
                     du.initialize(repeating: 0, count: (split ? 2 : 1) * size)
                     defer { du.deallocate() }
-                    inHalves(blocks.count, splits: split) { part, half in
-                        let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.c * tiles)
-                        let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.o * tiles)
-                        defer { v.deallocate(); m.deallocate() }
+                    inHalves(blocks.count, splits: split) { part, half in winograd.withBlockBuffers { v, m in
                         for block in blocks[part] {
                             winograd.accumulateTransformedWeightGradient(x, gradOutput: gy, block: block, v: v, m: m,
                                                                          into: du + half * size)
                         }
-                    }
+                    }}
                     winograd.addWeightGradient(fromTransformed: du, into: gw)
                     if split { winograd.addWeightGradient(fromTransformed: du + size, into: gw) }
                 } else if g.isPointwise && g.imagesPerBlock == 1 {

@@ -2,7 +2,9 @@ import Synchronization
 
 /// Counts the floating-point operations (2 per multiply-add) the matrix products of the model perform,
 /// for benchmarks' GFLOP/s. Convolutions, the correlation and linear layers add to it; pointwise work
-/// is not counted. Safe to add from concurrent branches (`ConcurrentBranches`).
+/// is not counted. A convolution counts what the direct (im2col) product does, also when it runs as
+/// Winograd's transforms with 2.25x fewer multiply-adds: the rates are direct-convolution equivalents.
+/// Safe to add from concurrent branches (`ConcurrentBranches`).
 public enum FlopCounter {
     private static let count = Mutex<Double>(0)
 

@@ -44,6 +44,19 @@ struct WinogradConvolution {
         return stride(from: 0, to: total, by: size).map { $0..<min(total, $0 + size) }
     }
 
+    /// Whether the blocks are worked in two halves side by side (`Conv2D.inHalves`): a batch, or a lone
+    /// image worth splitting.
+    var splitsInHalves: Bool { blocks.count >= 2 && (g.n >= 2 || g.splitsImage) }
+
+    /// V and M buffers big enough for any block, for the duration of `body`.
+    func withBlockBuffers(_ body: (_ v: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>) -> Void) {
+        let tiles = (blocks.map(\.count).max() ?? 0) * tileColumns
+        let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.c * tiles)
+        let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.o * tiles)
+        defer { v.deallocate(); m.deallocate() }
+        body(v, m)
+    }
+
     /// U = G g Gᵀ for every (o, c): [16][O, C].
     func transformedWeights(_ w: UnsafePointer<Float>) -> [Float] {
         var u = [Float](repeating: 0, count: 16 * g.o * g.c)

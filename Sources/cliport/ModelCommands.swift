@@ -51,7 +51,7 @@ struct BenchModelCommand: ParsableCommand {
                                    progress: { line in if !json { print(line) } })
         }
         if json { printJSON(result) } else {
-            print(String(format: "BLAS core %@, sgemm peak %.1f GFLOP/s; step %.2f s = %.1f GFLOP/s (%.0f%% of peak)",
+            print(String(format: "BLAS core %@, sgemm peak %.1f GFLOP/s; step %.2f s = %.1f GFLOP/s as direct convolutions (%.0f%% of peak)",
                          result.blasCore, result.sgemmPeakGFLOPS, result.trainingStepSeconds,
                          result.trainingStepGFLOP / result.trainingStepSeconds,
                          100 * result.trainingStepGFLOP / result.trainingStepSeconds / max(result.sgemmPeakGFLOPS, 1e-9)))
