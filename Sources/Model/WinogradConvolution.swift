@@ -31,7 +31,10 @@ struct WinogradConvolution {
     /// Global tile rows (image-major) per block: V and M of a block hold at most `g.columnLimit` floats,
     /// unless that would leave fewer than `minimumTiles` columns for the products (small deep maps).
     var tileRowsPerBlock: Int {
-        max(1, g.columnLimit / (16 * (g.c + g.o) * tileColumns), (WinogradConvolution.minimumTiles + tileColumns - 1) / tileColumns)
+        // Tiles within the limit; the floor is capped at 4x the limit (wide layers: 1024+ channels).
+        let byLimit = g.columnLimit / (16 * (g.c + g.o))
+        let tiles = max(byLimit, min(WinogradConvolution.minimumTiles, 4 * byLimit))
+        return max(1, tiles / tileColumns)
     }
     /// A tuning knob; tests lower it to exercise blocks of one tile row.
     nonisolated(unsafe) static var minimumTiles = 512
@@ -60,20 +63,20 @@ struct WinogradConvolution {
     /// U = G g Gᵀ for every (o, c): [16][O, C].
     func transformedWeights(_ w: UnsafePointer<Float>) -> [Float] {
         var u = [Float](repeating: 0, count: 16 * g.o * g.c)
-        for o in 0..<g.o {
-            for c in 0..<g.c {
-                let k = w + (o * g.c + c) * 9
-                // G g: 4 rows of 3.
-                var gg = [Float](repeating: 0, count: 12)
-                for j in 0..<3 {
-                    let a = k[j], b = k[3 + j], d = k[6 + j]
-                    gg[j] = a; gg[3 + j] = 0.5 * (a + b + d); gg[6 + j] = 0.5 * (a - b + d); gg[9 + j] = d
-                }
-                // (G g) Gᵀ: 4 columns from 3.
-                for i in 0..<4 {
-                    let a = gg[3 * i], b = gg[3 * i + 1], d = gg[3 * i + 2]
-                    let row = [a, 0.5 * (a + b + d), 0.5 * (a - b + d), d]
-                    for l in 0..<4 { u[((4 * i + l) * g.o + o) * g.c + c] = row[l] }
+        u.withUnsafeMutableBufferPointer { u in
+            for o in 0..<g.o {
+                for c in 0..<g.c {
+                    let k = w + (o * g.c + c) * 9
+                    // G g: 4 rows of 3 (columns as SIMD lanes).
+                    let r0 = SIMD4<Float>(k[0], k[1], k[2], 0), r1 = SIMD4<Float>(k[3], k[4], k[5], 0)
+                    let r2 = SIMD4<Float>(k[6], k[7], k[8], 0)
+                    // (G g) Gᵀ: 4 columns from 3, row i of the 4x4 result.
+                    func store(_ i: Int, _ r: SIMD4<Float>) {
+                        let a = r[0], b = r[1], d = r[2]
+                        let base = (4 * i * g.o + o) * g.c + c, step = g.o * g.c
+                        u[base] = a; u[base + step] = 0.5 * (a + b + d); u[base + 2 * step] = 0.5 * (a - b + d); u[base + 3 * step] = d
+                    }
+                    store(0, r0); store(1, 0.5 * (r0 + r1 + r2)); store(2, 0.5 * (r0 - r1 + r2)); store(3, r2)
                 }
             }
         }
@@ -112,19 +115,18 @@ struct WinogradConvolution {
     func addWeightGradient(fromTransformed du: UnsafePointer<Float>, into gw: UnsafeMutablePointer<Float>) {
         for o in 0..<g.o {
             for c in 0..<g.c {
-                func d(_ i: Int, _ l: Int) -> Float { du[((4 * i + l) * g.o + o) * g.c + c] }
-                // Gᵀ dU: 3 rows of 4.
-                var rows = [Float](repeating: 0, count: 12)
-                for l in 0..<4 {
-                    let d0 = d(0, l), d1 = d(1, l), d2 = d(2, l), d3 = d(3, l)
-                    rows[l] = d0 + 0.5 * (d1 + d2); rows[4 + l] = 0.5 * (d1 - d2); rows[8 + l] = 0.5 * (d1 + d2) + d3
+                // Rows of dU as SIMD vectors over its columns.
+                func d(_ i: Int) -> SIMD4<Float> {
+                    let base = (4 * i * g.o + o) * g.c + c, step = g.o * g.c
+                    return SIMD4(du[base], du[base + step], du[base + 2 * step], du[base + 3 * step])
                 }
-                // (Gᵀ dU) G: 3 columns from 4.
+                let d0 = d(0), d1 = d(1), d2 = d(2), d3 = d(3)
+                // Gᵀ dU: 3 rows of 4; then (Gᵀ dU) G: 3 columns from 4.
                 let k = gw + (o * g.c + c) * 9
-                for a in 0..<3 {
-                    let d0 = rows[4 * a], d1 = rows[4 * a + 1], d2 = rows[4 * a + 2], d3 = rows[4 * a + 3]
-                    k[3 * a] += d0 + 0.5 * (d1 + d2); k[3 * a + 1] += 0.5 * (d1 - d2); k[3 * a + 2] += 0.5 * (d1 + d2) + d3
+                func add(_ a: Int, _ r: SIMD4<Float>) {
+                    k[3 * a] += r[0] + 0.5 * (r[1] + r[2]); k[3 * a + 1] += 0.5 * (r[1] - r[2]); k[3 * a + 2] += 0.5 * (r[1] + r[2]) + r[3]
                 }
+                add(0, d0 + 0.5 * (d1 + d2)); add(1, 0.5 * (d1 - d2)); add(2, 0.5 * (d1 + d2) + d3)
             }
         }
     }

@@ -145,13 +145,17 @@ final class Conv2DTests: XCTestCase {
                 Conv2D.forward($0, weight: w, options: o)
             }
         }
-        // Blocks of at least `minimumTiles` tiles (whole tile rows), of equal size.
-        Conv2D.columnBufferLimit = 0
+        // Blocks within the column limit, at least `minimumTiles` (512) tiles up to 4x the limit, whole
+        // tile rows of equal size.
+        Conv2D.columnBufferLimit = 1 << 21
         WinogradConvolution.minimumTiles = saved.2
-        let g = ConvGeometry(input: [3, 32, 700, 600], weight: [34, 32, 3, 3], options: o)
-        XCTAssertEqual(WinogradConvolution(g).tileRowsPerBlock, 2)
-        XCTAssertEqual(WinogradConvolution(g).blocks.count, 3 * 350 / 2)
-        XCTAssertEqual(WinogradConvolution(ConvGeometry(input: [3, 32, 5, 4], weight: [34, 32, 3, 3], options: o)).blocks, [0..<9])
+        func blocks(_ input: [Int], _ weight: [Int]) -> [Range<Int>] {
+            WinogradConvolution(ConvGeometry(input: input, weight: weight, options: o)).blocks
+        }
+        XCTAssertEqual(blocks([1, 64, 320, 320], [64, 64, 3, 3]), (0..<27).map { 6 * $0..<min(160, 6 * $0 + 6) })  // 1024 tiles
+        XCTAssertEqual(blocks([1, 512, 40, 40], [512, 512, 3, 3]), [0..<20])           // 128 by the limit, 512 floor
+        XCTAssertEqual(blocks([1, 1024, 40, 40], [1024, 1024, 3, 3]), [0..<10, 10..<20]) // floor capped at 256
+        XCTAssertEqual(blocks([3, 32, 5, 4], [34, 32, 3, 3]), [0..<9])
     }
 
     func testGradients() {
