@@ -140,16 +140,7 @@ struct WinogradConvolution {
         for o in 0..<g.o {
             for r in block {
                 let image = r / tileRows, ty = r % tileRows
-                let plane = gy + (image * g.o + o) * g.h * g.w
-                for i in 0..<2 {
-                    let row = p + i * 2 * tw, iy = 2 * ty + i
-                    if iy < g.h {
-                        row.update(from: plane + iy * g.w, count: g.w)
-                        if g.w < 2 * tw { row[g.w] = 0 }
-                    } else {
-                        row.update(repeating: 0, count: 2 * tw)
-                    }
-                }
+                copyRows(of: gy + (image * g.o + o) * g.h * g.w, from: 2 * ty, count: 2, leftPadding: 0, into: p, width: 2 * tw)
                 let column = (r - block.lowerBound) * tw
                 let top = p, bottom = p + 2 * tw
                 // A dY: rows y0, y0 + y1, y0 - y1, -y1; then the same on columns.
@@ -181,12 +172,7 @@ struct WinogradConvolution {
         for c in 0..<g.c {
             for r in block {
                 let image = r / tileRows, ty = r % tileRows
-                let plane = x + (image * g.c + c) * g.h * g.w
-                for k in 0..<4 {
-                    let row = p + k * width, iy = 2 * ty - 1 + k
-                    row.update(repeating: 0, count: width)
-                    if iy >= 0 && iy < g.h { (row + 1).update(from: plane + iy * g.w, count: g.w) }
-                }
+                copyRows(of: x + (image * g.c + c) * g.h * g.w, from: 2 * ty - 1, count: 4, leftPadding: 1, into: p, width: width)
                 let p0 = p, p1 = p + width, p2 = p + 2 * width, p3 = p + 3 * width
                 let q0 = q, q1 = q + width, q2 = q + 2 * width, q3 = q + 3 * width
                 for i in 0..<width {
@@ -203,6 +189,17 @@ struct WinogradConvolution {
                     }
                 }
             }
+        }
+    }
+
+    /// Copies `count` rows of an H x W plane from row `first` on into rows of `width` floats, each
+    /// starting `leftPadding` floats in; everything outside the plane is zero.
+    private func copyRows(of plane: UnsafePointer<Float>, from first: Int, count: Int, leftPadding: Int,
+                          into rows: UnsafeMutablePointer<Float>, width: Int) {
+        for k in 0..<count {
+            let row = rows + k * width, iy = first + k
+            row.update(repeating: 0, count: width)
+            if iy >= 0 && iy < g.h { (row + leftPadding).update(from: plane + iy * g.w, count: g.w) }
         }
     }
 
