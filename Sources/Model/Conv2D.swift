@@ -149,13 +149,12 @@ public enum Conv2D {
             let x = xp.baseAddress!, wt = wp.baseAddress!, y = yp.baseAddress!
             if usesWinograd && WinogradConvolution.applies(to: g) {
                 let winograd = WinogradConvolution(g)
-                let u = winograd.transformedWeights(wt)
                 let blocks = winograd.blocks
-                inHalves(blocks.count, splits: winograd.splitsInHalves) { part, _ in winograd.withBlockBuffers { v, m in
-                    u.withUnsafeBufferPointer { up in
-                        for block in blocks[part] { winograd.forward(x, block: block, weights: up.baseAddress!, v: v, m: m, into: y) }
-                    }
-                }}
+                winograd.withTransformedWeights(wt) { u in
+                    inHalves(blocks.count, splits: winograd.splitsInHalves) { part, _ in winograd.withBlockBuffers { v, m in
+                        for block in blocks[part] { winograd.forward(x, block: block, weights: u, v: v, m: m, into: y) }
+                    }}
+                }
             } else if g.isPointwise && g.imagesPerBlock == 1 {
                 // Large planes: the image itself is the column matrix.
                 let units = g.pointwiseUnits
@@ -258,16 +257,14 @@ public enum Conv2D {
                 // The second half of the work adds its dW into a buffer of its own, added after both
                 // halves: the same sums in the same order whether the halves ran side by side or not.
                 let halves = winograd == nil && splitsInHalves(g, scattersInput: gx != nil)
-                let secondHalfGW = UnsafeMutablePointer<Float>.allocate(capacity: halves ? g.o * g.patch : 0)
-                secondHalfGW.initialize(repeating: 0, count: halves ? g.o * g.patch : 0)
-                defer { secondHalfGW.deallocate() }
+                let secondHalf = ScratchPool.shared.takeZeroed(halves ? g.o * g.patch : 0), secondHalfGW = secondHalf.pointer
+                defer { ScratchPool.shared.giveBack(secondHalf) }
                 func weightGradient(_ half: Int) -> UnsafeMutablePointer<Float> { half == 0 ? gw : secondHalfGW }
                 if let winograd {
                     let blocks = winograd.blocks, split = winograd.splitsInHalves, size = 16 * g.o * g.c
                     // dL/dU per half, mapped to dW after: the same sums whether the halves ran side by side or not.
-                    let du = UnsafeMutablePointer<Float>.allocate(capacity: (split ? 2 : 1) * size)
-                    du.initialize(repeating: 0, count: (split ? 2 : 1) * size)
-                    defer { du.deallocate() }
+                    let duBuffer = ScratchPool.shared.takeZeroed((split ? 2 : 1) * size), du = duBuffer.pointer
+                    defer { ScratchPool.shared.giveBack(duBuffer) }
                     inHalves(blocks.count, splits: split) { part, half in winograd.withBlockBuffers { v, m in
                         for block in blocks[part] {
                             winograd.accumulateTransformedWeightGradient(x, gradOutput: gy, block: block, v: v, m: m,
@@ -297,9 +294,8 @@ public enum Conv2D {
                     // Without dL/dinput by col2im, only Z is needed: the row-tap products give dW.
                     let taps = RowTapConvolution.applies(to: g) && gx == nil ? RowTapConvolution(g) : nil
                     let groupedSize = taps.map { g.kh * g.o * $0.tapRows } ?? 0
-                    let groupedGW = UnsafeMutablePointer<Float>.allocate(capacity: (halves ? 2 : 1) * groupedSize)
-                    groupedGW.initialize(repeating: 0, count: (halves ? 2 : 1) * groupedSize)
-                    defer { groupedGW.deallocate() }
+                    let grouped = ScratchPool.shared.takeZeroed((halves ? 2 : 1) * groupedSize), groupedGW = grouped.pointer
+                    defer { ScratchPool.shared.giveBack(grouped) }
                     inHalves(blocks.count, splits: halves) { part, half in withBlockBuffers(g, taps) { cols, tmp in
                         for blk in blocks[part] {
                             if let taps {
@@ -370,22 +366,24 @@ public enum Conv2D {
     /// buffer for blocks of several images, for the duration of `body`.
     static func withBlockBuffers(_ g: ConvGeometry, _ taps: RowTapConvolution?,
                                  _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
-        let cols = UnsafeMutablePointer<Float>.allocate(capacity: max(g.blockBufferSize, taps?.maxZSize ?? 0))
-        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: g.o * g.blockColumns)
-        defer { cols.deallocate(); tmp.deallocate() }
-        body(cols, tmp)
+        ScratchPool.shared.withBuffers(max(g.blockBufferSize, taps?.maxZSize ?? 0), g.o * g.blockColumns, body)
     }
 
     /// W'[c, o, i, j] = W[o, c, KH-1-i, KW-1-j]: the weights of the convolution that maps dY to dX.
     static func flippedTransposed(_ weight: Tensor) -> Tensor {
         let (o, c, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        let k = kh * kw, tile = 16
         return weight.scalars.withUnsafeBufferPointer { w in
             Tensor.filled([c, o, kh, kw]) { f in
-                for oi in 0..<o {
-                    for ci in 0..<c {
-                        for i in 0..<kh {
-                            for j in 0..<kw {
-                                f[((ci * o + oi) * kh + i) * kw + j] = w[((oi * c + ci) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
+                // Tiles of 16x16 channel pairs: reads and writes each stay within 16 runs of 16·k floats
+                // (a channel-by-channel transpose of a 2048-channel layer misses the cache on every kernel).
+                for o0 in stride(from: 0, to: o, by: tile) {
+                    for c0 in stride(from: 0, to: c, by: tile) {
+                        for ci in c0..<min(c, c0 + tile) {
+                            for oi in o0..<min(o, o0 + tile) {
+                                // Flipping both spatial axes reverses the kernel's KH·KW values.
+                                let source = (oi * c + ci) * k, target = (ci * o + oi) * k
+                                for t in 0..<k { f[target + t] = w[source + k - 1 - t] }
                             }
                         }
                     }

@@ -54,10 +54,7 @@ struct WinogradConvolution {
     /// V and M buffers big enough for any block, for the duration of `body`.
     func withBlockBuffers(_ body: (_ v: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>) -> Void) {
         let tiles = (blocks.map(\.count).max() ?? 0) * tileColumns
-        let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.c * tiles)
-        let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * g.o * tiles)
-        defer { v.deallocate(); m.deallocate() }
-        body(v, m)
+        ScratchPool.shared.withBuffers(16 * g.c * tiles, 16 * g.o * tiles, body)
     }
 
     /// Channels per chunk of the weight transforms. U's 16 planes lie megabytes apart, a multiple of the
@@ -65,12 +62,11 @@ struct WinogradConvolution {
     /// goes through 16 short rows in L1 instead (a 2048x1024 layer's transform: 4x faster).
     private static let weightChunk = 64
 
-    /// U = G g Gᵀ for every (o, c): [16][O, C].
-    func transformedWeights(_ w: UnsafePointer<Float>) -> [Float] {
+    /// U = G g Gᵀ for every (o, c), in a buffer of 16·O·C floats: [16][O, C], for the duration of `body`.
+    func withTransformedWeights(_ w: UnsafePointer<Float>, _ body: (UnsafePointer<Float>) -> Void) {
         let plane = g.o * g.c, chunk = WinogradConvolution.weightChunk
-        return [Float](unsafeUninitializedCapacity: 16 * plane) { u, count in
+        ScratchPool.shared.withBuffer(16 * plane) { u in
             let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk)
-            defer { tmp.deallocate() }
             for o in 0..<g.o {
                 for c0 in stride(from: 0, to: g.c, by: chunk) {
                     let n = min(chunk, g.c - c0)
@@ -86,10 +82,11 @@ struct WinogradConvolution {
                         }
                         store(0, r0); store(1, 0.5 * (r0 + r1 + r2)); store(2, 0.5 * (r0 - r1 + r2)); store(3, r2)
                     }
-                    for xi in 0..<16 { (u.baseAddress! + xi * plane + o * g.c + c0).initialize(from: tmp + xi * chunk, count: n) }
+                    for xi in 0..<16 { (u + xi * plane + o * g.c + c0).update(from: tmp + xi * chunk, count: n) }
                 }
             }
-            count = 16 * plane
+            tmp.deallocate()
+            body(u)
         }
     }
 
