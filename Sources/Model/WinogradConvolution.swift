@@ -153,9 +153,8 @@ struct WinogradConvolution {
         defer { p.deallocate() }
         for o in 0..<g.o {
             for r in block {
-                let image = r / tileRows, ty = r % tileRows
+                let (image, ty, column) = tileRow(r, of: block)
                 copyRows(of: gy + (image * g.o + o) * g.h * g.w, from: 2 * ty, count: 2, leftPadding: 0, into: p, width: 2 * tw)
-                let column = (r - block.lowerBound) * tw
                 let top = p, bottom = p + 2 * tw
                 // A dY: rows y0, y0 + y1, y0 - y1, -y1; then the same on columns.
                 for k in 0..<4 {
@@ -185,14 +184,13 @@ struct WinogradConvolution {
         let q = p + 4 * width
         for c in 0..<g.c {
             for r in block {
-                let image = r / tileRows, ty = r % tileRows
+                let (image, ty, column) = tileRow(r, of: block)
                 copyRows(of: x + (image * g.c + c) * g.h * g.w, from: 2 * ty - 1, count: 4, leftPadding: 1, into: p, width: width)
                 let p0 = p, p1 = p + width, p2 = p + 2 * width, p3 = p + 3 * width
                 let q0 = q, q1 = q + width, q2 = q + 2 * width, q3 = q + 3 * width
                 for i in 0..<width {
                     q0[i] = p0[i] - p2[i]; q1[i] = p1[i] + p2[i]; q2[i] = p2[i] - p1[i]; q3[i] = p1[i] - p3[i]
                 }
-                let column = (r - block.lowerBound) * tw
                 for j in 0..<4 {
                     let qj = q + j * width
                     let v0 = v + ((4 * j) * g.c + c) * t + column, v1 = v0 + g.c * t
@@ -204,6 +202,12 @@ struct WinogradConvolution {
                 }
             }
         }
+    }
+
+    /// Global tile row `r` of `block`: its image, its tile row within that image, and its first column in
+    /// the block's [·, T] matrices (V and M).
+    private func tileRow(_ r: Int, of block: Range<Int>) -> (image: Int, row: Int, column: Int) {
+        (r / tileRows, r % tileRows, (r - block.lowerBound) * tileColumns)
     }
 
     /// Copies `count` rows of an H x W plane from row `first` on into rows of `width` floats, each
@@ -224,8 +228,7 @@ struct WinogradConvolution {
         defer { s.deallocate() }
         for o in 0..<g.o {
             for r in block {
-                let image = r / tileRows, ty = r % tileRows
-                let column = (r - block.lowerBound) * tw
+                let (image, ty, column) = tileRow(r, of: block)
                 func mrow(_ xi: Int) -> UnsafePointer<Float> { m + (xi * g.o + o) * t + column }
                 // Aᵀ M: two rows of four (s0, s1), vectors over the tile columns.
                 for l in 0..<4 {
