@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction (docs/architecture.md):
-//   cliport -> Recorder, Trainer -> Sim, Dataset, Model -> Geometry and the C wrappers.
+//   cliport -> Recorder, Trainer -> Sim, Dataset, Model -> Core, Geometry and the C wrappers.
 // Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI).
 let package = Package(
     name: "cliport",
@@ -30,28 +30,29 @@ let package = Package(
         .target(name: "BLAS", dependencies: ["COpenBLAS"]),
         .target(name: "MPI", dependencies: ["CMPI"]),
 
-        // The project's modules.
+        // The project's modules. Core: what every module shares (splits, durable files, clocks).
+        .target(name: "Core"),
         .target(name: "Geometry"),
-        .target(name: "Sim", dependencies: ["Geometry", "MuJoCo"]),
-        .target(name: "Dataset", dependencies: ["Geometry", "HDF5", "PNG"]),
-        .target(name: "Model", dependencies: ["BLAS", "HDF5"]),
-        .target(name: "Trainer", dependencies: ["Model", "Dataset", "Sim", "Geometry", "MPI", "PNG", "HDF5", "BLAS"]),
+        .target(name: "Sim", dependencies: ["Core", "Geometry", "MuJoCo"]),
+        .target(name: "Dataset", dependencies: ["Core", "Geometry", "HDF5", "PNG"]),
+        .target(name: "Model", dependencies: ["Core", "BLAS", "HDF5"]),
+        .target(name: "Trainer", dependencies: ["Core", "Model", "Dataset", "Sim", "Geometry", "MPI", "PNG", "HDF5", "BLAS"]),
         .target(name: "Recorder", dependencies: [
-            "Sim", "Dataset", "Geometry", "PNG", "HDF5",
+            "Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "cliport", dependencies: [
-            "Recorder", "Trainer", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
+            "Core", "Recorder", "Trainer", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "SimTests", dependencies: ["Sim", "Geometry", "MuJoCo"]),
+        .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "Geometry", "MuJoCo"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5"], exclude: ["Fixtures"]),
         // Also runs the built `cliport` under mpirun (two real ranks).
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport"]),
-        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).

@@ -1,3 +1,4 @@
+import Core
 /// Errors of the dataset contract, each naming the problem and the fix.
 public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// The file opened but lacks the `data` group or `schema_version`.
@@ -41,5 +42,26 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case let .corrupt(path, detail):
             return "\(path) is damaged or was written by another tool: \(detail); regenerate it with `cliport demos`"
         }
+    }
+}
+
+extension DatasetError {
+    /// A failed durable write of dataset files, with the fix for generation.
+    public init(_ error: FileWriteError) {
+        switch error.cause {
+        case .diskFull:
+            self = .cannotWrite(path: error.path, reason: "the disk is full: \(error.detail)",
+                                fix: "free space or write to another folder with --out, then rerun the same command; finished shards are intact")
+        case .notWritable:
+            self = .cannotWrite(path: error.path, reason: "the folder is not writable: \(error.detail)",
+                                fix: "choose a writable folder with --out, or fix its permissions, then rerun the same command")
+        case .other:
+            self = .cannotWrite(path: error.path, reason: error.detail, fix: "check the folder and the disk, then rerun the same command")
+        }
+    }
+
+    /// Runs `body`, turning a `FileWriteError` into a `DatasetError`.
+    public static func writing<R>(_ body: () throws -> R) throws -> R {
+        do { return try body() } catch let error as FileWriteError { throw DatasetError(error) }
     }
 }

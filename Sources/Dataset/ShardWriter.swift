@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Geometry
 import HDF5
@@ -96,13 +97,7 @@ public final class ShardWriter {
             try file.close()
         }
         self.file = nil
-        try fsync(path: partialPath)
-        guard rename(partialPath, finalPath) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw DatasetError.cannotWrite(path: finalPath, reason: "cannot rename \(partialPath) into place (\(reason))",
-                                           fix: "check the folder's permissions and free space")
-        }
-        try? fsync(path: (finalPath as NSString).deletingLastPathComponent)  // make the rename durable
+        try DatasetError.writing { try DurableFile.commit(partialPath, to: finalPath) }
         return finalPath
     }
 
@@ -190,20 +185,6 @@ public final class ShardWriter {
                                                fix: "choose a writable folder with --out, or fix its permissions")
             }
             throw DatasetError.cannotWrite(path: partialPath, reason: text, fix: "check the folder and free space, then retry")
-        }
-    }
-
-    private func fsync(path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw DatasetError.cannotWrite(path: path, reason: "cannot reopen to sync (\(String(cString: strerror(errno))))",
-                                           fix: "check the folder's permissions")
-        }
-        defer { close(fd) }
-        guard Foundation.fsync(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw DatasetError.cannotWrite(path: path, reason: "fsync failed (\(reason))",
-                                           fix: errno == ENOSPC ? "free disk space or write elsewhere" : "check the disk")
         }
     }
 }

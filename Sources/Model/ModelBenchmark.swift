@@ -1,3 +1,4 @@
+import Core
 import BLAS
 import Foundation
 
@@ -105,10 +106,10 @@ public enum ModelBenchmark {
             body()   // warm-up (allocations, page faults)
             var times: [Double] = [], flops = 0.0, cpu = 0.0
             for _ in 0..<max(1, repetitions) {
-                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = processCPUSeconds()
+                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = ProcessClock.cpuSeconds()
                 flops = FlopCounter.measure(body).flops
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-                cpu += processCPUSeconds() - c0
+                cpu += ProcessClock.cpuSeconds() - c0
             }
             return (times.sorted()[times.count / 2], flops, cpu / times.reduce(0, +))
         }
@@ -146,14 +147,6 @@ public enum ModelBenchmark {
             trainingStepSeconds: step.seconds, sequentialStepSeconds: sequential.seconds,
             trainingStepCoresBusy: step.coresBusy, trainingStepGFLOP: step.flops / 1e9,
             referenceStepSeconds: reference, speedupOverReference: reference.map { $0 / step.seconds })
-    }
-
-    /// User + system CPU seconds of the whole process so far.
-    static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// GFLOP/s of C[m,n] = A[m,k] B[k,n], best of a few calls.

@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Geometry
@@ -99,7 +100,7 @@ public struct DemoGenerator {
         try plan.validate()
         let machine = try MachineShard.resolve(index: options.shardIndex, count: options.numShards, environment: options.environment)
         let folder = try DatasetLocation.resolve(out: options.out, task: task.name, split: options.split.rawValue)
-        try DurableFile.makeFolder(folder)
+        try DatasetError.writing { try DurableFile.makeFolder(folder) }
         try ensurePlan(plan, folder: folder)
 
         let units = plan.units(forMachine: machine.index, of: machine.count)
@@ -113,7 +114,7 @@ public struct DemoGenerator {
         var progress = ProgressLine(label: "demos \(task.name) \(plan.split.rawValue)"
                                     + (machine.count > 1 ? " [\(machine.index)/\(machine.count)]" : "")
                                     + (workers > 1 ? " \(workers) workers" : ""))
-        let start = monotonicNow(), cpuStart = processCPUSeconds()
+        let start = ProcessClock.now(), cpuStart = ProcessClock.cpuSeconds()
         var stopped = false
         var failure: Error?
 
@@ -128,7 +129,7 @@ public struct DemoGenerator {
                 let result = try WorkerPool().run(executable: executable, arguments: arguments, onEvent: { worker, event in
                     tally.add(event, from: worker)
                 }, tick: {
-                    if showProgress { progress.show(tally.line(elapsed: monotonicNow() - start)) }
+                    if showProgress { progress.show(tally.line(elapsed: ProcessClock.now() - start)) }
                 })
                 stopped = result.stopped
                 failure = result.failure
@@ -136,7 +137,7 @@ public struct DemoGenerator {
                 let loop = UnitLoop(generator: UnitGenerator(plan: plan, dataset: folder, task: task), units: units, worker: 0,
                                     report: { event in
                                         tally.add(event, from: 0)
-                                        if showProgress { progress.show(tally.line(elapsed: monotonicNow() - start)) }
+                                        if showProgress { progress.show(tally.line(elapsed: ProcessClock.now() - start)) }
                                     },
                                     shouldStop: { StopSignal.requested || options.maxAttempts.map { tally.attempted >= $0 } ?? false })
                 do {
@@ -144,11 +145,11 @@ public struct DemoGenerator {
                 } catch {
                     failure = error
                 }
-                tally.cpuBySender[0] = processCPUSeconds() - cpuStart
+                tally.cpuBySender[0] = ProcessClock.cpuSeconds() - cpuStart
             }
         }
         if showProgress {
-            progress.show(tally.line(elapsed: monotonicNow() - start), force: true)
+            progress.show(tally.line(elapsed: ProcessClock.now() - start), force: true)
             progress.finish()
         }
         if let failure { throw failure }
@@ -162,7 +163,7 @@ public struct DemoGenerator {
                       machineUnits: units.count, machineUnitsFinished: finished.count, datasetComplete: complete,
                       stopped: stopped || finished.count < units.count,
                       nextFreeEpisode: complete ? nextFreeEpisode(folder: folder, plan: plan) : nil,
-                      wallSeconds: monotonicNow() - start, cpuSeconds: tally.cpuSeconds, timing: tally.timing,
+                      wallSeconds: ProcessClock.now() - start, cpuSeconds: tally.cpuSeconds, timing: tally.timing,
                       objectSet: (task as? PackingGoogleObjects).map { $0.objectSet.description })
     }
 

@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Sim
@@ -22,10 +23,10 @@ public enum DemoWorker {
                                 units: plan.units(forMachine: machine.index, of: machine.count), worker: worker,
                                 report: send, shouldStop: { StopSignal.requested })
             let complete = try loop.run()
-            send(GenerationEvent(kind: complete ? .finished : .stopped, cpuSeconds: processCPUSeconds()))
+            send(GenerationEvent(kind: complete ? .finished : .stopped, cpuSeconds: ProcessClock.cpuSeconds()))
             return 0
         } catch {
-            send(GenerationEvent(kind: .failed, message: String(describing: error), cpuSeconds: processCPUSeconds()))
+            send(GenerationEvent(kind: .failed, message: String(describing: error), cpuSeconds: ProcessClock.cpuSeconds()))
             return 1
         }
     }

@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 
@@ -24,7 +25,7 @@ struct FailedSeedLog {
     func append(_ entry: Entry) throws {
         let isNew = !FileManager.default.fileExists(atPath: path)
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw DurableFile.writeError(path, "cannot open the failed-seed log") }
+        guard fd >= 0 else { throw DatasetError(FileWriteError(path: path, "cannot open the failed-seed log")) }
         defer { close(fd) }
         // Cut an unfinished line a crash left, so the new line starts on its own.
         let size = lseek(fd, 0, SEEK_END)
@@ -40,8 +41,8 @@ struct FailedSeedLog {
         let clean = { (s: String) in s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
         let line = Data("\(entry.seed)\t\(clean(entry.kind))\t\(clean(entry.message))\n".utf8)
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else { throw DurableFile.writeError(path, "cannot append to the failed-seed log", errno: written < 0 ? errno : ENOSPC) }
-        guard fsync(fd) == 0 else { throw DurableFile.writeError(path, "fsync failed") }
-        if isNew { try? DurableFile.fsync((path as NSString).deletingLastPathComponent) }
+        guard written == line.count else { throw DatasetError(FileWriteError(path: path, "cannot append to the failed-seed log", errno: written < 0 ? errno : ENOSPC)) }
+        guard fsync(fd) == 0 else { throw DatasetError(FileWriteError(path: path, "fsync failed")) }
+        if isNew { DurableFile.syncFolder(of: path) }
     }
 }

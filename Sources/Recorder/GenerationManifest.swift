@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Sim
@@ -32,7 +33,7 @@ public enum GenerationManifest {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let mine = contents(plan)
         if !FileManager.default.fileExists(atPath: path) {
-            if try DurableFile.create(try encoder.encode(mine), at: path) { return }
+            if try DatasetError.writing({ try DurableFile.create(try encoder.encode(mine), at: path) }) { return }
         }
         guard let data = FileManager.default.contents(atPath: path),
               let recorded = try? JSONDecoder().decode(Contents.self, from: data) else {

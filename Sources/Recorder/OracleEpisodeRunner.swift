@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Geometry
@@ -54,9 +55,9 @@ public enum OracleEpisodeRunner {
 
     /// The stored form of an observation: the three frames, their fused heightmap and the object poses.
     static func record(_ observation: Observation, env: Environment, timing: inout EpisodeTiming) throws -> ObservationRecord {
-        let start = monotonicNow()
+        let start = ProcessClock.now()
         let heightmap = HeightmapFusion.fuse(frames: observation.frames, cameras: env.cameras, workspace: env.workspace)
-        timing.fusion += monotonicNow() - start
+        timing.fusion += ProcessClock.now() - start
         return ObservationRecord(frames: observation.frames, heightmap: heightmap, objectPoses: observation.objects.map(\.pose))
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Sim
@@ -57,7 +58,7 @@ final class UnitGenerator {
             if let failure = result.failure {
                 try staging.failedLog.append(.init(seed: seed, kind: failure.kind, message: failure.message))
             } else if let record = result.record {
-                let start = monotonicNow()
+                let start = ProcessClock.now()
                 let writer = try ShardWriter(directory: staging.folder, name: staging.stagedName(seed: seed), header: header)
                 do {
                     try writer.append(record)
@@ -66,16 +67,16 @@ final class UnitGenerator {
                     writer.abandon()
                     throw error
                 }
-                timing.writing += monotonicNow() - start
+                timing.writing += ProcessClock.now() - start
                 successes += 1
             }
             attempt += 1
             report(GenerationEvent(kind: .episode, unit: u, seed: seed, failure: result.failure, timing: timing,
-                                   cpuSeconds: processCPUSeconds()))
+                                   cpuSeconds: ProcessClock.cpuSeconds()))
         }
 
         // Assemble the shard from the staged episodes, in seed order.
-        let start = monotonicNow()
+        let start = ProcessClock.now()
         staged = staging.stagedSeeds()
         let failed = staging.failedLog.read().sorted { $0.seed < $1.seed }
         let tried = (0..<attempt).map { plan.seed(unit: u, attempt: $0) }
@@ -86,8 +87,8 @@ final class UnitGenerator {
                                                 name: plan.shardName(unit: u), generation: record)
         staging.remove()
         var timing = EpisodeTiming()
-        timing.writing = monotonicNow() - start
-        report(GenerationEvent(kind: .unitFinished, unit: u, timing: timing, shard: shard, cpuSeconds: processCPUSeconds()))
+        timing.writing = ProcessClock.now() - start
+        report(GenerationEvent(kind: .unitFinished, unit: u, timing: timing, shard: shard, cpuSeconds: ProcessClock.cpuSeconds()))
         return .finished(shard: shard)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 
@@ -13,10 +14,10 @@ final class UnitLock {
     /// The lock, or nil when another process holds it.
     static func tryAcquire(dataset: String, unit: Int) throws -> UnitLock? {
         let staging = (dataset as NSString).appendingPathComponent(UnitStaging.stagingFolderName)
-        try DurableFile.makeFolder(staging)
+        try DatasetError.writing { try DurableFile.makeFolder(staging) }
         let path = (staging as NSString).appendingPathComponent(String(format: "unit-%05d.lock", unit))
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw DurableFile.writeError(path, "cannot open the unit lock") }
+        guard fd >= 0 else { throw DatasetError(FileWriteError(path: path, "cannot open the unit lock")) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             return nil

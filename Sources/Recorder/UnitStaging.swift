@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 
@@ -34,7 +35,7 @@ struct UnitStaging {
 
     /// Creates the folder and removes what an interrupted write left (`*.partial`: the episode in flight).
     func prepare() throws {
-        try DurableFile.makeFolder(folder)
+        try DatasetError.writing { try DurableFile.makeFolder(folder) }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".partial") {
             try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
         }

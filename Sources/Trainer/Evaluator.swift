@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Geometry
@@ -162,6 +163,6 @@ public final class Evaluator {
     func save(_ results: Results, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(results), to: path)
+        try DurableFile.write(try encoder.encode(results), to: path)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// RUN/metrics.jsonl: one JSON object per step (and per validation), appended and flushed as training
@@ -14,7 +15,7 @@ final class MetricsLog {
                       let s = object["step"] as? Int else { return false }
                 return s <= step
             }
-            try AtomicFile.write(Data((kept.map { $0 + "\n" }.joined()).utf8), to: path)
+            try DurableFile.write(Data((kept.map { $0 + "\n" }.joined()).utf8), to: path)
         } else {
             guard fm.createFile(atPath: path, contents: nil) else {
                 throw TrainerError.badOption("cannot create \(path); check that the run folder is writable")

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import HDF5
 import Model
@@ -30,7 +31,7 @@ public enum TrainingCheckpoint {
             try? FileManager.default.removeItem(atPath: temporary)
             throw TrainerError.badOption("the disk is full while writing \(path); free space and resume (the previous checkpoint is intact)")
         }
-        try AtomicFile.replace(path, with: temporary)
+        try DurableFile.commit(temporary, to: path)
     }
 
     /// The step, validation loss and configuration of a checkpoint, without loading weights.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A run folder: what `cliport train --out RUN` writes and `cliport eval --run RUN` reads.
@@ -44,23 +45,6 @@ public struct TrainingRun: Sendable {
         try FileManager.default.createDirectory(atPath: checkpointsFolder, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(configuration), to: configurationFile)
-    }
-}
-
-/// Writes through a temporary file and a rename, so a crash never leaves half a file.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
-        let temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw TrainerError.badOption("cannot write \(path): check that the folder exists, is writable and the disk has space")
-        }
-        try replace(path, with: temporary)
-    }
-
-    static func replace(_ path: String, with temporary: String) throws {
-        if rename(temporary, path) != 0 {
-            throw TrainerError.badOption("cannot move \(temporary) to \(path) (errno \(errno)); check the folder's permissions")
-        }
+        try DurableFile.write(try encoder.encode(configuration), to: configurationFile)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Geometry
 import Recorder

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import HDF5
 
@@ -105,8 +106,7 @@ public enum DatasetMerger {
                 try mask.writeStrings("valid", valid)
                 try file.close()
             }
-            try DurableFile.fsync(partial)
-            try DurableFile.rename(partial, to: outPath)
+            try DatasetError.writing { try DurableFile.commit(partial, to: outPath) }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw error

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import HDF5
 
@@ -23,7 +24,7 @@ public enum ShardAssembler {
         let partialPath = finalPath + ".partial"
         let envArgs = try DatasetReader.openShard(first.file).group(DatasetLayout.dataGroup).attributes.string("env_args")
         let header = try DatasetHeader(envArgsJSON: envArgs)
-        try DurableFile.requireFreeSpace(DurableFile.size(sources.map(\.file)), in: directory)
+        try DatasetError.writing { try DurableFile.requireFreeSpace(DurableFile.size(sources.map(\.file)), in: directory) }
         do {
             try DatasetWriteError.wrap(partialPath) {
                 let out = try HDF5File.create(partialPath, overwrite: true)
@@ -55,8 +56,7 @@ public enum ShardAssembler {
                 try mask.writeStrings("valid", header.split == "val" ? names : [])
                 try out.close()
             }
-            try DurableFile.fsync(partialPath)
-            try DurableFile.rename(partialPath, to: finalPath)
+            try DatasetError.writing { try DurableFile.commit(partialPath, to: finalPath) }
         } catch {
             try? FileManager.default.removeItem(atPath: partialPath)
             throw error

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import HDF5
 
@@ -7,7 +8,7 @@ import HDF5
 enum ShardRewriter {
     static func rewrite(_ path: String, train: [String], valid: [String]) throws {
         let partial = path + ".partial"
-        try DurableFile.requireFreeSpace(DurableFile.size([path]), in: (path as NSString).deletingLastPathComponent)
+        try DatasetError.writing { try DurableFile.requireFreeSpace(DurableFile.size([path]), in: (path as NSString).deletingLastPathComponent) }
         do {
             try DatasetWriteError.wrap(partial) {
                 let source = try DatasetReader.openShard(path)
@@ -33,8 +34,7 @@ enum ShardRewriter {
                 try mask.writeStrings("valid", valid)
                 try out.close()
             }
-            try DurableFile.fsync(partial)
-            try DurableFile.rename(partial, to: path)
+            try DatasetError.writing { try DurableFile.commit(partial, to: path) }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw error

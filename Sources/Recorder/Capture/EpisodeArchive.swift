@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import HDF5
@@ -62,14 +63,13 @@ public struct EpisodeArchive {
         } catch {
             throw CaptureError.output(path: staged, problem: "\(error)")
         }
-        let fd = open(staged, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
-        guard link(staged, finalPath) == 0 else {  // link, unlike rename, never replaces an existing file
-            throw CaptureError.output(path: finalPath, problem: "cannot move the episode into place (\(String(cString: strerror(errno))))")
+        do {
+            guard try DurableFile.commitNew(staged, to: finalPath) else {
+                throw CaptureError.output(path: finalPath, problem: "cannot move the episode into place (the file exists)")
+            }
+        } catch let error as FileWriteError {
+            throw CaptureError.output(path: error.path, problem: "cannot move the episode into place (\(error.detail))")
         }
-        unlink(staged)
-        DurableWrite.syncFolder(of: finalPath)
-        DurableWrite.syncFolder(of: staged)
         return finalPath
     }
 

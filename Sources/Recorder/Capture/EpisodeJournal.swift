@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Geometry
@@ -9,7 +10,7 @@ import Geometry
 ///     <out>/.capture/journal/step-0000.step   one file per recorded step: its observation, action,
 ///     <out>/.capture/journal/step-0001.step   reward, done and instruction (JSON header + raw arrays)
 ///
-/// Every file is written atomically and fsynced (`DurableWrite`). The journal is cleared once the episode
+/// Every file is written atomically and fsynced (`DurableFile`). The journal is cleared once the episode
 /// is a durable HDF5 file, or when the operator discards it.
 public final class EpisodeJournal {
     public struct Header: Codable, Equatable, Sendable {
@@ -51,17 +52,17 @@ public final class EpisodeJournal {
         try clear()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try DurableWrite.save(try encoder.encode(header), to: headerPath)
+        try save(try encoder.encode(header), to: headerPath)
     }
 
     /// Journals step `index` (the steps before it are already on disk).
     public func append(_ step: StepRecord, index: Int) throws {
-        try DurableWrite.save(JournalStepCodec.encode(step), to: stepPath(index))
+        try save(JournalStepCodec.encode(step), to: stepPath(index))
     }
 
     /// Forgets the last step (undo).
     public func removeStep(_ index: Int) {
-        DurableWrite.remove(stepPath(index))
+        DurableFile.remove(stepPath(index))
     }
 
     public func clear() throws {
@@ -71,7 +72,15 @@ public final class EpisodeJournal {
             unlink((folder as NSString).appendingPathComponent(name))
         }
         unlink(headerPath)
-        DurableWrite.syncFolder(of: headerPath)
+        DurableFile.syncFolder(of: headerPath)
+    }
+
+    private func save(_ data: Data, to path: String) throws {
+        do {
+            try DurableFile.write(data, to: path)
+        } catch let error as FileWriteError {
+            throw CaptureError.output(path: error.path, problem: error.detail)
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Core
 /// Which colours a task variant draws from (CLIPort's `-seen-colors`, `-unseen-colors`, `-full` classes).
 public enum ColorVariant: String, CaseIterable, Codable, Sendable {
     case seen, unseen, full

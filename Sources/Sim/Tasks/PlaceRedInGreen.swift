@@ -1,3 +1,4 @@
+import Core
 import Geometry
 
 /// Ravens' `place-red-in-green` (`tasks/place_red_in_green.py`): 1-3 fixed green bowls, 1..n_bowls red

@@ -1,3 +1,4 @@
+import Core
 import Geometry
 
 /// CLIPort's `put-block-in-bowl-{seen-colors,unseen-colors,full}` (`tasks/put_block_in_bowl.py`):

@@ -1,3 +1,4 @@
+import Core
 import Geometry
 
 /// A pick (suction) and place action in the world frame.

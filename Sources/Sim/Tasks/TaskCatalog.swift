@@ -1,3 +1,4 @@
+import Core
 /// A named list a task draws an attribute from for one split: CLIPort's colour lists, the kit shape indices,
 /// the Google object names.
 public struct TaskAttributeList: Equatable, Codable, Sendable {
