@@ -11,6 +11,8 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
     case badShard(String)
     /// A worker process failed; `message` is its own error.
     case workerFailed(worker: Int, message: String)
+    /// A worker process ended without reporting (`how`: "was killed by signal 9", "exited with status 1").
+    case workerDied(worker: Int, how: String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,14 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
             return message
         case let .workerFailed(worker, message):
             return "worker \(worker) failed: \(message)"
+        case let .workerDied(worker, how):
+            return "worker \(worker) \(how); finished episodes are kept, rerun the same command to continue"
         }
+    }
+
+    /// What happened, without the advice (for a note when the run got past it).
+    public var what: String {
+        if case let .workerDied(worker, how) = self { return "worker \(worker) \(how)" }
+        return description
     }
 }

@@ -65,6 +65,9 @@ struct DemosCommand: ParsableCommand {
             print("failures: " + report.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             for f in report.failureExamples { print("  seed \(f.seed): \(f.reason)") }
         }
+        if let overcome = report.overcomeFailure {
+            print("note: \(overcome); the other workers finished its units")
+        }
         if report.datasetComplete {
             print("the dataset is complete"
                   + (report.nextFreeEpisode.map { "; to add episodes, generate into another folder with --first-episode \($0)" } ?? ""))

@@ -109,6 +109,44 @@ final class GenerationProcessTests: XCTestCase {
         XCTAssertTrue(check.ok, check.text)
     }
 
+    /// Issue 15: a worker killed (SIGKILL, as the OOM killer does) while its sibling goes on to finish every
+    /// unit, the dead worker's included, must not turn into an error asking for a rerun: the dataset is
+    /// complete and equal to the uninterrupted one; the run exits 0 and notes the death.
+    func testAWorkerKilledWhileTheOtherFinishesEveryUnitCompletesTheRun() throws {
+        let reference = try ReferenceDatasets.dataset(n: Self.n, perShard: Self.perShard)
+        let run = try demos(["--workers", "2", "--json"])
+        // Worker 1 starts at unit 1: kill it as soon as it has staged an episode there (mid-unit, holding its lock).
+        let unit1 = dataset + "/.staging/unit-00001"
+        var killed = false
+        let deadline = Date().addingTimeInterval(120)
+        while !killed, Date() < deadline, run.isRunning {
+            let staged = ((try? FileManager.default.contentsOfDirectory(atPath: unit1)) ?? []).filter { $0.hasSuffix(".hdf5") }
+            if !staged.isEmpty, let worker = workerPID(index: 1) { killed = kill(worker, SIGKILL) == 0 }
+            usleep(5_000)
+        }
+        XCTAssertTrue(killed, "worker 1 was caught mid-unit")
+        XCTAssertEqual(finish(run), 0, "the other worker finished every unit")
+        let report = try report(run)
+        XCTAssertEqual(report["datasetComplete"] as? Bool, true)
+        XCTAssertEqual(report["stopped"] as? Bool, false)
+        XCTAssertEqual(report["overcomeFailure"] as? String, "worker 1 was killed by signal 9 (out of memory?)")
+        try assertSameDataset(dataset, reference)
+        let check = DatasetChecker.check(dataset)
+        XCTAssertTrue(check.ok, check.text)
+    }
+
+    /// The pid of this test's worker process `--worker-index index`, if it runs.
+    func workerPID(index: Int) -> pid_t? {
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let id = pid_t(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let arguments = String(decoding: data, as: UTF8.self).split(separator: "\0").map(String.init)
+            guard arguments.contains("demos-worker"), arguments.contains(dataset),
+                  let i = arguments.firstIndex(of: "--worker-index"), i + 1 < arguments.count, arguments[i + 1] == "\(index)" else { continue }
+            return id
+        }
+        return nil
+    }
+
     func testCtrlCStopsCleanlyAndARerunContinuesWithoutRepeatingASeed() throws {
         let reference = try ReferenceDatasets.dataset(n: Self.n, perShard: Self.perShard)
         let run = try demos(["--workers", "1", "--json"])
