@@ -1,5 +1,6 @@
 import Dataset
 import Foundation
+import HDF5
 
 /// Where a generation run writes: `--out` itself when it already is a dataset folder (it holds shards or a
 /// generation plan), otherwise `<out>/<task>-<split>/` as CLIPort's `data/{task}-{mode}/`. A folder holding
@@ -27,9 +28,18 @@ public enum DatasetLocation {
         return folder
     }
 
+    /// The folder's `*.hdf5` files that hold episodes: a merged index (`cliport dataset merge --out
+    /// datasets/all.hdf5`, links to other folders' shards) beside the dataset folders is not one of them.
     static func shards(_ folder: String) -> [String] {
         (((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".hdf5") }.sorted())
             .map { (folder as NSString).appendingPathComponent($0) }
+            .filter { !isMergedIndex($0) }
+    }
+
+    /// True for a file written by `cliport dataset merge` (its root carries `merged_from`).
+    static func isMergedIndex(_ path: String) -> Bool {
+        guard HDF5File.isHDF5(path), let file = try? HDF5File.open(path), let root = try? file.root() else { return false }
+        return root.attributes.contains("merged_from")
     }
 
     static func hasShards(_ folder: String) -> Bool { !shards(folder).isEmpty }

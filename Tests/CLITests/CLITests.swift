@@ -61,6 +61,22 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(pictures.contains("final_heightmap_height.png"), "\(pictures)")
     }
 
+    /// Issue 15: docs/generation.md merges into `datasets/all.hdf5`, beside the dataset folders; that file
+    /// made `cliport demos --out datasets` take `datasets` for a dataset folder and refuse every other task.
+    func testAMergedFileBesideTheDatasetFoldersIsNotADataset() throws {
+        let first = try cliport("demos", "--task", "put-block-in-bowl-seen-colors", "--n", "1", "--out", folder)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let merge = try cliport("dataset", "merge", folder + "/put-block-in-bowl-seen-colors-train", "--out", folder + "/all.hdf5")
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        let other = try cliport("demos", "--task", "put-block-in-bowl-full", "--n", "1", "--out", folder)
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(other.stdout.contains("wrote 1 episodes to \(folder!)/put-block-in-bowl-full-train"), other.stdout)
+        let again = try cliport("demos", "--task", "put-block-in-bowl-seen-colors", "--n", "1", "--out", folder)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("the dataset is complete"), again.stdout)
+        XCTAssertTrue(DatasetChecker.check(folder + "/all.hdf5").ok, "the merged file still opens")
+    }
+
     func testBadInputGetsOneClearMessage() throws {
         let unknown = try cliport("demos", "--task", "stack-blocks", "--n", "1", "--out", folder)
         XCTAssertNotEqual(unknown.status, 0)
