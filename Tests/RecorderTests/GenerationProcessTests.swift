@@ -135,6 +135,30 @@ final class GenerationProcessTests: XCTestCase {
         XCTAssertTrue(check.ok, check.text)
     }
 
+    /// Issue 15: `dataset check` tells the user to move a damaged shard aside and rerun the same command; that
+    /// rerun must make exactly that shard again (same seeds, same arrays, same generation record) and nothing else.
+    func testAShardMovedAsideIsRegeneratedByTheSameCommand() throws {
+        let epoch = ["SOURCE_DATE_EPOCH": "1700000000"]
+        XCTAssertEqual(finish(try demos(["--workers", "2"], environment: epoch)), 0)
+        let shard = dataset + "/shard-00001.hdf5", aside = shard + ".damaged"  // as `dataset check` says
+        try FileManager.default.moveItem(atPath: shard, toPath: aside)
+        let rerun = try demos(["--workers", "2", "--json"], environment: epoch)
+        XCTAssertEqual(finish(rerun), 0)
+        let report = try report(rerun)
+        XCTAssertEqual(report["shardsWritten"] as? [String], [shard], "only the missing shard is made")
+        XCTAssertEqual(report["saved"] as? Int, Self.perShard)
+        XCTAssertEqual(report["datasetComplete"] as? Bool, true)
+        let made = try DatasetReader(path: shard), original = try DatasetReader(path: aside)
+        XCTAssertEqual(made.seeds, original.seeds)
+        XCTAssertEqual(made.episodes.count, Self.perShard)
+        for i in made.episodes.indices {
+            XCTAssertTrue(try made.episode(i) == original.episode(i), "episode \(i) (seed \(made.seeds[i])) differs")
+        }
+        XCTAssertEqual(try ShardGenerationRecord.read(shard: shard), try ShardGenerationRecord.read(shard: aside))
+        let check = DatasetChecker.check(dataset)
+        XCTAssertTrue(check.ok, check.text)
+    }
+
     /// The pid of this test's worker process `--worker-index index`, if it runs.
     func workerPID(index: Int) -> pid_t? {
         for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
