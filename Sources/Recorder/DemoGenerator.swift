@@ -89,6 +89,9 @@ public struct DemoGenerator {
         public var reason: String
     }
 
+    /// Worker processes a run may start (the slots `StopSignal` kills on a second Ctrl-C).
+    public static let maxWorkers = StopSignal.childSlots
+
     public let options: Options
     public var showProgress = true
 

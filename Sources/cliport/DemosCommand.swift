@@ -4,8 +4,6 @@ import Foundation
 import Recorder
 import Sim
 
-extension Split: ExpressibleByArgument {}
-
 struct DemosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demos",
@@ -23,18 +21,39 @@ struct DemosCommand: ParsableCommand {
 
     @Option(help: "Task name (see `cliport tasks`).") var task: String
     @Option(help: "Split: train, val or test.") var split: Split = .train
-    @Option(name: .customLong("n"), help: "Number of successful episodes in the whole dataset.") var count: Int
+    @Option(name: .customLong("n"), parsing: .unconditional, help: "Number of successful episodes in the whole dataset.")
+    var count: Int
     @Option(help: "Output folder (the dataset goes in <out>/<task>-<split>/).") var out: String = "datasets"
-    @Option(help: "Episodes per shard file.") var episodesPerShard: Int = 100
-    @Option(help: "First episode index (seeds follow from it); to add episodes to a finished dataset, generate into another folder from its next free episode.")
+    @Option(parsing: .unconditional, help: "Episodes per shard file.") var episodesPerShard: Int = 100
+    @Option(parsing: .unconditional, help: "First episode index (seeds follow from it); to add episodes to a finished dataset, generate into another folder from its next free episode.")
     var firstEpisode: Int = 0
-    @Option(help: "Worker processes on this machine (default: the number of cores).") var workers: Int?
-    @Option(help: "This machine's index among --num-shards machines (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).")
+    @Option(parsing: .unconditional, help: "Worker processes on this machine (default: the number of cores).") var workers: Int?
+    @Option(parsing: .unconditional, help: "This machine's index among --num-shards machines (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).")
     var shardIndex: Int?
-    @Option(help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).") var numShards: Int?
+    @Option(parsing: .unconditional, help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).") var numShards: Int?
     @Option(help: ArgumentHelp("CLIPort's asset folder (holding google/meshes_fixed/*.obj and google/textures/*.png) for the packing-*-google-objects-* tasks; without it they use built-in procedural objects. Other tasks ignore it.", valueName: "dir"))
     var assets: String?
-    @Flag(help: "Print the run's report as JSON on stdout.") var json = false
+    @OptionGroup var json: JSONOutputOptions
+
+    /// Every number is checked here, before anything is written (a refused request leaves no folder behind).
+    func validate() throws {
+        let limit = GenerationPlan.episodeLimit
+        try requireOption("--n", count, in: 1...limit)
+        try requireOption("--episodes-per-shard", episodesPerShard, in: 1...limit)
+        try requireOption("--first-episode", firstEpisode, in: 0...limit - count)
+        if let workers { try requireOption("--workers", workers, in: 1...DemoGenerator.maxWorkers) }
+        if let numShards { try requireOption("--num-shards", numShards, in: 1...limit) }
+        if let shardIndex, let numShards { try requireOption("--shard-index", shardIndex, in: 0...numShards - 1) }
+        let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode)
+        if (try? plan.validate()) == nil, let most = plan.mostEpisodes() {
+            // Only the val split has an end: its seeds must stay below the test seeds.
+            throw ValidationError(most > 0
+                ? "--n must be between 1 and \(most) for --split \(split.rawValue) with --first-episode \(firstEpisode) and "
+                    + "--episodes-per-shard \(episodesPerShard) (got \(count)): \(split.rawValue) seeds must stay below the test seeds (\(Split.test.seed(episode: 0)))"
+                : "--first-episode must be below \(GenerationPlan.valEpisodes) for --split \(split.rawValue) (got \(firstEpisode)): "
+                    + "\(split.rawValue) seeds must stay below the test seeds (\(Split.test.seed(episode: 0)))")
+        }
+    }
 
     func run() throws {
         StopSignal.install()
@@ -44,7 +63,7 @@ struct DemosCommand: ParsableCommand {
             shardIndex: shardIndex, numShards: numShards, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
             workerExecutable: currentExecutable(), environment: ProcessInfo.processInfo.environment, assets: assets))
         let report = try reportingErrors { try generator.run() }
-        if json { printJSON(report) } else { printSummary(report) }
+        if json.enabled { printJSON(report) } else { printSummary(report) }
         if report.stopped {
             FileHandle.standardError.write(Data((RecorderErrorText.interrupted(report) + "\n").utf8))
             throw ExitCode(130)
