@@ -8,7 +8,7 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
     case nothingToDo(String)
     case unreadableManifest(path: String)
     case planMismatch(path: String, recorded: GenerationPlan, requested: GenerationPlan, nextFreeEpisode: Int? = nil)
-    case badShard(String)
+    case badMachineShare(String)
     /// A worker process failed; `message` is its own error.
     case workerFailed(worker: Int, message: String)
     /// A worker process ended without reporting (`how`: "was killed by signal 9", "exited with status 1").
@@ -34,7 +34,7 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
                 + "generate them into another folder"
             if let next { text += " with --first-episode \(next)" } else { text += " with --first-episode after its last seed" }
             return text + " and join both with `cliport dataset merge`."
-        case let .badShard(message):
+        case let .badMachineShare(message):
             return message
         case let .workerFailed(worker, message):
             return "worker \(worker) failed: \(message)"

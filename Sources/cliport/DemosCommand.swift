@@ -28,9 +28,12 @@ struct DemosCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "First episode index (seeds follow from it); to add episodes to a finished dataset, generate into another folder from its next free episode.")
     var firstEpisode: Int = 0
     @Option(parsing: .unconditional, help: "Worker processes on this machine (default: the number of cores).") var workers: Int?
-    @Option(parsing: .unconditional, help: "This machine's index among --num-shards machines (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).")
-    var shardIndex: Int?
-    @Option(parsing: .unconditional, help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).") var numShards: Int?
+    @Option(name: .customLong("shard-index"), parsing: .unconditional,
+            help: "This machine's index among --num-shards machines (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).")
+    var machineIndex: Int?
+    @Option(name: .customLong("num-shards"), parsing: .unconditional,
+            help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).")
+    var machines: Int?
     @Option(help: ArgumentHelp("CLIPort's asset folder (holding google/meshes_fixed/*.obj and google/textures/*.png) for the packing-*-google-objects-* tasks; without it they use built-in procedural objects. Other tasks ignore it.", valueName: "dir"))
     var assets: String?
     @OptionGroup var json: JSONOutputOptions
@@ -42,8 +45,8 @@ struct DemosCommand: ParsableCommand {
         try requireOption("--episodes-per-shard", episodesPerShard, in: 1...limit)
         try requireOption("--first-episode", firstEpisode, in: 0...limit - count)
         if let workers { try requireOption("--workers", workers, in: 1...DemoGenerator.maxWorkers) }
-        if let numShards { try requireOption("--num-shards", numShards, in: 1...limit) }
-        if let shardIndex, let numShards { try requireOption("--shard-index", shardIndex, in: 0...numShards - 1) }
+        if let machines { try requireOption("--num-shards", machines, in: 1...limit) }
+        if let machineIndex, let machines { try requireOption("--shard-index", machineIndex, in: 0...machines - 1) }
         let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode)
         if (try? plan.validate()) == nil, let most = plan.mostEpisodes() {
             // Only the val split has an end: its seeds must stay below the test seeds.
@@ -60,7 +63,7 @@ struct DemosCommand: ParsableCommand {
         let assets = self.assets.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let generator = DemoGenerator(options: .init(
             task: task, split: split, count: count, out: out, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
-            shardIndex: shardIndex, numShards: numShards, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+            machineIndex: machineIndex, machines: machines, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
             workerExecutable: currentExecutable(), environment: ProcessInfo.processInfo.environment, assets: assets))
         let report = try reportingErrors { try generator.run() }
         if json.enabled { printJSON(report) } else { printSummary(report) }
@@ -107,15 +110,15 @@ struct DemosWorkerCommand: ParsableCommand {
     @Option var episodesPerShard: Int
     @Option var firstEpisode: Int
     @Option(help: "The dataset folder itself.") var dataset: String
-    @Option var shardIndex: Int
-    @Option var numShards: Int
+    @Option(help: "This machine's share: its index among --machines.") var machineIndex: Int
+    @Option var machines: Int
     @Option var workerIndex: Int
     @Option var assets: String?
 
     func run() throws {
         let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
                                   assets: assets)
-        let status = DemoWorker.run(plan: plan, dataset: dataset, machine: MachineShard(index: shardIndex, count: numShards),
+        let status = DemoWorker.run(plan: plan, dataset: dataset, machine: MachineShare(index: machineIndex, count: machines),
                                     worker: workerIndex)
         if status != 0 { throw ExitCode(status) }
     }
