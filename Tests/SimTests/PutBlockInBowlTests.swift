@@ -142,4 +142,20 @@ final class PutBlockInBowlTests: XCTestCase {
         }
         XCTAssertGreaterThan(placed, 5)
     }
+
+    /// A step that ends the episode at the step limit without success says so in its typed `failure`; the
+    /// steps before it carry none.
+    func testStepLimitEndsTheEpisodeWithATypedFailure() throws {
+        let env = try Self.env.get()
+        _ = try env.reset(task: PutBlockInBowl(colors: .seen), seed: 0, split: .train)
+        // Suction over the empty front-left corner of the workspace picks nothing.
+        let nothing = Pose(position: SIMD3(0.3, -0.45, 0.001))
+        var results: [StepResult] = []
+        while !env.done { results.append(try env.step(PickPlaceAction(pick: nothing, place: nothing))) }
+        XCTAssertEqual(results.count, env.maxSteps)
+        XCTAssertEqual(results.dropLast().map(\.failure), Array(repeating: nil, count: env.maxSteps - 1))
+        XCTAssertEqual(results.last?.failure, .stepLimit(steps: env.maxSteps, maxSteps: env.maxSteps, totalReward: 0))
+        XCTAssertEqual(results.last?.failure?.description,
+                       "step limit reached: \(env.maxSteps) of \(env.maxSteps) steps with total reward 0.000")
+    }
 }

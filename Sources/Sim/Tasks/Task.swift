@@ -44,8 +44,8 @@ public protocol Task: Sendable {
     func oracle(goal: Goal, scene: Scene, poses: [Pose], raster: TopDownRaster, workspace: Workspace,
                 rng: inout SeededGenerator) throws -> PickPlaceAction
     /// Called after each step is scored: a task may change the world (palletizing spawns its next box).
-    /// A returned text ends the episode (its goals are dropped) and is recorded as the reason.
-    func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> String?
+    /// A returned ending ends the episode (its goals are dropped) and is the step's `failure`.
+    func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> EpisodeEnding?
 }
 
 extension Task {
@@ -57,5 +57,7 @@ extension Task {
         try Oracle.act(goal: goal, scene: scene, poses: poses, raster: raster, workspace: workspace, rng: &rng)
     }
 
-    public func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> String? { nil }
+    public func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> EpisodeEnding? {
+        nil
+    }
 }
