@@ -37,6 +37,9 @@ public struct PalletizingBoxes: Task {
     public var name: String { "palletizing-boxes" }
     public var instructionTemplates: [String] { ["stack all the boxes on the pallet"] }
     public var completedInstruction: String { "done stacking boxes." }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [] }
+    public static let maxSteps = 30
 
     static let zonePose = Pose(position: SIMD3(0.5, 0.25, 0.02))
     static let zoneSize = SIMD3(0.3, 0.25, 0.25)
@@ -91,7 +94,7 @@ public struct PalletizingBoxes: Task {
                         replace: false, rotations: true,
                         metric: .zone(points: points, zones: [Goal.ZoneRegion(pose: Self.zonePose, size: Self.zoneSize)], maxZ: 0.3),
                         maxReward: 1, instruction: "stack all the boxes on the pallet")
-        return TaskEpisode(scene: Scene(objects: objects), goals: [goal], maxSteps: 30)
+        return TaskEpisode(scene: Scene(objects: objects), goals: [goal], maxSteps: Self.maxSteps)
     }
 
     /// Where the k-th box waits, resting on the (infinite) floor far from the workspace and the cameras.

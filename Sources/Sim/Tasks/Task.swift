@@ -31,7 +31,7 @@ public protocol Task: Sendable {
     /// CLIPort's `max_steps` as the rule its reset applies, e.g. "12" or "n_blocks + 1 (2-4)" (`cliport tasks`).
     var maxStepsRule: String { get }
     /// The colour, shape or object lists the split draws from; empty when nothing depends on the split
-    /// (`cliport tasks`, `TaskCatalog`).
+    /// (`cliport tasks`, `TaskCatalogEntry`).
     func splitAttributes(_ split: Split) -> [TaskAttributeList]
     /// The object set the task's scenes are made of, recorded in the dataset header; nil for tasks whose
     /// objects are all built in (only the google-objects tasks can load outside assets).
