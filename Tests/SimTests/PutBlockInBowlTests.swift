@@ -180,5 +180,7 @@ final class PutBlockInBowlTests: XCTestCase {
         XCTAssertEqual(results.last?.failure, .stepLimit(steps: env.maxSteps, maxSteps: env.maxSteps, totalReward: 0))
         XCTAssertEqual(results.last?.failure?.description,
                        "step limit reached: \(env.maxSteps) of \(env.maxSteps) steps with total reward 0.000")
+        let ending = try XCTUnwrap(results.last?.failure)
+        XCTAssertEqual(try JSONDecoder().decode(EpisodeEnding.self, from: try JSONEncoder().encode(ending)), ending)
     }
 }
