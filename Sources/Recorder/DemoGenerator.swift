@@ -86,7 +86,7 @@ public struct DemoGenerator {
 
     public struct FailedSeed: Codable, Sendable {
         public var seed: Int
-        public var kind: String
+        public var kind: EpisodeFailure.Kind
         public var reason: String
     }
 

@@ -86,7 +86,7 @@ final class UnitGenerator {
         let tried = (0..<attempt).map { plan.seed(unit: u, attempt: $0) }
         let record = ShardGenerationRecord(unit: u, units: plan.units, episodes: plan.episodes, episodesPerShard: plan.episodesPerShard,
                                            firstEpisode: plan.firstEpisode, seedsTried: tried, seedsFailed: failed.map(\.seed),
-                                           failureKinds: failed.map(\.kind))
+                                           failureKinds: failed.map(\.kind.rawValue))
         let shard = try diskTurn.exclusive {
             try ShardAssembler.assemble(staged.map { .init(file: staging.stagedPath(seed: $0)) }, directory: dataset,
                                         name: plan.shardName(unit: u), generation: record)
