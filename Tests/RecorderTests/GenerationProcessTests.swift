@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Recorder
@@ -197,7 +198,7 @@ final class GenerationProcessTests: XCTestCase {
             .standardizedFileURL.path
         let first = try demos(["--shard-index", "0", "--num-shards", "2", "--workers", "1"])
         let second = try start(URL(fileURLWithPath: "/bin/bash"), [script], environment: [
-            "CLIPORT": Self.binary.path, "TASK": ReferenceDatasets.task, "SPLIT": "train", "N": "\(Self.n)",
+            "CLIPORT": Self.binary.path, "TASK": ReferenceDatasets.task, "SPLIT": Split.train.rawValue, "N": "\(Self.n)",
             "PER_SHARD": "\(Self.perShard)", "OUT": folder, "WORKERS": "1",
             "SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "2"])
         XCTAssertEqual(finish(first), 0)
