@@ -105,7 +105,7 @@ public struct DemoGenerator {
         let plan = options.plan
         try plan.validate()
         let machine = try MachineShare.resolve(index: options.machineIndex, count: options.machines, environment: options.environment)
-        let folder = try DatasetLocation.resolve(out: options.out, task: task.name, split: options.split.rawValue)
+        let folder = try DatasetLocation.resolve(out: options.out, task: task.name, split: options.split)
         try DatasetError.writing { try DurableFile.makeFolder(folder) }
         try ensurePlan(plan, folder: folder)
 

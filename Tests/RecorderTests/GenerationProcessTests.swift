@@ -158,6 +158,15 @@ final class GenerationProcessTests: XCTestCase {
         XCTAssertEqual(try ShardGenerationRecord.read(shard: shard), try ShardGenerationRecord.read(shard: aside))
         let check = DatasetChecker.check(dataset)
         XCTAssertTrue(check.ok, check.text)
+
+        // Moved aside into the parent folder instead (still a .hdf5 file): the parent does not become the
+        // dataset; the rerun makes the shard in the dataset folder again.
+        try FileManager.default.removeItem(atPath: aside)
+        try FileManager.default.moveItem(atPath: shard, toPath: folder + "/shard-00001.hdf5")
+        let third = try demos(["--workers", "1", "--json"], environment: epoch)
+        XCTAssertEqual(finish(third), 0)
+        XCTAssertEqual(try self.report(third)["shards_written"] as? [String], [shard])
+        XCTAssertEqual(try DatasetReader(path: shard).seeds, original.seeds)
     }
 
     /// The pid of this test's worker process `--worker-index index`, if it runs.
