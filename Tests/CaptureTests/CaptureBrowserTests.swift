@@ -1,9 +1,10 @@
+@testable import Capture
 import Dataset
 import Foundation
 import Geometry
 import HDF5
-@testable import Recorder
 import Sim
+import TestSupport
 import XCTest
 
 /// The capture page in a real headless Chromium against real devices: the simulator's cameras and robot,
@@ -18,17 +19,12 @@ final class CaptureBrowserTests: XCTestCase {
         server?.stop()
         service?.shutdown()
         browser = nil; server = nil; service = nil
-        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+        folders.removeAll()
     }
 
-    var folders: [String] = []
+    let folders = TemporaryFolders(prefix: "cliport-capture")
 
-    func temporaryFolder(_ name: String) -> String {
-        let path = NSTemporaryDirectory() + "cliport-capture-\(name)-" + UUID().uuidString
-        folders.append(path)
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func temporaryFolder(_ name: String) -> String { folders.make(name) }
 
     /// Starts the server for `makeSession` and opens the page in Chromium (live refresh off so clicks
     /// land on a fixed view). Skips with a clear message when Chromium is missing.

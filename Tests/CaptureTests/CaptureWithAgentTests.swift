@@ -1,7 +1,8 @@
+@testable import Capture
 import Dataset
 import Foundation
 import Geometry
-@testable import Recorder
+import Recorder
 import Sim
 import Trainer
 import XCTest
