@@ -63,12 +63,12 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5"], exclude: ["Fixtures"]),
         // Also runs the built `cliport` under mpirun (two real ranks).
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport"]),
-        .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "TestSupport"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).
-        .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset", "Sim"]),
+        .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset", "Sim", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
