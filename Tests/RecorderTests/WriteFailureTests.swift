@@ -1,6 +1,7 @@
 import Dataset
 import Foundation
 import Recorder
+import TestSupport
 import XCTest
 
 /// A full disk and an unwritable folder stop generation with a message naming the path and the fix, and
@@ -52,7 +53,7 @@ final class WriteFailureTests: XCTestCase {
     /// fails every time), must each exit with status 1 and the one "disk is full" message, and leave every
     /// finished shard valid.
     func testFullDiskWithWorkerProcessesNeverCrashes() throws {
-        let binary = GenerationProcessTests.binary
+        let binary = BuiltProgram.cliport
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw XCTSkip("the cliport program is not built next to the tests (\(binary.path)); run `swift build` first")
         }
