@@ -14,11 +14,14 @@ public final class HDF5File {
         self.handle = HDF5Handle(id) { H5Fclose($0) }
     }
 
-    /// Creates a new file, replacing an existing one only when `overwrite` is true.
+    /// Creates a new file, replacing an existing one only when `overwrite` is true. Objects carry no
+    /// timestamps (see `HDF5Library.untimed`), so the same content gives the same bytes.
     public static func create(_ path: String, overwrite: Bool = true) throws -> HDF5File {
         HDF5Library.silence()
         let flags = overwrite ? h5f_acc_trunc() : h5f_acc_excl()
-        let id = try HDF5Library.check(H5Fcreate(path, flags, h5p_default(), h5p_default()), "create file", path)
+        let id = try HDF5Library.untimed(h5p_file_create(), "create file", path) { fcpl in
+            try HDF5Library.check(H5Fcreate(path, flags, fcpl, h5p_default()), "create file", path)
+        }
         return HDF5File(path: path, mode: .readWrite, id: id)
     }
 
