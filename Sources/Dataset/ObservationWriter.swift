@@ -22,8 +22,8 @@ struct ObservationWriter {
         for (name, frame) in zip(cameras, sample.frames) {
             let h = frame.height, w = frame.width
             rgb.append(try group.createDataset(DatasetLayout.rgbKey(name), of: UInt8.self, shape: [count, h, w, 3],
-                                               storage: HDF5Storage(chunk: [1, h, w, 3], filters: ArrayChecksum.filters(storage.rgbFilters))))
-            let depthStorage = HDF5Storage(chunk: [1, h, w], filters: ArrayChecksum.filters(storage.depthFilters))
+                                               storage: HDF5Storage(chunk: [1, h, w, 3], filters: ArrayChecksum.filters(storage.rgbFilters, enabled: storage.checksums))))
+            let depthStorage = HDF5Storage(chunk: [1, h, w], filters: ArrayChecksum.filters(storage.depthFilters, enabled: storage.checksums))
             let d: HDF5Dataset
             switch storage.depthEncoding {
             case .float32:
@@ -39,14 +39,14 @@ struct ObservationWriter {
         }
         let rows = sample.heightmap.rows, cols = sample.heightmap.cols
         let hmRGB = try group.createDataset(DatasetLayout.heightmapRGBKey, of: UInt8.self, shape: [count, rows, cols, 3],
-                                            storage: HDF5Storage(chunk: [1, rows, cols, 3], filters: ArrayChecksum.filters(storage.rgbFilters)))
+                                            storage: HDF5Storage(chunk: [1, rows, cols, 3], filters: ArrayChecksum.filters(storage.rgbFilters, enabled: storage.checksums)))
         let hmHeight = try group.createDataset(DatasetLayout.heightmapHeightKey, of: Float.self, shape: [count, rows, cols],
-                                               storage: HDF5Storage(chunk: [1, rows, cols], filters: ArrayChecksum.filters(storage.heightFilters)))
+                                               storage: HDF5Storage(chunk: [1, rows, cols], filters: ArrayChecksum.filters(storage.heightFilters, enabled: storage.checksums)))
         try hmHeight.attributes.set(A.units, "m above the workspace floor (z = bounds[2][0])")
         if let q = storage.heightQuantum { try hmHeight.attributes.set(A.quantum, q) }
         let k = sample.objectPoses.count
         let poses = try group.createDataset(DatasetLayout.objectPosesKey, of: Float.self, shape: [count, k, 7],
-                                            storage: ArrayChecksum.storage(shape: [count, k, 7]))
+                                            storage: ArrayChecksum.storage(shape: [count, k, 7], enabled: storage.checksums))
         try poses.attributes.set(A.layout, "x y z qx qy qz qw per object, in object_names order, world frame")
         self.cameras = cameras; self.rgb = rgb; self.depth = depth; heightmapRGB = hmRGB; heightmapHeight = hmHeight
         objectPoses = poses; depthEncoding = storage.depthEncoding; heightQuantum = storage.heightQuantum

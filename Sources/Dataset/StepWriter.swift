@@ -18,7 +18,7 @@ struct StepWriter {
         try final.write(finalObservation, at: 0)
 
         func array<T: HDF5Scalar>(_ key: String, _ values: [T], _ shape: [Int]) throws {
-            try demo.writeDataset(key, values, shape: shape, storage: ArrayChecksum.storage(shape: shape))
+            try demo.writeDataset(key, values, shape: shape, storage: ArrayChecksum.storage(shape: shape, enabled: storage.checksums))
         }
         let actions = steps.map(\.action)
         try array(K.actions, actions.flatMap(\.vector), [t, 14])

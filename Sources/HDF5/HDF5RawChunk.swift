@@ -99,6 +99,20 @@ extension HDF5Dataset {
         return HDF5ChunkDecoder(steps: steps, elementSize: MemoryLayout<T>.stride, chunkBytes: rowCount * MemoryLayout<T>.stride)
     }
 
+    /// Where the chunk that starts at `row` (first dimension; other dimensions at 0) lies in the file: its
+    /// byte offset and stored size. For tools that inspect or test the stored bytes themselves.
+    public func chunkLocation(row: Int) throws -> (offset: Int, size: Int) {
+        HDF5Library.silence()
+        var coordinates = [hsize_t](repeating: 0, count: shape.count)
+        if !coordinates.isEmpty { coordinates[0] = hsize_t(row) }
+        var mask: UInt32 = 0
+        var address: haddr_t = 0
+        var size: hsize_t = 0
+        try HDF5Library.check(H5Dget_chunk_info_by_coord(handle.id, &coordinates, &mask, &address, &size),
+                              "locate chunk \(row) of", file.describe(path))
+        return (Int(address), Int(size))
+    }
+
     /// The stored bytes of the chunk holding row `row` (chunks of one row), without decoding them.
     public func readRawChunk(row: Int) throws -> HDF5RawChunk {
         HDF5Library.silence()

@@ -141,9 +141,9 @@ enum DemoContract {
         let v = pose.map(Double.init)
         if v.contains(where: { !$0.isFinite }) { return "= \(pose) is not finite" }
         let m = poseMargin
-        for (axis, value, range) in [("x", v[0], w.xRange), ("y", v[1], w.yRange), ("z", v[2], w.zRange)]
-            where value < range.lowerBound - m || value > range.upperBound + m {
-            return "has \(axis) = \(value) m, outside the workspace \(range.lowerBound)...\(range.upperBound) m (margin \(m) m)"
+        for (i, axis, range) in [(0, "x", w.xRange), (1, "y", w.yRange), (2, "z", w.zRange)]
+            where v[i] < range.lowerBound - m || v[i] > range.upperBound + m {
+            return "has \(axis) = \(pose[i]) m, outside the workspace \(range.lowerBound)...\(range.upperBound) m (margin \(m) m)"
         }
         let norm = (v[3] * v[3] + v[4] * v[4] + v[5] * v[5] + v[6] * v[6]).squareRoot()
         if abs(norm - 1) > 1e-3 { return "has a quaternion of norm \(norm), not 1" }
