@@ -28,6 +28,9 @@ public enum DatasetLayout {
         return n
     }
 
+    /// The path of episode `index` from the root: "data/demo_N".
+    public static func demoPath(_ index: Int) -> String { "\(dataGroup)/\(demoName(index))" }
+
     /// The "demo_N" names of `names` in N order (HDF5 lists names alphabetically: demo_10 before demo_2).
     public static func demoNames(_ names: [String]) -> [String] {
         names.compactMap { name in demoIndex(name).map { (name, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)

@@ -110,10 +110,10 @@ public enum DatasetChecker {
         let members = try data.memberNames()
         let demos = DatasetLayout.demoNames(members)
         for demo in demos + members.filter({ !demos.contains($0) }) {
-            guard DatasetLayout.demoIndex(demo) != nil else { problem(name, "data/\(demo) is not named demo_N"); continue }
+            guard DatasetLayout.demoIndex(demo) != nil else { problem(name, "\(DatasetLayout.dataGroup)/\(demo) is not named demo_N"); continue }
             guard data.resolves(demo) else {
                 let target = (try? data.externalLinkTarget(demo)).flatMap { $0 }.map { " (links to \($0.file):\($0.object))" } ?? ""
-                problem(name, "data/\(demo) cannot be opened\(target); the shard it points to is missing or moved: "
+                problem(name, "\(DatasetLayout.dataGroup)/\(demo) cannot be opened\(target); the shard it points to is missing or moved: "
                         + "keep the merged file next to its shards, or merge again")
                 continue
             }
@@ -123,7 +123,7 @@ public enum DatasetChecker {
                 let a = g.attributes
                 let t = try a.int(A.numSamples)
                 let seed = try a.int(A.seed)
-                let where_ = "data/\(demo) (seed \(seed))"
+                let where_ = "\(DatasetLayout.dataGroup)/\(demo) (seed \(seed))"
                 result.episodes.append(ShardEpisode(demo: demo, seed: seed, task: try a.string(A.task), split: try a.string(A.split)))
                 result.steps += t
                 let contract = try DemoContract.check(demo: g, steps: t, header: header, deep: deep)
@@ -131,7 +131,7 @@ public enum DatasetChecker {
                 result.unchecksummed += contract.unchecksummed
                 for issue in contract.issues { problem(name, "\(where_) \(issue)") }
             } catch {
-                problem(name, "data/\(demo) cannot be read: \(error)")
+                problem(name, "\(DatasetLayout.dataGroup)/\(demo) cannot be read: \(error)")
             }
         }
         let total = DatasetLayout.FileAttribute.total

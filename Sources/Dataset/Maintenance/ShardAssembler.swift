@@ -10,7 +10,7 @@ public enum ShardAssembler {
     public struct Source: Sendable {
         public var file: String
         public var group: String
-        public init(file: String, group: String = "data/demo_0") { self.file = file; self.group = group }
+        public init(file: String, group: String = DatasetLayout.demoPath(0)) { self.file = file; self.group = group }
     }
 
     /// Writes `<directory>/<name>.hdf5` holding `sources` as demo_0, demo_1, ... in order, with the root
