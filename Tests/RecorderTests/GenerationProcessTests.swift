@@ -134,7 +134,7 @@ final class GenerationProcessTests: XCTestCase {
     }
 
     /// Issue 15: `dataset check` tells the user to move a damaged shard aside and rerun the same command; that
-    /// rerun must make exactly that shard again (same seeds, same arrays, same generation record) and nothing else.
+    /// rerun must make exactly that shard again (byte for byte with SOURCE_DATE_EPOCH) and nothing else.
     func testAShardMovedAsideIsRegeneratedByTheSameCommand() throws {
         let epoch = ["SOURCE_DATE_EPOCH": "1700000000"]
         XCTAssertEqual(finish(try demos(["--workers", "2"], environment: epoch)), 0)
@@ -153,6 +153,8 @@ final class GenerationProcessTests: XCTestCase {
             XCTAssertTrue(try made.episode(i) == original.episode(i), "episode \(i) (seed \(made.seeds[i])) differs")
         }
         XCTAssertEqual(try ShardGenerationRecord.read(shard: shard), try ShardGenerationRecord.read(shard: aside))
+        XCTAssertTrue(FileManager.default.contentsEqual(atPath: shard, andPath: aside),
+                      "with SOURCE_DATE_EPOCH the regenerated shard is byte-identical (cmp)")
         let check = DatasetChecker.check(dataset)
         XCTAssertTrue(check.ok, check.text)
 
