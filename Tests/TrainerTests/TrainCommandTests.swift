@@ -1,5 +1,6 @@
 import Dataset
 import Foundation
+import TestSupport
 import XCTest
 @testable import Trainer
 
@@ -9,7 +10,7 @@ final class TrainCommandTests: XCTestCase {
 
     func cliport(_ arguments: [String], in folder: String? = nil) throws -> Run {
         let process = Process()
-        process.executableURL = DataParallelTests.binary
+        process.executableURL = BuiltProgram.cliport
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let out = Pipe(), err = Pipe()
