@@ -3,11 +3,11 @@ import Core
 import Foundation
 import Trainer
 
-// Options shared by several commands, declared once (`@OptionGroup`), and the settings with a fixed set of
-// values as command-line arguments (their raw values, as in config.json and the reports).
+// Options shared by several commands, declared once (`@OptionGroup`), the range check every command's
+// `validate()` uses, and the split as a command-line argument (its raw value; the training settings' enums
+// are arguments in TrainingArguments.swift).
 
 extension Split: ExpressibleByArgument {}
-extension AgentModel: ExpressibleByArgument {}
 
 /// `--json`: print the result as one JSON object with snake_case keys instead of text.
 struct JSONOutputOptions: ParsableArguments {
@@ -20,10 +20,8 @@ struct ThreadOptions: ParsableArguments {
             help: "BLAS threads (default: the cores divided among the processes on this machine).")
     var count: Int?
 
-    static let range = 1...4096
-
     func validate() throws {
-        if let count { try requireOption("--threads", count, in: Self.range) }
+        if let count { try requireOption("--threads", count, in: ComputeThreads.range) }
     }
 }
 
