@@ -8,7 +8,7 @@ struct DatasetStatsCommand: ParsableCommand {
         commandName: "stats", abstract: "Colour and height mean and standard deviation of a dataset's heightmaps.")
     @Argument(help: "A dataset folder or one .hdf5 shard.") var path: String
     @Option(parsing: .unconditional, help: "Use at most this many observations, spread evenly through the dataset.") var maxObservations: Int?
-    @Flag(help: "Print JSON for scripts.") var json = false
+    @OptionGroup var json: JSONOutputOptions
 
     func validate() throws {
         if let maxObservations { try requireOption("--max-observations", maxObservations, in: 1...Int.max) }
@@ -16,7 +16,7 @@ struct DatasetStatsCommand: ParsableCommand {
 
     func run() throws {
         let s = try reportingErrors { try DatasetStatistics.compute(path: path, maxObservations: maxObservations) }
-        if json { printJSON(s); return }
+        if json.enabled { printJSON(s); return }
         func list(_ v: [Double]) -> String { v.map { String(format: "%.8f", $0) }.joined(separator: ", ") }
         print("dataset      \(s.path) (\(s.observations) observations, \(s.pixels) pixels)")
         print("colour mean  [\(list(s.colorMean))]  all channels \(String(format: "%.8f", s.colorMeanAll))   (rgb / 255)")
@@ -30,11 +30,11 @@ struct DatasetStatsCommand: ParsableCommand {
 struct BenchLoaderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loader", abstract: "Loader throughput (batch 1/8, augmentation on/off, 1/2 workers) and peak memory.")
-    @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var json: JSONOutputOptions
 
     func run() throws {
-        let r = try reportingErrors { try LoaderBenchmark.run(log: { line in if !json { print(line) } }) }
-        if json { printJSON(r); return }
+        let r = try reportingErrors { try LoaderBenchmark.run(log: { line in if !json.enabled { print(line) } }) }
+        if json.enabled { printJSON(r); return }
         print(String(format: "load average %.1f -> %.1f on %d cores; %d episodes of %d steps",
                      r.loadAverageBefore, r.loadAverageAfter, r.cores, r.rateEpisodes, r.stepsPerEpisode))
         print("batch  augment  workers  samples/s  CPU ms/sample  idle-machine estimate/s")

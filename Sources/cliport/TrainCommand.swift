@@ -44,7 +44,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Train without CLIPort's SE(2) augmentation.") var noAugment = false
     @Option(help: "Loss reduction over the logits: mean (CLIPort's code) or sum (the cross-entropy; learns faster with Adam).")
     var loss: LossReduction = .mean
-    @Option(parsing: .unconditional, help: "BLAS threads (default: the cores divided among the processes on this machine).") var threads: Int?
+    @OptionGroup var threads: ThreadOptions
     @Option(help: "The run folder.") var out: String
 
     func validate() throws {
@@ -66,14 +66,13 @@ struct TrainCommand: ParsableCommand {
         try requireOption("--last-every", lastEvery, in: TrainingConfiguration.lastEveryRange)
         try requireOption("--val-samples", valSamples, in: TrainingConfiguration.validationSamplesRange)
         for step in saveSteps { try requireOption("--save-steps", step, in: TrainingConfiguration.stepsRange) }
-        if let threads { try requireOption("--threads", threads, in: ComputeThreads.range) }
     }
 
     func run() throws {
         StopSignal.install()
         let group = try reportingErrors { try ProcessGroup.join() }
         defer { group.finish() }
-        ComputeThreads.configure(threads: threads)
+        ComputeThreads.configure(threads: threads.count)
         let configuration = TrainingConfiguration(
             model: model, data: data, group: self.group, validationData: valData, nDemos: nDemos, steps: steps, batch: batch,
             width: width, rotations: rotations, cropSize: cropSize, seed: seed, learningRate: lr,
