@@ -34,9 +34,15 @@ struct DatasetCommand: ParsableCommand {
                 guard episode >= 0, episode < reader.episodes.count else {
                     throw ValidationError("episode \(episode) is out of range: \(path) holds \(reader.episodes.count) episodes (0...\(reader.episodes.count - 1))")
                 }
-                return try DatasetViewer.view(reader: reader, episode: episode, to: out)
+                return try namingOut { try DatasetViewer.view(reader: reader, episode: episode, to: out) }
             }
             print("wrote \(written.count) PNGs to \(out)")
         }
     }
+}
+
+/// The dataset library calls the folder it writes "the output folder"; users of `dataset view` and `dataset merge`
+/// know it as `--out` (as `cliport demos`' users do, see `DemoGenerator.namingOut`).
+func namingOut<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as DatasetError { throw error.namingOutput("folder with --out") }
 }

@@ -13,7 +13,7 @@ struct DatasetMergeCommand: ParsableCommand {
     @OptionGroup var json: JSONOutputOptions
 
     func run() throws {
-        let result = try reportingErrors { try DatasetMerger.merge(inputs, out: out) }
+        let result = try reportingErrors { try namingOut { try DatasetMerger.merge(inputs, out: out) } }
         if json.enabled { printJSON(result) } else { print("wrote \(result.out): \(result.episodes) episodes, \(result.steps) steps, linked from \(result.shards) shards") }
     }
 }

@@ -58,6 +58,19 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(pictures.contains("final_heightmap_height.png"), "\(pictures)")
     }
 
+    /// Issue 20: the library says "output folder"; `dataset view` names the flag its users know, `--out`.
+    func testViewIntoAnUnwritableFolderNamesTheOutOption() throws {
+        let demos = try cliport("demos", "--task", "put-block-in-bowl-seen-colors", "--split", "val", "--n", "1", "--out", folder)
+        XCTAssertEqual(demos.status, 0, demos.stderr)
+        let file = folder + "/a-file"
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: file))
+        let view = try cliport("dataset", "view", folder + "/put-block-in-bowl-seen-colors-val", "--out", file + "/view")
+        XCTAssertNotEqual(view.status, 0)
+        XCTAssertTrue(view.stderr.contains("cannot write \(file)/view"), view.stderr)
+        XCTAssertTrue(view.stderr.contains("choose a writable folder with --out"), view.stderr)
+        XCTAssertFalse(view.stderr.contains("output folder"), view.stderr)
+    }
+
     /// Issue 15: docs/generation.md merges into `datasets/all.hdf5`, beside the dataset folders; that file
     /// made `cliport demos --out datasets` take `datasets` for a dataset folder and refuse every other task.
     func testAMergedFileBesideTheDatasetFoldersIsNotADataset() throws {
