@@ -20,11 +20,6 @@ func assertSameDataset(_ a: String, _ b: String, file: StaticString = #filePath,
     }
 }
 
-/// A fresh temporary folder path.
-func temporaryFolder(_ label: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("cliport-\(label)-\(UUID().uuidString)").path
-}
-
 /// Copies a folder (to damage or extend a copy of a shared reference dataset).
 func copyFolder(_ from: String, to: String) throws {
     try FileManager.default.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

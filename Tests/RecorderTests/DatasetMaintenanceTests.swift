@@ -1,21 +1,23 @@
 import Dataset
 import Foundation
 import HDF5
+import TestSupport
 import XCTest
 
 /// `cliport dataset merge | check | split` on a real generated dataset (Dataset/Maintenance).
 final class DatasetMaintenanceTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport")
     var folder: String!
     var dataset: String!
 
     override func setUpWithError() throws {
-        folder = temporaryFolder("maintenance")
+        folder = folders.path("maintenance")
         dataset = folder + "/put-block-in-bowl-seen-colors-train"
         try copyFolder(try ReferenceDatasets.dataset(n: 5, perShard: 2), to: dataset)
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
+        folders.removeAll()
     }
 
     func shard(_ u: Int) -> String { dataset + String(format: "/shard-%05d.hdf5", u) }
@@ -37,7 +39,7 @@ final class DatasetMaintenanceTests: XCTestCase {
         XCTAssertTrue(DatasetChecker.check(merged).ok, DatasetChecker.check(merged).text)
 
         // Relative links: the merged file moves together with its shards.
-        let moved = temporaryFolder("moved")
+        let moved = folders.path("moved")
         defer { try? FileManager.default.removeItem(atPath: moved) }
         try FileManager.default.moveItem(atPath: folder, toPath: moved)
         XCTAssertEqual(try DatasetReader(path: moved + "/all.hdf5").seeds, original.seeds)

@@ -3,17 +3,19 @@ import Dataset
 import Foundation
 import Recorder
 import Sim
+import TestSupport
 import XCTest
 
 final class DemoGeneratorTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport")
     var folder: String!
 
     override func setUpWithError() throws {
-        folder = temporaryFolder("demos")
+        folder = folders.path("demos")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
+        folders.removeAll()
     }
 
     func generator(_ task: String = ReferenceDatasets.task, split: Split = .train, n: Int, perShard: Int = 100,

@@ -9,6 +9,7 @@ import XCTest
 /// worker processes), stopped with Ctrl-C and rerun, two machines' shards as separate processes: every time
 /// the dataset must equal the one made uninterrupted by one process with one worker (same seeds, same arrays).
 final class GenerationProcessTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport")
     static let n = 6, perShard = 2
 
     static var binary: URL { BuiltProgram.cliport }
@@ -17,14 +18,14 @@ final class GenerationProcessTests: XCTestCase {
     var dataset: String { folder + "/\(ReferenceDatasets.task)-train" }
 
     override func setUpWithError() throws {
-        folder = temporaryFolder("process")
+        folder = folders.path("process")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw XCTSkip("the cliport program is not built next to the tests (\(Self.binary.path)); run `swift build` first")
         }
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+    override func tearDownWithError() throws { folders.removeAll() }
 
     func demos(_ extra: [String], environment: [String: String] = [:]) throws -> Process {
         try start(Self.binary, ["demos", "--task", ReferenceDatasets.task, "--n", "\(Self.n)", "--episodes-per-shard", "\(Self.perShard)",

@@ -8,17 +8,18 @@ import XCTest
 /// leave every finished shard valid. Real file systems: a small tmpfs is a real full disk and a read-only
 /// tmpfs a real unwritable folder (mounting needs root; without it these tests are skipped).
 final class WriteFailureTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport")
     var mountPoint: String!
     var mounted = false
 
     override func setUpWithError() throws {
-        mountPoint = temporaryFolder("mount")
+        mountPoint = folders.path("mount")
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
     }
 
     override func tearDownWithError() throws {
         if mounted { _ = run("/bin/umount", [mountPoint]) }
-        try? FileManager.default.removeItem(atPath: mountPoint)
+        folders.removeAll()
     }
 
     @discardableResult
@@ -66,7 +67,7 @@ final class WriteFailureTests: XCTestCase {
             process.executableURL = binary
             process.arguments = ["demos", "--task", ReferenceDatasets.task, "--n", "16", "--episodes-per-shard", "2",
                                  "--workers", "\(workers)", "--out", mountPoint]
-            let stderrFile = temporaryFolder("stderr")
+            let stderrFile = folders.path("stderr")
             FileManager.default.createFile(atPath: stderrFile, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: stderrFile) }
             process.standardOutput = FileHandle.nullDevice

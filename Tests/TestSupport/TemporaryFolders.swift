@@ -9,9 +9,16 @@ public final class TemporaryFolders {
 
     /// Creates a new empty folder and returns its path.
     public func make(_ label: String) -> String {
+        let path = self.path(label)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A new path in the temporary folder, not yet created (for a test that makes, moves or writes it itself);
+    /// removed with the folders.
+    public func path(_ label: String) -> String {
         let path = NSTemporaryDirectory() + "\(prefix)-\(label)-" + UUID().uuidString
         made.append(path)
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 

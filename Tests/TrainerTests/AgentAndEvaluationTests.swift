@@ -3,10 +3,14 @@ import Foundation
 import Geometry
 import PNG
 import Sim
+import TestSupport
 import XCTest
 @testable import Trainer
 
 final class AgentAndEvaluationTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport-trainer")
+    override func tearDown() { folders.removeAll() }
+
     /// The sentence feature has a root-mean-square of √3, is fixed across runs, and tells "red blocks in a green bowl"
     /// from "green blocks in a red bowl" (same words, other order).
     func testHashedInstructionFeatureKeepsWordOrder() {
@@ -48,8 +52,7 @@ final class AgentAndEvaluationTests: XCTestCase {
     /// Rollouts in MuJoCo on the val seeds (1, 3): results per checkpoint in RUN/eval, pictures of the
     /// first episode, test refused until val has picked a best checkpoint, then run on it.
     func testEvaluationRollsOutCheckpointsOnTheSplitSeeds() throws {
-        let root = TrainerFixtures.temporaryFolder("eval")
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = folders.make("eval")
         let data = try TrainerFixtures.dataset(in: root)
         // Full-size images (the simulator's heightmaps are 320 x 160); tiny channels and 4 rotations.
         let configuration = TrainingConfiguration(model: .transporter, data: [data], steps: 1, width: 1.0 / 16, rotations: 4,

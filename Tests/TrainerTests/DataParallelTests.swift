@@ -6,6 +6,9 @@ import XCTest
 @testable import Trainer
 
 final class DataParallelTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport-trainer")
+    override func tearDown() { folders.removeAll() }
+
     static var binary: URL { BuiltProgram.cliport }
 
     @discardableResult
@@ -38,8 +41,7 @@ final class DataParallelTests: XCTestCase {
     func testTwoRanksGiveTheWeightsOfOneRankWithTwiceTheBatch() throws {
         let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let mpirun else { return XCTFail("mpirun is missing: run `make setup` (installs openmpi-bin)") }
-        let root = TrainerFixtures.temporaryFolder("mpi")
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = folders.make("mpi")
         let data = try TrainerFixtures.dataset(in: root)
         let common = ["train", "--data", data, "--model", "transporter-lang", "--width", "0.125", "--rotations", "4",
                       "--crop-size", "16", "--steps", "3", "--seed", "5", "--lr", "0.001", "--val-samples", "0", "--threads", "1"]

@@ -1,14 +1,17 @@
 import Foundation
 import Model
+import TestSupport
 import XCTest
 @testable import Trainer
 
 final class ResumeTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport-trainer")
+    override func tearDown() { folders.removeAll() }
+
     /// Training 4 steps at once and training 2, stopping, then resuming to 4 give bit-identical weights
     /// and optimiser state, and one metrics line per step.
     func testSaveLoadAndContinueEqualsUninterruptedTraining() throws {
-        let root = TrainerFixtures.temporaryFolder("resume")
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = folders.make("resume")
         let data = try TrainerFixtures.dataset(in: root)
         let configuration = TrainerFixtures.configuration(data: data, steps: 4)
 
@@ -58,8 +61,7 @@ final class ResumeTests: XCTestCase {
 
     /// A run folder refuses a command with other settings, and names the difference.
     func testResumingWithOtherSettingsIsRefused() throws {
-        let root = TrainerFixtures.temporaryFolder("refuse")
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = folders.make("refuse")
         let data = try TrainerFixtures.dataset(in: root)
         let run = TrainingRun(path: root + "/run")
         let trainer = try Trainer(configuration: TrainerFixtures.configuration(data: data, steps: 1), run: run)

@@ -1,16 +1,19 @@
 import Dataset
 import Foundation
+import TestSupport
 import XCTest
 @testable import Trainer
 
 /// What a run folder holds when things go wrong: a damaged last.hdf5, data that cannot be read, files
 /// written by earlier versions.
 final class RunFolderTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport-trainer")
+    override func tearDown() { folders.removeAll() }
+
     /// A truncated last.hdf5 is refused with a message naming it and the newest save-step checkpoint that
     /// reads whole (a truncated newer one is passed over); resuming from that one works.
     func testTruncatedLastCheckpointNamesTheNewestValidOne() throws {
-        let root = TrainerFixtures.temporaryFolder("truncated")
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = folders.make("truncated")
         let data = try TrainerFixtures.dataset(in: root)
         var configuration = TrainerFixtures.configuration(data: data, steps: 3)
         configuration.validationSamples = 0
@@ -46,8 +49,7 @@ final class RunFolderTests: XCTestCase {
     /// Data that cannot be read (missing, a folder without shards, fewer episodes than asked for) and
     /// validation folders that cannot be read are refused before the run folder is made.
     func testRefusedDataLeavesNoRunFolder() throws {
-        let root = TrainerFixtures.temporaryFolder("refused")
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = folders.make("refused")
         let data = try TrainerFixtures.dataset(in: root)
         let empty = root + "/empty-train"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)

@@ -24,9 +24,10 @@ final class TrainCommandTests: XCTestCase {
                    stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    let folders = TemporaryFolders(prefix: "cliport-trainer")
     var root: String!
-    override func setUp() { root = TrainerFixtures.temporaryFolder("command") }
-    override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
+    override func setUp() { root = folders.make("command") }
+    override func tearDown() { folders.removeAll() }
 
     /// Numbers out of range, negative ones included, are refused naming the option and its range, before
     /// anything is written; `--steps Int.max` no longer reaches the ETA (which would trap converting it).

@@ -8,12 +8,6 @@ import Geometry
 enum TrainerFixtures {
     static let coarseWorkspace = Workspace(xRange: 0.25...0.75, yRange: -0.5...0.5, zRange: 0...0.28, pixelSize: 0.0125)
 
-    static func temporaryFolder(_ name: String) -> String {
-        let path = NSTemporaryDirectory() + "cliport-trainer-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// A train and a val folder of synthetic put-block-in-bowl episodes; returns the train folder.
     static func dataset(in root: String, episodes: Int = 6) throws -> String {
         let train = root + "/put-block-in-bowl-seen-colors-train", val = root + "/put-block-in-bowl-seen-colors-val"
