@@ -43,8 +43,8 @@ struct TasksCommand: ParsableCommand {
         return groups.map { group in
             let what = group.lists.isEmpty ? "fixed"
                 : group.lists.map { list in
-                    list.kind == "objects" ? "\(list.listName) (\(list.values.count))"
-                        : list.listName.hasPrefix(list.kind) ? list.listName : "\(list.kind) \(list.listName)"
+                    list.kind == .objects ? "\(list.listName) (\(list.values.count))"
+                        : list.listName.hasPrefix(list.kind.rawValue) ? list.listName : "\(list.kind.rawValue) \(list.listName)"
                 }
                     .joined(separator: ", ")
             return group.splits.map(\.rawValue).joined(separator: ", ") + ": " + what

@@ -13,8 +13,8 @@ final class TaskCatalogTests: XCTestCase {
         let train = ["blue", "red", "green", "yellow", "brown", "gray", "cyan"]
         let eval = ["blue", "red", "green", "orange", "purple", "pink", "white"]
         let unseen = try entry("stack-block-pyramid-seq-unseen-colors")
-        XCTAssertEqual(unseen.splits[.train], [TaskAttributeList(kind: "colors", listName: "TRAIN_COLORS", values: train)])
-        XCTAssertEqual(unseen.splits[.val], [TaskAttributeList(kind: "colors", listName: "EVAL_COLORS", values: eval)])
+        XCTAssertEqual(unseen.splits[.train], [TaskAttributeList(kind: .colors, listName: "TRAIN_COLORS", values: train)])
+        XCTAssertEqual(unseen.splits[.val], [TaskAttributeList(kind: .colors, listName: "EVAL_COLORS", values: eval)])
         XCTAssertEqual(unseen.splits[.test], unseen.splits[.val])
         let seen = try entry("towers-of-hanoi-seq-seen-colors")
         for split in Split.allCases { XCTAssertEqual(seen.splits[split]?.first?.values, train) }

@@ -29,7 +29,7 @@ public struct PackingGoogleObjects: Task {
     public var maxStepsRule: String { group ? "n_objects of the category + 1" : "n_pack + 1" }
     public func splitAttributes(_ split: Split) -> [TaskAttributeList] {
         let name = seen ? "seen objects" : (split == .train ? "unseen train objects" : "unseen val/test objects")
-        return [TaskAttributeList(kind: "objects", listName: name, values: GoogleObjects.names(seen: seen, split: split))]
+        return [TaskAttributeList(kind: .objects, listName: name, values: GoogleObjects.names(seen: seen, split: split))]
     }
 
     /// CLIPort's slight tilt of spawned objects (20 degrees about x; CLIPort's quaternion order mix-up makes
