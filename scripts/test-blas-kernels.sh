@@ -2,7 +2,7 @@
 # Runs the model tests once per OpenBLAS kernel family this CPU can execute (issue #15: numerical tests
 # must hold under any summation order, not only the kernel OpenBLAS picks here). Each run's kernel is
 # checked by BLASTests (OpenBLAS silently ignores a name it does not know). Needs a built test bundle.
-# Usage: scripts/test-blas-kernels.sh [test filter, default ModelTests]
+# Usage: [BLAS_KERNELS="Haswell Zen"] [BLAS_KERNEL_DONE=Cooperlake] scripts/test-blas-kernels.sh [test filter, default ModelTests]
 # Prints "kernels: N runs, F failed" last; exit status 1 if any run failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,12 @@ has avx2 fma && kernels+=(Haswell Zen)
 has avx512f avx512bw avx512vl avx512dq avx512cd && kernels+=(SkylakeX)
 has avx512f avx512bw avx512vl avx512dq avx512cd avx512_bf16 && kernels+=(Cooperlake)
 if [[ -n ${BLAS_KERNELS:-} ]]; then read -ra kernels <<< "$BLAS_KERNELS"; fi
+# A kernel the caller has just run the tests under (make test's first run) is not run again.
+if [[ -n ${BLAS_KERNEL_DONE:-} ]]; then
+    for i in "${!kernels[@]}"; do [[ ${kernels[$i],,} == "${BLAS_KERNEL_DONE,,}" ]] && unset 'kernels[i]'; done
+    kernels=("${kernels[@]}")
+    echo "kernel $BLAS_KERNEL_DONE: run above"
+fi
 
 failed=0
 for k in "${kernels[@]}"; do
