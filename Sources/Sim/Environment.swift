@@ -113,9 +113,9 @@ public final class Environment {
         if ended != nil { progress.abandon() }
         self.progress = progress
         let observation = try observe()
-        var failure: String? = ended
+        var failure = ended
         if failure == nil, done, progress.total <= 0.99 {
-            failure = "step limit reached: \(stepCount) of \(maxSteps) steps with total reward \(String(format: "%.3f", progress.total))"
+            failure = .stepLimit(steps: stepCount, maxSteps: maxSteps, totalReward: progress.total)
         }
         return StepResult(observation: observation, reward: reward, totalReward: progress.total, done: done,
                           outcome: outcome, failure: failure)

@@ -38,7 +38,7 @@ public struct StepResult: Equatable, Sendable {
     public var done: Bool
     /// What the primitive did (which object it held, whether it was placed on contact).
     public var outcome: PickPlaceOutcome
-    /// Set when this step ended the episode without success (the step limit was reached). Simulator
-    /// failures (never settled, unstable) are thrown instead.
-    public var failure: String?
+    /// Set when this step ended the episode without success (the step limit was reached, or the task ended
+    /// it). Simulator failures (never settled, unstable) are thrown instead.
+    public var failure: EpisodeEnding?
 }

@@ -38,8 +38,8 @@ struct TasksCommand: ParsableCommand {
 
     /// "train: colors TRAIN_COLORS | val, test: colors EVAL_COLORS", or "train, val, test: fixed".
     static func splitLine(_ entry: TaskCatalogEntry) -> String {
-        var groups: [(splits: [String], lists: [TaskAttributeList])] = []
-        for split in Split.allCases.map(\.rawValue) {
+        var groups: [(splits: [Split], lists: [TaskAttributeList])] = []
+        for split in Split.allCases {
             let lists = entry.splits[split] ?? []
             if let i = groups.firstIndex(where: { $0.lists == lists }) { groups[i].splits.append(split) } else { groups.append(([split], lists)) }
         }
@@ -50,7 +50,7 @@ struct TasksCommand: ParsableCommand {
                         : list.listName.hasPrefix(list.kind) ? list.listName : "\(list.kind) \(list.listName)"
                 }
                     .joined(separator: ", ")
-            return group.splits.joined(separator: ", ") + ": " + what
+            return group.splits.map(\.rawValue).joined(separator: ", ") + ": " + what
         }.joined(separator: " | ")
     }
 

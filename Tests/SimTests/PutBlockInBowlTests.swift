@@ -142,4 +142,45 @@ final class PutBlockInBowlTests: XCTestCase {
         }
         XCTAssertGreaterThan(placed, 5)
     }
+
+    /// `place` and `addAtFreePose` draw the same pose as `randomPose` from the same generator state, and on a
+    /// full table `place` throws `noFreeSpace` naming the object and how many were placed.
+    func testPlaceThrowsNoFreeSpaceOnAFullTable() throws {
+        var placer = FreeSpacePlacer()
+        var rng = SeededGenerator(seed: 1)
+        var copy = rng
+        let expected = try XCTUnwrap(placer.randomPose(for: .bowl, rng: &copy))
+        XCTAssertEqual(try placer.place(.bowl, name: "bowl0", rng: &rng), expected)
+        rng = SeededGenerator(seed: 1)
+        let added = try placer.addAtFreePose("bowl0", shape: .bowl, color: .green, mass: 0.1, isFixed: true, rng: &rng)
+        XCTAssertEqual(added.index, 0)
+        XCTAssertEqual(added.pose, expected)
+        XCTAssertEqual(placer.scene.objects, [SceneObject(name: "bowl0", shape: .bowl, color: .green, mass: 0.1, pose: expected, isFixed: true)])
+        while placer.scene.objects.count < 60, let pose = placer.randomPose(for: .bowl, rng: &rng) {
+            placer.add(SceneObject(name: "bowl\(placer.scene.objects.count)", shape: .bowl, color: .green, mass: 0.1, pose: pose))
+        }
+        let placed = placer.scene.objects.count
+        XCTAssertLessThan(placed, 60, "the table cannot hold this many bowls")
+        XCTAssertThrowsError(try placer.place(.bowl, name: "bowl-extra", rng: &rng)) { error in
+            XCTAssertEqual(error as? SimError, .noFreeSpace(object: "bowl-extra", placed: placed))
+        }
+    }
+
+    /// A step that ends the episode at the step limit without success says so in its typed `failure`; the
+    /// steps before it carry none.
+    func testStepLimitEndsTheEpisodeWithATypedFailure() throws {
+        let env = try Self.env.get()
+        _ = try env.reset(task: PutBlockInBowl(colors: .seen), seed: 0, split: .train)
+        // Suction over the empty front-left corner of the workspace picks nothing.
+        let nothing = Pose(position: SIMD3(0.3, -0.45, 0.001))
+        var results: [StepResult] = []
+        while !env.done { results.append(try env.step(PickPlaceAction(pick: nothing, place: nothing))) }
+        XCTAssertEqual(results.count, env.maxSteps)
+        XCTAssertEqual(results.dropLast().map(\.failure), Array(repeating: nil, count: env.maxSteps - 1))
+        XCTAssertEqual(results.last?.failure, .stepLimit(steps: env.maxSteps, maxSteps: env.maxSteps, totalReward: 0))
+        XCTAssertEqual(results.last?.failure?.description,
+                       "step limit reached: \(env.maxSteps) of \(env.maxSteps) steps with total reward 0.000")
+        let ending = try XCTUnwrap(results.last?.failure)
+        XCTAssertEqual(try JSONDecoder().decode(EpisodeEnding.self, from: try JSONEncoder().encode(ending)), ending)
+    }
 }

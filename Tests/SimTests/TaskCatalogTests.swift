@@ -13,28 +13,40 @@ final class TaskCatalogTests: XCTestCase {
         let train = ["blue", "red", "green", "yellow", "brown", "gray", "cyan"]
         let eval = ["blue", "red", "green", "orange", "purple", "pink", "white"]
         let unseen = try entry("stack-block-pyramid-seq-unseen-colors")
-        XCTAssertEqual(unseen.splits["train"], [TaskAttributeList(kind: "colors", listName: "TRAIN_COLORS", values: train)])
-        XCTAssertEqual(unseen.splits["val"], [TaskAttributeList(kind: "colors", listName: "EVAL_COLORS", values: eval)])
-        XCTAssertEqual(unseen.splits["test"], unseen.splits["val"])
+        XCTAssertEqual(unseen.splits[.train], [TaskAttributeList(kind: "colors", listName: "TRAIN_COLORS", values: train)])
+        XCTAssertEqual(unseen.splits[.val], [TaskAttributeList(kind: "colors", listName: "EVAL_COLORS", values: eval)])
+        XCTAssertEqual(unseen.splits[.test], unseen.splits[.val])
         let seen = try entry("towers-of-hanoi-seq-seen-colors")
-        for split in ["train", "val", "test"] { XCTAssertEqual(seen.splits[split]?.first?.values, train) }
+        for split in Split.allCases { XCTAssertEqual(seen.splits[split]?.first?.values, train) }
         let full = try entry("separating-piles-full")
-        XCTAssertEqual(full.splits["val"]?.first?.values, train + ["orange", "purple", "pink", "white"])
-        XCTAssertEqual(try entry("place-red-in-green").splits["val"], [], "fixed colours")
+        XCTAssertEqual(full.splits[.val]?.first?.values, train + ["orange", "purple", "pink", "white"])
+        XCTAssertEqual(try entry("place-red-in-green").splits[.val], [], "fixed colours")
     }
 
     func testShapeAndObjectListsPerSplit() throws {
         let kits = try entry("assembling-kits-seq-unseen-colors")
-        XCTAssertEqual(kits.splits["train"]?.first?.listName, "shapes 0-13")
-        XCTAssertEqual(kits.splits["val"]?.first?.listName, "shapes 14-19")
-        XCTAssertEqual(kits.splits["val"]?.first?.values.first, "letter E shape")
-        XCTAssertEqual(try entry("assembling-kits-seq-full").splits["val"]?.first?.listName, "shapes 0-19")
-        XCTAssertEqual(try entry("assembling-kits-easy").splits["test"]?.first?.values, ["square", "circle"])
+        XCTAssertEqual(kits.splits[.train]?.first?.listName, "shapes 0-13")
+        XCTAssertEqual(kits.splits[.val]?.first?.listName, "shapes 14-19")
+        XCTAssertEqual(kits.splits[.val]?.first?.values.first, "letter E shape")
+        XCTAssertEqual(try entry("assembling-kits-seq-full").splits[.val]?.first?.listName, "shapes 0-19")
+        XCTAssertEqual(try entry("assembling-kits-easy").splits[.test]?.first?.values, ["square", "circle"])
         let unseen = try entry("packing-unseen-google-objects-group")
-        XCTAssertEqual(unseen.splits["train"]?.first?.values.count, 37)
-        XCTAssertEqual(unseen.splits["test"]?.first?.values.count, 19)
-        XCTAssertEqual(unseen.splits["test"]?.first?.values.first, "ball puzzle")
-        XCTAssertEqual(try entry("packing-seen-google-objects-seq").splits["test"]?.first?.values.count, 56)
+        XCTAssertEqual(unseen.splits[.train]?.first?.values.count, 37)
+        XCTAssertEqual(unseen.splits[.test]?.first?.values.count, 19)
+        XCTAssertEqual(unseen.splits[.test]?.first?.values.first, "ball puzzle")
+        XCTAssertEqual(try entry("packing-seen-google-objects-seq").splits[.test]?.first?.values.count, 56)
+    }
+
+    /// `cliport tasks --json` keys each task's splits by the split's name, as before splits were typed.
+    func testSplitsEncodeAsAnObjectKeyedByName() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let json = String(decoding: try encoder.encode(try entry("align-rope")), as: UTF8.self)
+        XCTAssertEqual(json, #"{"instruction_templates":["align the rope from {direction}"],"max_steps":"20","#
+                       + #""name":"align-rope","splits":{"test":[],"train":[],"val":[]}}"#)
+        let unseen = try entry("towers-of-hanoi-seq-unseen-colors")
+        XCTAssertEqual(try JSONDecoder().decode(TaskCatalogEntry.self, from: try JSONEncoder().encode(unseen)), unseen)
     }
 
     /// Every task whose rule is a plain number really gets that many steps from its reset (one seed per split);

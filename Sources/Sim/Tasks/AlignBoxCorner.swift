@@ -34,29 +34,28 @@ public struct AlignBoxCorner: Task {
     public var name: String { "align-box-corner" }
     public var instructionTemplates: [String] { ["align the brown box with the green corner"] }
     public var completedInstruction: String { "done with alignment" }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [] }
+    public static let maxSteps = 3
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {
         let box = SIMD3(rng.uniform(0.05, 0.15), rng.uniform(0.05, 0.15), rng.uniform(0.01, 0.06))
         var placer = FreeSpacePlacer()
-        let corner = ObjectShape.compound(.corner(boxSize: box))
-        guard let cornerPose = placer.randomPose(for: corner, rng: &rng) else {
-            throw SimError.noFreeSpace(object: "corner", placed: 0)
-        }
-        placer.add(SceneObject(name: "corner", shape: corner, color: .cornerGreen, mass: 0.1, pose: cornerPose, isFixed: true))
+        let cornerPose = try placer.addAtFreePose("corner", shape: .compound(.corner(boxSize: box)), color: .cornerGreen,
+                                                  mass: 0.1, isFixed: true, rng: &rng).pose
         let theta = cornerPose.rotation.yaw
         let flipped = Pose(position: cornerPose.position, rotation: Quaternion(yaw: theta + .pi))
         let alt = SIMD3(box.x / 2 - box.y / 2, box.y / 2 - box.x / 2, 0)
         let pose2 = cornerPose * Pose(position: alt, rotation: Quaternion(yaw: .pi / 2))
         let pose3 = cornerPose * Pose(position: alt, rotation: Quaternion(yaw: 3 * .pi / 2))
         let shape = ObjectShape.box(size: box)
-        guard let boxPose = placer.randomPose(for: shape, rng: &rng) else {
-            throw SimError.noFreeSpace(object: "box", placed: 1)
-        }
+        let boxPose = try placer.place(shape, name: "box", rng: &rng)
+        // The shade is drawn after the pose, as in CLIPort.
         let color = NamedColor.randomBrown(shade: rng.uniform() + 0.5)
         placer.add(SceneObject(name: "box", shape: shape, color: color, mass: BoxPacking.boxMass, pose: boxPose))
         let goal = Goal(objects: [1], symmetries: [2 * .pi], matches: [[true, true, true, true]],
                         targets: [cornerPose, flipped, pose2, pose3], replace: false, rotations: true, metric: .pose,
                         maxReward: 1, instruction: "align the brown box with the green corner")
-        return TaskEpisode(scene: placer.scene, goals: [goal], maxSteps: 3)
+        return TaskEpisode(scene: placer.scene, goals: [goal], maxSteps: Self.maxSteps)
     }
 }

@@ -33,9 +33,7 @@ enum KitScene {
     /// random free poses in `colors[i]`.
     static func build(shapes: [Int], colors: [NamedColor], rng: inout SeededGenerator) throws -> Built {
         var placer = FreeSpacePlacer()
-        let kit = ObjectShape.compound(.kit)
-        guard let kitPose = placer.randomPose(for: kit, rng: &rng) else { throw SimError.noFreeSpace(object: "kit", placed: 0) }
-        placer.add(SceneObject(name: "kit", shape: kit, color: .brown, mass: 0.1, pose: kitPose, isFixed: true))
+        let kitPose = try placer.addAtFreePose("kit", shape: .compound(.kit), color: .brown, mass: 0.1, isFixed: true, rng: &rng).pose
         var targets: [Pose] = [], holePositions: [SIMD3<Double>] = []
         for (i, shape) in shapes.enumerated() {
             let position = kitPose.transform(SIMD3(holeOffsets[i].x, holeOffsets[i].y, 0.0025 + KitShapes.holeThickness / 2))
@@ -45,17 +43,24 @@ enum KitScene {
             targets.append(pose)
             holePositions.append(position)
         }
+        let objects = try addShapes(shapes, colors: colors, to: &placer, rng: &rng)
+        return Built(scene: placer.scene, objects: objects, targets: targets, shapes: shapes, holePositions: holePositions)
+    }
+
+    /// Kit shape `shapes[i]` in `colors[i]` at random free poses, named "shape<i>-<shape name>"; returns their
+    /// object indices.
+    static func addShapes(_ shapes: [Int], colors: [NamedColor], to placer: inout FreeSpacePlacer,
+                          rng: inout SeededGenerator) throws -> [Int] {
         var objects: [Int] = []
         for (i, shape) in shapes.enumerated() {
+            // A failed placement names it "shape<i>", as the failed-seed logs always have.
             let object = ObjectShape.compound(KitShapes.object(shape))
-            guard let pose = placer.randomPose(for: object, rng: &rng) else {
-                throw SimError.noFreeSpace(object: "shape\(i)", placed: placer.scene.objects.count)
-            }
+            let pose = try placer.place(object, name: "shape\(i)", rng: &rng)
             objects.append(placer.scene.objects.count)
             placer.add(SceneObject(name: "shape\(i)-\(KitShapes.names[shape].replacingOccurrences(of: " ", with: "-"))",
                                    shape: object, color: colors[i], mass: objectMass, pose: pose))
         }
-        return Built(scene: placer.scene, objects: objects, targets: targets, shapes: shapes, holePositions: holePositions)
+        return objects
     }
 
     /// CLIPort's spatial word for hole i when its shape appears more than once ("" otherwise), from the world
@@ -88,6 +93,8 @@ public struct AssemblingKitsSeq: Task {
     public var name: String { "assembling-kits-seq-\(colors.suffix)" }
     public var instructionTemplates: [String] { ["put the {color} {obj} in the {loc}{obj} hole"] }
     public var completedInstruction: String { "done assembling kit." }
+    public var maxStepsRule: String { "\(KitScene.objectCount)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [.shapes(shapeSet(for: split)), .colors(colors, split)] }
 
     public static let trainShapes = Array(0..<14)
     public static let testShapes = Array(14..<20)
@@ -125,6 +132,9 @@ public struct AssemblingKits: Task {
     public var name: String { easy ? "assembling-kits-easy" : "assembling-kits" }
     public var instructionTemplates: [String] { ["put all the blocks inside the holes they fit in"] }
     public var completedInstruction: String { "done assembling blocks." }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [.shapes(split == .train ? trainShapes : testShapes)] }
+    public static let maxSteps = 10
     public static let colors: [NamedColor] = [.purple, .blue, .green, .yellow, .red]
 
     public var trainShapes: [Int] { easy ? [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19] : Array(0..<14) }
@@ -145,7 +155,7 @@ public struct AssemblingKits: Task {
                         matches: shapes.map { s in shapes.map { $0 == s } }, targets: kit.targets, replace: false,
                         rotations: true, metric: .pose, maxReward: 1, instruction: "put all the blocks inside the holes they fit in",
                         rotationTolerance: (easy ? 30 : 15) * .pi / 180)
-        return TaskEpisode(scene: kit.scene, goals: [goal], maxSteps: 10)
+        return TaskEpisode(scene: kit.scene, goals: [goal], maxSteps: Self.maxSteps)
     }
 }
 
@@ -158,6 +168,11 @@ public struct PackingShapes: Task {
     public var name: String { "packing-shapes" }
     public var instructionTemplates: [String] { ["pack the {obj} in the brown box"] }
     public var completedInstruction: String { "done packing shapes." }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] {
+        [.shapes(split == .train ? AssemblingKitsSeq.trainShapes : AssemblingKitsSeq.testShapes), .colors(.unseen, split)]
+    }
+    public static let maxSteps = 1
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {
         let set = split == .train ? AssemblingKitsSeq.trainShapes : AssemblingKitsSeq.testShapes
@@ -166,27 +181,14 @@ public struct PackingShapes: Task {
         let colors = rng.sample(palette, count: palette.count)
         var placer = FreeSpacePlacer()
         let zoneSize = SIMD3(rng.uniform(0.1, 0.15), rng.uniform(0.1, 0.15), 0.05)
-        let container = ObjectShape.compound(.container(size: zoneSize))
-        guard let zonePose = placer.randomPose(for: container, rng: &rng) else {
-            throw SimError.noFreeSpace(object: "container", placed: 0)
-        }
-        placer.add(SceneObject(name: "container", shape: container, color: .brown, mass: 0.1, pose: zonePose, isFixed: true))
-        var objects: [Int] = []
-        for (i, shape) in shapes.enumerated() {
-            let object = ObjectShape.compound(KitShapes.object(shape))
-            guard let pose = placer.randomPose(for: object, rng: &rng) else {
-                throw SimError.noFreeSpace(object: "shape\(i)", placed: placer.scene.objects.count)
-            }
-            objects.append(placer.scene.objects.count)
-            placer.add(SceneObject(name: "shape\(i)-\(KitShapes.names[shape].replacingOccurrences(of: " ", with: "-"))",
-                                   shape: object, color: colors[i], mass: KitScene.objectMass, pose: pose))
-        }
+        let zonePose = try BoxPacking.addContainer(size: zoneSize, to: &placer, rng: &rng)
+        let objects = try KitScene.addShapes(shapes, colors: colors, to: &placer, rng: &rng)
         // The one CLIPort point, expressed from this shape's centred frame (CLIPort's origin is its bottom).
         let point = SIMD3(-0.0015, -0.0015, -0.0005 - KitShapes.height / 2)
         let goal = Goal(objects: [objects[0]], symmetries: [0], matches: [[true]], targets: [zonePose], replace: false,
                         rotations: true, metric: .zone(points: [[point]], zones: [Goal.ZoneRegion(pose: zonePose, size: zoneSize)], maxZ: 0.3),
                         maxReward: 1, instruction: "pack the \(KitShapes.names[shapes[0]]) in the brown box")
-        return TaskEpisode(scene: placer.scene, goals: [goal], maxSteps: 1)
+        return TaskEpisode(scene: placer.scene, goals: [goal], maxSteps: Self.maxSteps)
     }
 }
 

@@ -43,14 +43,15 @@ public struct BlockInsertion: Task {
     }
     public var instructionTemplates: [String] { ["put the L shape block in the L shape hole"] }
     public var completedInstruction: String { "done with insertion." }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [] }
+    public static let maxSteps = 3
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {
         var placer = FreeSpacePlacer()
         let fixedYaw = variant == .translation || variant == .easy
         func randomPose(_ shape: ObjectShape, _ name: String) throws -> Pose {
-            guard var pose = placer.randomPose(for: shape, rng: &rng) else {
-                throw SimError.noFreeSpace(object: name, placed: placer.scene.objects.count)
-            }
+            var pose = try placer.place(shape, name: name, rng: &rng)
             if fixedYaw { pose.rotation = Quaternion(yaw: .pi / 2) }
             return pose
         }
@@ -65,6 +66,6 @@ public struct BlockInsertion: Task {
         }
         let goal = Goal(objects: [0], symmetries: [2 * .pi], matches: [[true]], targets: [target], replace: false,
                         rotations: true, metric: .pose, maxReward: 1, instruction: "put the L shape block in the L shape hole")
-        return TaskEpisode(scene: placer.scene, goals: [goal], maxSteps: 3)
+        return TaskEpisode(scene: placer.scene, goals: [goal], maxSteps: Self.maxSteps)
     }
 }

@@ -53,6 +53,14 @@ enum BoxPacking {
     }
 
     static let boxMass = 0.05
+    /// CLIPort's max_steps of both box-packing tasks.
+    static let maxSteps = 20
+
+    /// A fixed brown container (`CompoundShape.container`) of `size` at a random free pose; returns the pose.
+    static func addContainer(size: SIMD3<Double>, to placer: inout FreeSpacePlacer, rng: inout SeededGenerator) throws -> Pose {
+        try placer.addAtFreePose("container", shape: .compound(.container(size: size)), color: .brown, mass: 0.1,
+                                 isFixed: true, rng: &rng).pose
+    }
 
     /// A packing scene: a fixed container of random size U(0.05-0.3)^2 x 0.05 at a random pose, boxes from
     /// the KD-tree split (min dim 0.05, margin 0.01) each coloured by `color`, moved one by one to random free
@@ -61,11 +69,7 @@ enum BoxPacking {
                       rng: inout SeededGenerator) throws -> (placer: FreeSpacePlacer, boxes: [Int], goal: Goal, cells: [Cell]) {
         let zoneSize = SIMD3(rng.uniform(0.05, 0.3), rng.uniform(0.05, 0.3), rng.uniform(0.05, 0.05))
         var placer = FreeSpacePlacer()
-        let container = ObjectShape.compound(.container(size: zoneSize))
-        guard let zonePose = placer.randomPose(for: container, rng: &rng) else {
-            throw SimError.noFreeSpace(object: "container", placed: 0)
-        }
-        placer.add(SceneObject(name: "container", shape: container, color: .brown, mass: 0.1, pose: zonePose, isFixed: true))
+        let zonePose = try addContainer(size: zoneSize, to: &placer, rng: &rng)
         let root = Cell(min: SIMD3(0.01, 0.01, 0), max: SIMD3(zoneSize.x - 0.01, zoneSize.y - 0.01, zoneSize.z))
         let cells = kdTreeSplit(root, minDim: 0.05, margin: 0.01, rng: &rng)
         var boxes: [Int] = [], targets: [Pose] = [], points: [[SIMD3<Double>]] = []
@@ -82,9 +86,7 @@ enum BoxPacking {
         // Move each box out of the container to a random free pose (the others still where they are).
         for index in boxes {
             let o = placer.scene.objects[index]
-            guard let pose = placer.randomPose(for: o.shape, rng: &rng) else {
-                throw SimError.noFreeSpace(object: o.name, placed: placer.scene.objects.count)
-            }
+            let pose = try placer.place(o.shape, name: o.name, rng: &rng)
             var objects = placer.scene.objects
             objects[index].pose = pose
             placer = FreeSpacePlacer(objects: objects)
@@ -95,14 +97,6 @@ enum BoxPacking {
                         replace: false, rotations: true, metric: .zone(points: points, zones: [zone], maxZ: maxZ),
                         maxReward: 1, instruction: instruction)
         return (placer, boxes, goal, cells)
-    }
-}
-
-extension FreeSpacePlacer {
-    /// A placer over the given objects.
-    init(objects: [SceneObject]) {
-        self.init()
-        for o in objects { add(o) }
     }
 }
 
@@ -117,6 +111,8 @@ public struct PackingBoxesPairs: Task {
     public var name: String { "packing-boxes-pairs-\(colors.suffix)" }
     public var instructionTemplates: [String] { ["pack all the {colors} blocks into the brown box"] }
     public var completedInstruction: String { "done packing blocks." }
+    public var maxStepsRule: String { "\(BoxPacking.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [.colors(colors, split)] }
     public static let distractorCount = 4
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {
@@ -140,7 +136,7 @@ public struct PackingBoxesPairs: Task {
         }
         let description = relevant.count > 1 ? "\(relevant[0].name) and \(relevant[1].name)" : relevant[0].name
         built.goal.instruction = "pack all the \(description) blocks into the brown box"
-        return TaskEpisode(scene: placer.scene, goals: [built.goal], maxSteps: 20)
+        return TaskEpisode(scene: placer.scene, goals: [built.goal], maxSteps: BoxPacking.maxSteps)
     }
 }
 
@@ -151,11 +147,13 @@ public struct PackingBoxes: Task {
     public var name: String { "packing-boxes" }
     public var instructionTemplates: [String] { ["pack all the boxes inside the brown box"] }
     public var completedInstruction: String { "done packing boxes." }
+    public var maxStepsRule: String { "\(BoxPacking.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [] }
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {
         let colors = NamedColor.all.filter { $0 != .brown }
         let built = try BoxPacking.build(colorOf: { r in colors[min(Int(r.uniform() * Double(colors.count)), colors.count - 1)] },
                                          maxZ: 0.08, instruction: "pack all the boxes inside the brown box", rng: &rng)
-        return TaskEpisode(scene: built.placer.scene, goals: [built.goal], maxSteps: 20)
+        return TaskEpisode(scene: built.placer.scene, goals: [built.goal], maxSteps: BoxPacking.maxSteps)
     }
 }

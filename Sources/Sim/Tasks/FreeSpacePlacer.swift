@@ -3,15 +3,41 @@ import Geometry
 
 /// CLIPort's `Task.get_random_pose`, bounded: builds a scene object by object, each at a uniformly random
 /// free pixel of the top-down view (borders and pixels near existing objects excluded by an erosion of
-/// side round(diag(size_xy) / pixel)), with z = size.z / 2 and a uniform yaw. When no pixel is free it
-/// returns nil (CLIPort returned (None, None), which its callers never caught, and looped forever).
+/// side round(diag(size_xy) / pixel)), with z = size.z / 2 and a uniform yaw. When no pixel is free,
+/// `randomPose` returns nil and `place` throws (CLIPort returned (None, None), which its callers never
+/// caught, and looped forever).
 public struct FreeSpacePlacer: Sendable {
     public private(set) var scene = Scene()
     public let workspace: Workspace
 
     public init(workspace: Workspace = .task) { self.workspace = workspace }
 
+    /// A placer over the given objects.
+    public init(objects: [SceneObject], workspace: Workspace = .task) {
+        self.init(workspace: workspace)
+        scene.objects = objects
+    }
+
     public mutating func add(_ object: SceneObject) { scene.objects.append(object) }
+
+    /// Adds the object `name` at a random free pose (`place`, which throws when there is no room); returns its
+    /// index in the scene and its pose.
+    @discardableResult
+    public mutating func addAtFreePose(_ name: String, shape: ObjectShape, color: NamedColor, mass: Double,
+                                       isFixed: Bool = false, rng: inout SeededGenerator) throws -> (index: Int, pose: Pose) {
+        let pose = try place(shape, name: name, rng: &rng)
+        add(SceneObject(name: name, shape: shape, color: color, mass: mass, pose: pose, isFixed: isFixed))
+        return (scene.objects.count - 1, pose)
+    }
+
+    /// A random free pose for the object `name` of `shape`; throws `SimError.noFreeSpace` if the table has
+    /// no room for it (the episode is dropped). For an object the task can do without, use `randomPose`.
+    public func place(_ shape: ObjectShape, name: String, rng: inout SeededGenerator) throws -> Pose {
+        guard let pose = randomPose(for: shape, rng: &rng) else {
+            throw SimError.noFreeSpace(object: name, placed: scene.objects.count)
+        }
+        return pose
+    }
 
     /// A random free pose for `shape`, or nil if the table has no room for it.
     public func randomPose(for shape: ObjectShape, rng: inout SeededGenerator) -> Pose? {

@@ -26,6 +26,11 @@ public struct PackingGoogleObjects: Task {
     }
     public var completedInstruction: String { "done packing objects." }
     public var objectSetName: String? { objectSet.recordName }
+    public var maxStepsRule: String { group ? "n_objects of the category + 1" : "n_pack + 1" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] {
+        let name = seen ? "seen objects" : (split == .train ? "unseen train objects" : "unseen val/test objects")
+        return [TaskAttributeList(kind: "objects", listName: name, values: GoogleObjects.names(seen: seen, split: split))]
+    }
 
     /// CLIPort's slight tilt of spawned objects (20 degrees about x; CLIPort's quaternion order mix-up makes
     /// its rotation slightly different).
@@ -36,11 +41,7 @@ public struct PackingGoogleObjects: Task {
         let names = GoogleObjects.names(seen: seen, split: split)
         var placer = FreeSpacePlacer()
         let zoneSize = SIMD3(rng.uniform(0.2, 0.35), rng.uniform(0.2, 0.35), 0.05)
-        let container = ObjectShape.compound(.container(size: zoneSize))
-        guard let zonePose = placer.randomPose(for: container, rng: &rng) else {
-            throw SimError.noFreeSpace(object: "container", placed: 0)
-        }
-        placer.add(SceneObject(name: "container", shape: container, color: .brown, mass: 0.1, pose: zonePose, isFixed: true))
+        let zonePose = try BoxPacking.addContainer(size: zoneSize, to: &placer, rng: &rng)
         let root = BoxPacking.Cell(min: SIMD3(0.01, 0.01, 0), max: SIMD3(zoneSize.x - 0.01, zoneSize.y - 0.01, zoneSize.z))
         let cells = BoxPacking.kdTreeSplit(root, minDim: 0.08, margin: 0.01, rng: &rng)
 

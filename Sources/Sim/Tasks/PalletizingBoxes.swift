@@ -37,6 +37,9 @@ public struct PalletizingBoxes: Task {
     public var name: String { "palletizing-boxes" }
     public var instructionTemplates: [String] { ["stack all the boxes on the pallet"] }
     public var completedInstruction: String { "done stacking boxes." }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [] }
+    public static let maxSteps = 30
 
     static let zonePose = Pose(position: SIMD3(0.5, 0.25, 0.02))
     static let zoneSize = SIMD3(0.3, 0.25, 0.25)
@@ -91,7 +94,7 @@ public struct PalletizingBoxes: Task {
                         replace: false, rotations: true,
                         metric: .zone(points: points, zones: [Goal.ZoneRegion(pose: Self.zonePose, size: Self.zoneSize)], maxZ: 0.3),
                         maxReward: 1, instruction: "stack all the boxes on the pallet")
-        return TaskEpisode(scene: Scene(objects: objects), goals: [goal], maxSteps: 30)
+        return TaskEpisode(scene: Scene(objects: objects), goals: [goal], maxSteps: Self.maxSteps)
     }
 
     /// Where the k-th box waits, resting on the (infinite) floor far from the workspace and the cameras.
@@ -101,15 +104,15 @@ public struct PalletizingBoxes: Task {
 
     /// CLIPort's `spawn_box`: when no goal box is in the workspace's spawn half, the next waiting box appears
     /// at (0.5, -0.25, 0.1) with a random yaw and the world settles; with none left but goals remaining, the
-    /// episode ends ("palletized boxes toppled").
-    public func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> String? {
+    /// episode ends (`EpisodeEnding.palletNotFull`).
+    public func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> EpisodeEnding? {
         guard let goal = remainingGoals.first else { return nil }
         let poses = world.objectPoses
         let empty = goal.objects.allSatisfy { poses[$0].position.y < -0.5 || poses[$0].position.y > 0 }
         let waiting = goal.objects.filter { poses[$0].position.y < Self.parkingY / 2 }
         guard empty else { return nil }
         guard let next = waiting.min(by: { world.scene.objects[$0].name < world.scene.objects[$1].name }) else {
-            return "palletized boxes toppled or fell off: no box left to spawn but the pallet is not full"
+            return .palletNotFull
         }
         try world.teleport(object: next, to: Pose(position: Self.spawnPosition, rotation: Quaternion(yaw: rng.uniform() * 2 * .pi)))
         try world.settle()

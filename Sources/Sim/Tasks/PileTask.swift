@@ -23,6 +23,8 @@ public struct PileTask: Task {
     }
     public var completedInstruction: String { colors == nil ? "done sweeping." : "done separating pile." }
     public var primitive: MotionPrimitive { .push }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { colors.map { [.colors($0, split)] } ?? [] }
 
     public static let blockCount = 50
     public static let blockSize = 0.01
@@ -60,7 +62,7 @@ public struct PileTask: Task {
             zoneSize = Self.separatingZoneSize
             let picked = rng.sample(colors.colors(for: split), count: 3)
             let shape = zoneShape(zoneSize)
-            guard let first = placer.randomPose(for: shape, rng: &rng) else { throw SimError.noFreeSpace(object: "zone0", placed: 0) }
+            let first = try placer.place(shape, name: "zone0", rng: &rng)
             var second: Pose?
             for _ in 0..<Self.zoneAttempts {
                 guard let p = placer.randomPose(for: shape, rng: &rng) else { break }
@@ -74,7 +76,7 @@ public struct PileTask: Task {
             instruction = Self.instruction(blockColor: picked[2].name, squareColor: picked[target].name)
         } else {
             zoneSize = Self.sweepingZoneSize
-            guard let pose = placer.randomPose(for: zoneShape(zoneSize), rng: &rng) else { throw SimError.noFreeSpace(object: "zone0", placed: 0) }
+            let pose = try placer.place(zoneShape(zoneSize), name: "zone0", rng: &rng)
             zones = [(pose, Self.sweepingZoneColor)]
             target = 0
             blockColor = Self.sweepingBlockColor

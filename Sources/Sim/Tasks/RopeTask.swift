@@ -26,6 +26,8 @@ public struct RopeTask: Task {
     }
     public var completedInstruction: String { kind == .align ? "done aligning the rope." : "done manipulating the rope." }
     public var primitive: MotionPrimitive { .ropePickPlace }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [] }
 
     public static let maxSteps = 20
     public static let positionTolerance = 0.02
@@ -77,10 +79,8 @@ public struct RopeTask: Task {
         let side = Rope.squareSide
         var placer = FreeSpacePlacer()
         let squareShape = ObjectShape.squareOutline(side: side, lineWidth: Self.squareLineWidth, openSide: true)
-        guard let squarePose = placer.randomPose(for: squareShape, rng: &rng) else {
-            throw SimError.noFreeSpace(object: "square", placed: 0)
-        }
-        placer.add(SceneObject(name: "square", shape: squareShape, color: Self.squareColor, mass: 0.1, pose: squarePose, isFixed: true))
+        let squarePose = try placer.addAtFreePose("square", shape: squareShape, color: Self.squareColor, mass: 0.1,
+                                                  isFixed: true, rng: &rng).pose
         let h = side / 2
         let corners = [SIMD3(h, h, 0.001), SIMD3(-h, h, 0.001), SIMD3(h, -h, 0.001), SIMD3(-h, -h, 0.001)].map { squarePose.transform($0) }
 
@@ -95,9 +95,7 @@ public struct RopeTask: Task {
         let n = Rope.beadCount
         let increment = (corners[b] - corners[a]) / Double(n)
         let spacing = (increment * increment).sum().squareRoot()
-        guard let start = placer.randomPose(for: .box(size: SIMD3(0.1, 0.1, 0.1)), rng: &rng) else {
-            throw SimError.noFreeSpace(object: "rope", placed: placer.scene.objects.count)
-        }
+        let start = try placer.place(.box(size: SIMD3(0.1, 0.1, 0.1)), name: "rope", rng: &rng)
         let (beads, links) = Rope.column(base: start.position, spacing: spacing, rng: &rng)
         var scene = placer.scene
         let first = scene.objects.count

@@ -32,19 +32,10 @@ enum PyramidScene {
     /// The scene, the block object indices and the targets.
     static func build(colors: [NamedColor], rng: inout SeededGenerator) throws -> (Scene, [Int], [Pose]) {
         var placer = FreeSpacePlacer()
-        let stand = ObjectShape.compound(.pyramidStand)
-        guard let base = placer.randomPose(for: stand, rng: &rng) else {
-            throw SimError.noFreeSpace(object: "stand", placed: 0)
-        }
-        placer.add(SceneObject(name: "stand", shape: stand, color: .brown, mass: 0.1, pose: base, isFixed: true))
-        var blocks: [Int] = []
-        for (i, color) in colors.prefix(6).enumerated() {
-            let name = "block\(i)"
-            guard let pose = placer.randomPose(for: .block, rng: &rng) else {
-                throw SimError.noFreeSpace(object: name, placed: placer.scene.objects.count)
-            }
-            blocks.append(placer.scene.objects.count)
-            placer.add(SceneObject(name: name, shape: .block, color: color, mass: blockMass, pose: pose))
+        let base = try placer.addAtFreePose("stand", shape: .compound(.pyramidStand), color: .brown, mass: 0.1,
+                                            isFixed: true, rng: &rng).pose
+        let blocks = try colors.prefix(6).enumerated().map { i, color in
+            try placer.addAtFreePose("block\(i)", shape: .block, color: color, mass: blockMass, rng: &rng).index
         }
         let targets = placeOffsets.map { Pose(position: base.transform($0), rotation: base.rotation) }
         return (placer.scene, blocks, targets)
@@ -62,6 +53,8 @@ public struct StackBlockPyramidSeq: Task {
     public var name: String { "stack-block-pyramid-seq-\(colors.suffix)" }
     public var instructionTemplates: [String] { ["put the {pick} block on {place}"] }
     public var completedInstruction: String { "done stacking block pyramid." }
+    public var maxStepsRule: String { "\(Self.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [.colors(colors, split)] }
     public static let maxSteps = 12
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {
@@ -88,6 +81,8 @@ public struct StackBlockPyramid: Task {
     public var name: String { "stack-block-pyramid" }
     public var instructionTemplates: [String] { ["make the {row} row with {blocks}"] }
     public var completedInstruction: String { "done stacking block pyramid." }
+    public var maxStepsRule: String { "\(StackBlockPyramidSeq.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [] }
     public static let colors: [NamedColor] = [.purple, .blue, .green, .yellow, .orange, .red]
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {

@@ -31,7 +31,7 @@ public protocol Task: Sendable {
     /// CLIPort's `max_steps` as the rule its reset applies, e.g. "12" or "n_blocks + 1 (2-4)" (`cliport tasks`).
     var maxStepsRule: String { get }
     /// The colour, shape or object lists the split draws from; empty when nothing depends on the split
-    /// (`cliport tasks`, `TaskCatalog`).
+    /// (`cliport tasks`, `TaskCatalogEntry`).
     func splitAttributes(_ split: Split) -> [TaskAttributeList]
     /// The object set the task's scenes are made of, recorded in the dataset header; nil for tasks whose
     /// objects are all built in (only the google-objects tasks can load outside assets).
@@ -44,8 +44,8 @@ public protocol Task: Sendable {
     func oracle(goal: Goal, scene: Scene, poses: [Pose], raster: TopDownRaster, workspace: Workspace,
                 rng: inout SeededGenerator) throws -> PickPlaceAction
     /// Called after each step is scored: a task may change the world (palletizing spawns its next box).
-    /// A returned text ends the episode (its goals are dropped) and is recorded as the reason.
-    func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> String?
+    /// A returned ending ends the episode (its goals are dropped) and is the step's `failure`.
+    func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> EpisodeEnding?
 }
 
 extension Task {
@@ -57,5 +57,7 @@ extension Task {
         try Oracle.act(goal: goal, scene: scene, poses: poses, raster: raster, workspace: workspace, rng: &rng)
     }
 
-    public func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> String? { nil }
+    public func afterReward(world: TabletopWorld, remainingGoals: [Goal], rng: inout SeededGenerator) throws -> EpisodeEnding? {
+        nil
+    }
 }

@@ -48,6 +48,8 @@ enum TowersOfHanoiScene {
     static let diskThickness = 0.01
     static let diskMass = 0.1
     static let diskCount = 3
+    /// CLIPort's max_steps of both Hanoi tasks (the 7 moves, twice).
+    static let maxSteps = 14
 
     /// The optimal moves [disk, from rod, to rod] moving every disk from rod 0 to rod 2 (CLIPort's recursion).
     static func solution(disks n: Int) -> [(disk: Int, from: Int, to: Int)] {
@@ -66,11 +68,8 @@ enum TowersOfHanoiScene {
     static func build(colors: [NamedColor], rng: inout SeededGenerator,
                       instruction: (Int, Int) -> String) throws -> TaskEpisode {
         var placer = FreeSpacePlacer()
-        let stand = ObjectShape.compound(.hanoiStand)
-        guard let base = placer.randomPose(for: stand, rng: &rng) else {
-            throw SimError.noFreeSpace(object: "stand", placed: 0)
-        }
-        placer.add(SceneObject(name: "stand", shape: stand, color: .brown, mass: 0.1, pose: base, isFixed: true))
+        let base = try placer.addAtFreePose("stand", shape: .compound(.hanoiStand), color: .brown, mass: 0.1,
+                                            isFixed: true, rng: &rng).pose
         // CLIPort drops the disks from 1.5 cm spacing; here they start resting on each other on the first rod.
         var disks: [Int] = []
         let rod0 = base.transform(SIMD3(rodOffsets[0].x, rodOffsets[0].y, 0))
@@ -86,7 +85,7 @@ enum TowersOfHanoiScene {
                  targets: [Pose(position: base.transform(rodOffsets[step.to]))], replace: false, rotations: true,
                  metric: .pose, maxReward: 1 / Double(steps.count), instruction: instruction(step.disk, step.to))
         }
-        return TaskEpisode(scene: placer.scene, goals: goals, maxSteps: 14)
+        return TaskEpisode(scene: placer.scene, goals: goals, maxSteps: maxSteps)
     }
 }
 
@@ -99,6 +98,8 @@ public struct TowersOfHanoiSeq: Task {
     public var name: String { "towers-of-hanoi-seq-\(colors.suffix)" }
     public var instructionTemplates: [String] { ["move the {obj} ring to the {loc}"] }
     public var completedInstruction: String { "solved towers of hanoi." }
+    public var maxStepsRule: String { "\(TowersOfHanoiScene.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [.colors(colors, split)] }
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {
         let chosen = rng.sample(colors.colors(for: split), count: 3)
@@ -114,6 +115,8 @@ public struct TowersOfHanoi: Task {
     public var name: String { "towers-of-hanoi" }
     public var instructionTemplates: [String] { ["solve towers of hanoi"] }
     public var completedInstruction: String { "solved towers of hanoi." }
+    public var maxStepsRule: String { "\(TowersOfHanoiScene.maxSteps)" }
+    public func splitAttributes(_ split: Split) -> [TaskAttributeList] { [] }
 
     public func reset(split: Split, rng: inout SeededGenerator) throws -> TaskEpisode {
         try TowersOfHanoiScene.build(colors: [.red, .yellow, .green], rng: &rng) { _, _ in "solve towers of hanoi" }
