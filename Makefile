@@ -32,8 +32,8 @@ demo: build
 test: setup
 	$(SWIFT) build --build-tests
 	@set -o pipefail; $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
-	done=$$(grep -m1 -oE "OpenBLAS kernel in use: [A-Za-z0-9]+" .build/test.log | sed 's/.*: //'); \
-	SWIFT=$(SWIFT) BLAS_KERNEL_DONE=$$done scripts/test-blas-kernels.sh ModelTests || status=1; \
+	first_kernel=$$(grep -m1 -oE "OpenBLAS kernel in use: [A-Za-z0-9]+" .build/test.log | sed 's/.*: //'); \
+	SWIFT=$(SWIFT) BLAS_KERNEL_DONE=$$first_kernel scripts/test-blas-kernels.sh ModelTests || status=1; \
 	summary=$$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
 	total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
 	failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
