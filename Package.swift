@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction (docs/architecture.md):
-//   cliport -> Recorder, Trainer -> Sim, Dataset, Model -> Core, Geometry and the C wrappers.
+//   cliport -> Recorder, Trainer, Capture -> Sim, Dataset, Model -> Core, Geometry and the C wrappers.
 // Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI, Zlib).
 let package = Package(
     name: "cliport",
@@ -13,6 +13,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Already used by Hummingbird; named here because the capture server adds a channel handler.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
     ],
     targets: [
         // C system libraries: a module map and a shim header each.
@@ -39,26 +42,35 @@ let package = Package(
         .target(name: "Dataset", dependencies: ["Core", "Geometry", "HDF5", "PNG"]),
         .target(name: "Model", dependencies: ["Core", "BLAS", "HDF5", "Zlib"]),
         .target(name: "Trainer", dependencies: ["Core", "Model", "Dataset", "Sim", "Geometry", "MPI", "PNG", "HDF5", "BLAS"]),
-        .target(name: "Recorder", dependencies: [
+        .target(name: "Recorder", dependencies: ["Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5"]),
+        // The web capture tool. Its page (Page/index.html, Page/app.js) is compiled into the module by the
+        // EmbedCapturePage plugin, so the `cliport` binary serves it wherever it is copied.
+        .target(name: "Capture", dependencies: [
             "Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5",
             .product(name: "Hummingbird", package: "hummingbird"),
-        ]),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        ], exclude: ["Page"], plugins: ["EmbedCapturePage"]),
+        .executableTarget(name: "PageEmbedder"),
+        .plugin(name: "EmbedCapturePage", capability: .buildTool(), dependencies: ["PageEmbedder"]),
         .executableTarget(name: "cliport", dependencies: [
-            "Core", "Recorder", "Trainer", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
+            "Core", "Recorder", "Trainer", "Capture", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // What several test targets share: finding the built `cliport` program, temporary folders.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "Geometry", "MuJoCo"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5", "Zlib", "Core"], exclude: ["Fixtures"]),
         // Also runs the built `cliport` under mpirun (two real ranks).
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport"]),
-        .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "TestSupport"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
-        .testTarget(name: "CaptureTests", dependencies: ["Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).
-        .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset", "Sim"]),
+        .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset", "Sim", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

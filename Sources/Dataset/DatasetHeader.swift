@@ -108,7 +108,8 @@ struct EnvArgs: Codable {
                    position: [c.pose.position.x, c.pose.position.y, c.pose.position.z], orientation_xyzw: c.pose.rotation.xyzw,
                    convention: "OpenCV: camera +x right, +y down, +z forward; position and orientation map camera to world (base frame)",
                    z_near: c.zNear, z_far: c.zFar,
-                   rgb_key: "obs/" + DatasetLayout.rgbKey(c.name), depth_key: "obs/" + DatasetLayout.depthKey(c.name))
+                   rgb_key: DatasetLayout.observationGroup + "/" + DatasetLayout.rgbKey(c.name),
+                   depth_key: DatasetLayout.observationGroup + "/" + DatasetLayout.depthKey(c.name))
         }
         let w = h.workspace
         env_kwargs = Kwargs(
@@ -136,7 +137,7 @@ struct EnvArgs: Codable {
         }
         let b = k.workspace.bounds
         guard b.count == 3, b.allSatisfy({ $0.count == 2 }) else {
-            throw DatasetError.corrupt(path: "env_args", detail: "workspace bounds must be 3 pairs")
+            throw DatasetError.corrupt(path: DatasetLayout.FileAttribute.envArgs, detail: "workspace bounds must be 3 pairs")
         }
         let workspace = Workspace(xRange: b[0][0]...b[0][1], yRange: b[1][0]...b[1][1], zRange: b[2][0]...b[2][1],
                                   pixelSize: k.workspace.pixel_size)

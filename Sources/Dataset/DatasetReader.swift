@@ -28,15 +28,7 @@ public final class DatasetReader {
 
     public init(path: String) throws {
         self.path = path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DatasetError.missing(path: path) }
-        if isDirectory.boolValue {
-            let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".hdf5") }.sorted()
-            guard !names.isEmpty else { throw DatasetError.noShards(folder: path) }
-            shards = names.map { (path as NSString).appendingPathComponent($0) }
-        } else {
-            shards = [path]
-        }
+        shards = try DatasetFiles.shards(of: path)
         var headers: [DatasetHeader] = []
         var entries: [EpisodeEntry] = []
         var opened: [String: HDF5File] = [:]
@@ -46,14 +38,13 @@ public final class DatasetReader {
             let data = try file.group(DatasetLayout.dataGroup)
             let header = try DatasetReader.readHeader(shard, data: data)
             headers.append(header)
-            let demos = try data.memberNames().compactMap { name in DatasetLayout.demoIndex(name).map { (name, $0) } }
-                .sorted { $0.1 < $1.1 }.map(\.0)
-            for demo in demos {
+            typealias A = DatasetLayout.EpisodeAttribute
+            for demo in try DatasetLayout.demoNames(in: data) {
                 let a = try data.group(demo).attributes
-                entries.append(EpisodeEntry(index: entries.count, shard: shard, demo: demo, seed: try a.int("seed"),
-                                            task: try a.string("task"), split: try a.string("split"),
-                                            numSteps: try a.int("num_samples"), success: try a.int("success") != 0,
-                                            source: try a.string("source")))
+                entries.append(EpisodeEntry(index: entries.count, shard: shard, demo: demo, seed: try a.int(A.seed),
+                                            task: try a.string(A.task), split: try a.string(A.split),
+                                            numSteps: try a.int(A.numSamples), success: try a.int(A.success) != 0,
+                                            source: try a.string(A.source)))
             }
         }
         self.headers = headers
@@ -67,9 +58,9 @@ public final class DatasetReader {
         guard HDF5File.isHDF5(shard) else { throw DatasetError.notHDF5(path: shard) }
         let file = try HDF5File.open(shard)
         let root = try file.root()
-        guard root.attributes.contains("schema_version") else { throw DatasetError.notADataset(path: shard, missing: "schema_version attribute") }
+        guard root.attributes.contains(DatasetLayout.FileAttribute.schemaVersion) else { throw DatasetError.notADataset(path: shard, missing: "schema_version attribute") }
         guard root.kind(of: DatasetLayout.dataGroup) == .group else { throw DatasetError.notADataset(path: shard, missing: "data group") }
-        let version = try root.attributes.int("schema_version")
+        let version = try root.attributes.int(DatasetLayout.FileAttribute.schemaVersion)
         guard version >= 1, version <= DatasetLayout.schemaVersion else {
             throw DatasetError.unsupportedSchema(path: shard, found: version, supported: DatasetLayout.schemaVersion)
         }
@@ -77,9 +68,11 @@ public final class DatasetReader {
     }
 
     static func readHeader(_ shard: String, data: HDF5Group) throws -> DatasetHeader {
-        guard data.attributes.contains("env_args") else { throw DatasetError.notADataset(path: shard, missing: "data.env_args attribute") }
+        guard data.attributes.contains(DatasetLayout.FileAttribute.envArgs) else {
+            throw DatasetError.notADataset(path: shard, missing: "data.env_args attribute")
+        }
         do {
-            return try DatasetHeader(envArgsJSON: try data.attributes.string("env_args"))
+            return try DatasetHeader(envArgsJSON: try data.attributes.string(DatasetLayout.FileAttribute.envArgs))
         } catch let error as DecodingError {
             throw DatasetError.corrupt(path: shard, detail: "env_args is not the expected JSON (\(error))")
         }
@@ -112,13 +105,7 @@ public final class DatasetReader {
 
     /// The attributes of episode `index`.
     public func metadata(_ index: Int) throws -> EpisodeMetadata {
-        let e = try entry(index)
-        let a = try demoGroup(e).attributes
-        return EpisodeMetadata(task: try a.string("task"), split: try a.string("split"), seed: try a.int("seed"),
-                               success: try a.int("success") != 0, totalReward: try a.double("total_reward"),
-                               source: EpisodeSource(rawValue: try a.string("source")) ?? .oracle,
-                               instruction: try a.string("instruction"), objectNames: try a.strings("object_names"),
-                               modelFile: try a.string("model_file"), failureReason: try a.string("failure_reason"))
+        try EpisodeMetadata(attributes: try demoGroup(try entry(index)).attributes)
     }
 
     /// Per-step arrays of one episode (everything but the images).
@@ -130,20 +117,21 @@ public final class DatasetReader {
     }
 
     private func stepArrays(_ demo: HDF5Group, steps t: Int) throws -> StepArrays {
-        let pick = try demo.dataset("action_dict/pick_pose").read(as: Double.self)
-        let place = try demo.dataset("action_dict/place_pose").read(as: Double.self)
-        let pickPixel = try demo.dataset("action_dict/pick_pixel").read(as: Int.self)
-        let placePixel = try demo.dataset("action_dict/place_pixel").read(as: Int.self)
-        let bins = try demo.dataset("action_dict/place_rotation_bin").read(as: Int.self)
+        typealias K = DatasetLayout.StepKey
+        let pick = try demo.dataset(K.pickPose).read(as: Double.self)
+        let place = try demo.dataset(K.placePose).read(as: Double.self)
+        let pickPixel = try demo.dataset(K.pickPixel).read(as: Int.self)
+        let placePixel = try demo.dataset(K.placePixel).read(as: Int.self)
+        let bins = try demo.dataset(K.placeRotationBin).read(as: Int.self)
         let actions = (0..<t).map { i in
             ActionRecord(pickPose: Pose(components: Array(pick[(i * 7)..<(i * 7 + 7)])),
                          placePose: Pose(components: Array(place[(i * 7)..<(i * 7 + 7)])),
                          pickPixel: Pixel(row: pickPixel[i * 2], col: pickPixel[i * 2 + 1]),
                          placePixel: Pixel(row: placePixel[i * 2], col: placePixel[i * 2 + 1]), rotationBin: bins[i])
         }
-        return StepArrays(actions: actions, rewards: try demo.dataset("rewards").read(as: Double.self),
-                          dones: try demo.dataset("dones").read(as: UInt8.self),
-                          instructions: try demo.dataset("instructions").readStrings())
+        return StepArrays(actions: actions, rewards: try demo.dataset(K.rewards).read(as: Double.self),
+                          dones: try demo.dataset(K.dones).read(as: UInt8.self),
+                          instructions: try demo.dataset(K.instructions).readStrings())
     }
 
     /// A whole episode.
@@ -152,13 +140,13 @@ public final class DatasetReader {
         let header = headers[shards.firstIndex(of: e.shard)!]
         let demo = try demoGroup(e)
         let arrays = try stepArrays(demo, steps: e.numSteps)
-        let obs = try ObservationDatasets.open(try demo.group("obs"), cameras: header.cameraNames)
+        let obs = try ObservationReader(try demo.group(DatasetLayout.observationGroup), cameras: header.cameraNames)
         var steps: [StepRecord] = []
         for t in 0..<e.numSteps {
             steps.append(StepRecord(observation: try obs.read(at: t), action: arrays.actions[t], reward: arrays.rewards[t],
                                     done: arrays.dones[t] != 0, instruction: arrays.instructions[t]))
         }
-        let final = try ObservationDatasets.open(try demo.group("final_obs"), cameras: header.cameraNames).read(at: 0)
+        let final = try ObservationReader(try demo.group(DatasetLayout.finalObservationGroup), cameras: header.cameraNames).read(at: 0)
         return EpisodeRecord(metadata: try metadata(index), steps: steps, finalObservation: final)
     }
 
@@ -171,7 +159,7 @@ public final class DatasetReader {
         let header = headers[shards.firstIndex(of: e.shard)!]
         let demo = try demoGroup(e)
         let arrays = try stepArrays(demo, steps: e.numSteps)
-        let obs = try ObservationDatasets.open(try demo.group("obs"), cameras: header.cameraNames)
+        let obs = try ObservationReader(try demo.group(DatasetLayout.observationGroup), cameras: header.cameraNames)
         return StepRecord(observation: try obs.read(at: t), action: arrays.actions[t], reward: arrays.rewards[t],
                           done: arrays.dones[t] != 0, instruction: arrays.instructions[t])
     }
@@ -180,12 +168,12 @@ public final class DatasetReader {
     public func finalObservation(ofEpisode index: Int) throws -> ObservationRecord {
         let e = try entry(index)
         let header = headers[shards.firstIndex(of: e.shard)!]
-        return try ObservationDatasets.open(try demoGroup(e).group("final_obs"), cameras: header.cameraNames).read(at: 0)
+        return try ObservationReader(try demoGroup(e).group(DatasetLayout.finalObservationGroup), cameras: header.cameraNames).read(at: 0)
     }
 
     /// The per-step instructions of episode `index`.
     public func instructions(_ index: Int) throws -> [String] {
-        try demoGroup(try entry(index)).dataset("instructions").readStrings()
+        try demoGroup(try entry(index)).dataset(DatasetLayout.StepKey.instructions).readStrings()
     }
 
     /// On-disk bytes of the image datasets of episode `index` (obs and final_obs), and the number of observations.
@@ -193,7 +181,7 @@ public final class DatasetReader {
         let e = try entry(index)
         let demo = try demoGroup(e)
         var bytes = 0
-        for groupName in ["obs", "final_obs"] {
+        for groupName in [DatasetLayout.observationGroup, DatasetLayout.finalObservationGroup] {
             let g = try demo.group(groupName)
             for name in try g.memberNames() { bytes += try g.dataset(name).storageSize() }
         }

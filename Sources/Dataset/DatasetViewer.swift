@@ -24,7 +24,7 @@ public enum DatasetViewer {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw DatasetError.cannotWrite(path: directory, reason: "cannot create the folder (\(error.localizedDescription))",
-                                           fix: "choose a writable folder with --out")
+                                           fix: .writableFolder)
         }
         var written: [String] = []
         func save(_ image: PNGImage, _ name: String) throws {

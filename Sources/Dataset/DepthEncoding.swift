@@ -77,11 +77,15 @@ public struct ObservationStorage: Equatable, Sendable {
     /// float noise of about 1e-7 m on the floor that costs ~90 KB per observation compressed; 0.1 mm,
     /// the precision of the stored depth they derive from, costs ~3 KB.
     public var heightQuantum: Double?
+    /// Every array carries a Fletcher-32 checksum (`ArrayChecksum`); off only to write files as cliport did
+    /// before it stored them.
+    public var checksums: Bool
 
     public init(rgbFilters: [HDF5Filter], depthEncoding: DepthEncoding, depthFilters: [HDF5Filter],
-                heightFilters: [HDF5Filter], heightQuantum: Double? = 0.0001) {
+                heightFilters: [HDF5Filter], heightQuantum: Double? = 0.0001, checksums: Bool = true) {
         self.rgbFilters = rgbFilters; self.depthEncoding = depthEncoding
         self.depthFilters = depthFilters; self.heightFilters = heightFilters; self.heightQuantum = heightQuantum
+        self.checksums = checksums
     }
 
     /// The project's default, chosen by measurement (docs/dataset-format.md, "Choosing the depth encoding").

@@ -25,8 +25,11 @@ public struct ProgressLine {
         if interactive { FileHandle.standardError.write("\n".data(using: .utf8)!) }
     }
 
+    /// `seconds` as m:ss or h:mm:ss; "--:--" when unknown (not finite or negative), "> 99999 h" when longer
+    /// than any run (an ETA over a huge step count; converting it to Int would trap).
     public static func formatDuration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "--:--" }
+        guard seconds.isFinite, seconds >= 0 else { return "--:--" }
+        guard seconds < 99_999 * 3600 else { return "> 99999 h" }
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                          : String(format: "%d:%02d", s / 60, s % 60)

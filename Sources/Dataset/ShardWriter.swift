@@ -22,39 +22,40 @@ public final class ShardWriter {
 
     private var file: HDF5File?
 
-    /// Creates `directory` if needed and starts `<directory>/<name>.hdf5.partial`.
-    public init(directory: String, name: String, header: DatasetHeader, storage: ObservationStorage = .standard) throws {
+    /// Creates `directory` if needed and starts `<directory>/<name>.hdf5.partial`. `created` is the time the
+    /// file records (nil: `SOURCE_DATE_EPOCH` when set, else now; see `DatasetCreationTime`).
+    public init(directory: String, name: String, header: DatasetHeader, storage: ObservationStorage = .standard,
+                created: Date? = nil) throws {
         var header = header
         header.depthEncoding = storage.depthEncoding
         self.header = header
         self.storage = storage
         finalPath = (directory as NSString).appendingPathComponent(name.hasSuffix(".hdf5") ? name : name + ".hdf5")
         partialPath = finalPath + ".partial"
+        let createdText = try DatasetCreationTime.attribute(created)
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw DatasetError.cannotWrite(path: directory, reason: "cannot create the folder (\(error.localizedDescription))",
-                                           fix: "choose a writable folder with --out, or fix its permissions")
+                                           fix: .writableFolder)
         }
         guard fm.isWritableFile(atPath: directory) else {
-            throw DatasetError.cannotWrite(path: directory, reason: "the folder is not writable",
-                                           fix: "choose a writable folder with --out, or fix its permissions")
+            throw DatasetError.cannotWrite(path: directory, reason: "the folder is not writable", fix: .writableFolder)
         }
         if fm.fileExists(atPath: finalPath) {
             throw DatasetError.cannotWrite(path: finalPath, reason: "the shard already exists",
-                                           fix: "choose another shard name or folder; finished shards are never overwritten")
+                                           fix: .other("choose another shard name or folder; finished shards are never overwritten"))
         }
-        try wrapWriteErrors {
+        let partialPath = self.partialPath
+        try DatasetWriteError.wrap(partialPath) {
             let file = try HDF5File.create(partialPath, overwrite: true)
             let root = try file.root()
-            try root.attributes.set("schema_version", header.schemaVersion)
-            try root.attributes.set("generator", header.generator)
-            try root.attributes.set("created", ISO8601DateFormatter().string(from: Date()))
-            try root.attributes.set("env_args", header.envArgsJSON())
+            let envArgs = header.envArgsJSON()
+            try ShardRootAttributes.write(to: root, header: header, envArgs: envArgs, created: createdText)
             let data = try root.createGroup(DatasetLayout.dataGroup)
-            try data.attributes.set("total", 0)
-            try data.attributes.set("env_args", header.envArgsJSON())
+            try data.attributes.set(DatasetLayout.FileAttribute.total, 0)
+            try data.attributes.set(DatasetLayout.FileAttribute.envArgs, envArgs)
             self.file = file
         }
     }
@@ -70,12 +71,14 @@ public final class ShardWriter {
         guard let file else { throw DatasetError.badRecord("the shard \(finalPath) is already finished or abandoned") }
         try validate(episode)
         let name = DatasetLayout.demoName(demoNames.count)
-        try wrapWriteErrors {
+        try DatasetWriteError.wrap(partialPath) {
             let data = try file.group(DatasetLayout.dataGroup)
             let demo = try data.createGroup(name)
-            try writeEpisode(episode, into: demo)
+            try episode.metadata.write(to: demo.attributes, steps: episode.steps.count)
+            try StepWriter(cameras: header.cameraNames, storage: storage)
+                .write(episode.steps, finalObservation: episode.finalObservation, into: demo)
             totalSteps += episode.steps.count
-            try data.attributes.set("total", totalSteps)
+            try data.attributes.set(DatasetLayout.FileAttribute.total, totalSteps)
         }
         demoNames.append(name)
         return name
@@ -85,15 +88,9 @@ public final class ShardWriter {
     @discardableResult
     public func finish() throws -> String {
         guard let file else { throw DatasetError.badRecord("the shard \(finalPath) is already finished or abandoned") }
-        try wrapWriteErrors {
-            let root = try file.root()
-            let mask = try root.groupCreatingIfNeeded(DatasetLayout.maskGroup)
-            let train = trainMask ?? (header.split == "train" ? demoNames : [])
-            let valid = validMask ?? (header.split == "val" ? demoNames : [])
-            for (key, names) in [("train", train), ("valid", valid)] {
-                if mask.contains(key) { try mask.removeMember(key) }
-                try mask.writeStrings(key, names)
-            }
+        try DatasetWriteError.wrap(partialPath) {
+            let defaults = ShardRootAttributes.defaultMasks(split: header.split, demos: demoNames)
+            try ShardRootAttributes.writeMasks(in: try file.root(), train: trainMask ?? defaults.train, valid: validMask ?? defaults.valid)
             try file.close()
         }
         self.file = nil
@@ -129,62 +126,6 @@ public final class ShardWriter {
             guard o.objectPoses.count == e.metadata.objectNames.count else {
                 throw DatasetError.badRecord("\(o.objectPoses.count) object poses but \(e.metadata.objectNames.count) object names")
             }
-        }
-    }
-
-    private func writeEpisode(_ e: EpisodeRecord, into demo: HDF5Group) throws {
-        let m = e.metadata
-        let t = e.steps.count
-        let a = demo.attributes
-        try a.set("num_samples", t)
-        try a.set("task", m.task)
-        try a.set("split", m.split)
-        try a.set("seed", m.seed)
-        try a.set("success", m.success)
-        try a.set("total_reward", m.totalReward)
-        try a.set("source", m.source.rawValue)
-        try a.set("instruction", m.instruction)
-        try a.set("object_names", m.objectNames)
-        try a.set("model_file", m.modelFile)
-        try a.set("failure_reason", m.failureReason)
-
-        let cameras = header.cameraNames
-        let obs = try ObservationDatasets.create(in: try demo.createGroup("obs"), count: t, cameras: cameras,
-                                                 sample: e.steps[0].observation, storage: storage)
-        for (i, step) in e.steps.enumerated() { try obs.write(step.observation, at: i) }
-        let final = try ObservationDatasets.create(in: try demo.createGroup("final_obs"), count: 1, cameras: cameras,
-                                                   sample: e.finalObservation, storage: storage)
-        try final.write(e.finalObservation, at: 0)
-
-        let actions = e.steps.map(\.action)
-        try demo.writeDataset("actions", actions.flatMap(\.vector), shape: [t, 14])
-        try demo.writeDataset("action_dict/pick_pose", actions.flatMap { $0.pickPose.components.map(Float.init) }, shape: [t, 7])
-        try demo.writeDataset("action_dict/place_pose", actions.flatMap { $0.placePose.components.map(Float.init) }, shape: [t, 7])
-        try demo.writeDataset("action_dict/pick_pixel", actions.flatMap { [Int32($0.pickPixel.row), Int32($0.pickPixel.col)] },
-                              shape: [t, 2])
-        try demo.writeDataset("action_dict/place_pixel", actions.flatMap { [Int32($0.placePixel.row), Int32($0.placePixel.col)] },
-                              shape: [t, 2])
-        try demo.writeDataset("action_dict/place_rotation_bin", actions.map { Int32($0.rotationBin) }, shape: [t])
-        try demo.writeDataset("rewards", e.steps.map(\.reward), shape: [t])
-        try demo.writeDataset("dones", e.steps.map { UInt8($0.done ? 1 : 0) }, shape: [t])
-        try demo.writeStrings("instructions", e.steps.map(\.instruction))
-    }
-
-    /// Turns HDF5 write failures into errors that say what to do.
-    private func wrapWriteErrors(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as HDF5Error {
-            if error.isDiskFull {
-                throw DatasetError.cannotWrite(path: partialPath, reason: "the disk is full",
-                                               fix: "free space or write to another folder with --out; finished shards are intact")
-            }
-            let text = error.description
-            if text.contains("Permission denied") || text.contains("Read-only file system") {
-                throw DatasetError.cannotWrite(path: partialPath, reason: "the folder is not writable",
-                                               fix: "choose a writable folder with --out, or fix its permissions")
-            }
-            throw DatasetError.cannotWrite(path: partialPath, reason: text, fix: "check the folder and free space, then retry")
         }
     }
 }

@@ -69,9 +69,9 @@ public enum StorageBenchmark {
             var rgb = 0, depth = 0, heightmap = 0
             do {
                 let file = try HDF5File.create(path)
-                let group = try file.root().createGroup("obs")
-                let datasets = try ObservationDatasets.create(in: group, count: observations.count, cameras: cameras,
-                                                              sample: observations[0], storage: candidate.storage)
+                let group = try file.root().createGroup(DatasetLayout.observationGroup)
+                let datasets = try ObservationWriter(in: group, count: observations.count, cameras: cameras,
+                                                     sample: observations[0], storage: candidate.storage)
                 for (i, o) in observations.enumerated() { try datasets.write(o, at: i) }
                 try file.flush()
                 rgb = datasets.rgb.map { $0.storageSize() }.reduce(0, +)
@@ -83,7 +83,7 @@ public enum StorageBenchmark {
             var maxError: Float = 0
             do {
                 let file = try HDF5File.open(path)
-                let datasets = try ObservationDatasets.open(try file.group("obs"), cameras: cameras)
+                let datasets = try ObservationReader(try file.group(DatasetLayout.observationGroup), cameras: cameras)
                 for (i, o) in observations.enumerated() {
                     let back = try datasets.read(at: i)
                     for (a, b) in zip(o.frames, back.frames) {

@@ -16,4 +16,16 @@ public enum RotationBins {
     public static func placeYaw(bin: Int, count: Int = cliport) -> Double {
         -Double(bin) * 2 * .pi / Double(count)
     }
+
+    /// Bin `bin` of `from` bins as the nearest of `to` bins (the trainer's labels are CLIPort's 36 bins, a
+    /// model may have other rotations; the agent's bins go back to a page's 36). A bin exactly between two
+    /// rounds up (half up, never half to even): the rescale then commutes with turning by a whole coarse
+    /// bin, as the rotations themselves do, and every coarse bin gets as many fine bins as the others
+    /// (36 -> 2: 18 each; half to even gives 19 and 17). Exact in integers.
+    public static func rescale(_ bin: Int, from: Int, to: Int) -> Int {
+        precondition(from > 0 && to > 0, "RotationBins.rescale: bin counts must be positive")
+        if from == to { return ((bin % from) + from) % from }
+        let b = ((bin % from) + from) % from
+        return ((2 * b * to + from) / (2 * from)) % to
+    }
 }

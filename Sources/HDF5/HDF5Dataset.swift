@@ -61,6 +61,19 @@ public final class HDF5Dataset {
         }
     }
 
+    /// True when the chunks carry HDF5's Fletcher-32 checksum (verified by every read).
+    public var hasChecksum: Bool {
+        HDF5Library.silence()
+        let dcpl = H5Dget_create_plist(handle.id)
+        defer { H5Pclose(dcpl) }
+        var flags: UInt32 = 0
+        var nElements = 0
+        var config: UInt32 = 0
+        let found = H5Pget_filter_by_id2(dcpl, H5Z_filter_t(H5Z_FILTER_FLETCHER32), &flags, &nElements, nil, 0, nil, &config)
+        if found < 0 { H5Eclear2(h5e_default()) }
+        return found >= 0
+    }
+
     // MARK: numeric writes
 
     public func write<T: HDF5Scalar>(_ data: [T]) throws {

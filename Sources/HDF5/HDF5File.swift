@@ -14,13 +14,23 @@ public final class HDF5File {
         self.handle = HDF5Handle(id) { H5Fclose($0) }
     }
 
-    /// Creates a new file, replacing an existing one only when `overwrite` is true.
+    /// Creates a new file, replacing an existing one only when `overwrite` is true. Objects carry no
+    /// timestamps (see `HDF5Library.untimed`), so the same content gives the same bytes.
     public static func create(_ path: String, overwrite: Bool = true) throws -> HDF5File {
         HDF5Library.silence()
         let flags = overwrite ? h5f_acc_trunc() : h5f_acc_excl()
-        let id = try HDF5Library.check(H5Fcreate(path, flags, h5p_default(), h5p_default()), "create file", path)
+        let id = try HDF5Library.untimed(h5p_file_create(), "create file", path) { fcpl in
+            // Chunk indexes (version-1 B-trees) are allocated whole: 2.6 KB each at HDF5's default of up to 64
+            // chunks per node. Our chunked datasets have one chunk per step or a single chunk, so nodes of up
+            // to 8 chunks keep small arrays small (~0.4 KB) and only add a level above 8 steps.
+            try HDF5Library.check(H5Pset_istore_k(fcpl, HDF5File.chunkIndexHalfWidth), "set the chunk index size of", path)
+            return try HDF5Library.check(H5Fcreate(path, flags, fcpl, h5p_default()), "create file", path)
+        }
         return HDF5File(path: path, mode: .readWrite, id: id)
     }
+
+    /// Half the number of chunks one node of a chunk index holds (`H5Pset_istore_k`; HDF5's default is 32).
+    static let chunkIndexHalfWidth: UInt32 = 4
 
     /// Opens an existing file.
     public static func open(_ path: String, mode: Mode = .readOnly) throws -> HDF5File {

@@ -90,15 +90,31 @@ public final class HDF5Group {
         return try HDF5Group.open(in: file, parentID: handle.id, name: name, path: childPath(name))
     }
 
-    /// Creates a group, and any missing groups on its path.
+    /// Creates a group, and any missing groups on its path (all without timestamps).
     public func createGroup(_ name: String) throws -> HDF5Group {
         HDF5Library.silence()
-        let lcpl = H5Pcreate(h5p_link_create())
-        defer { H5Pclose(lcpl) }
-        H5Pset_create_intermediate_group(lcpl, 1)
-        let id = try HDF5Library.check(H5Gcreate2(handle.id, name, lcpl, h5p_default(), h5p_default()),
-                                       "create group", file.describe(childPath(name)))
+        try createMissingParents(of: name)
+        let id = try HDF5Library.untimed(h5p_group_create(), "create group", file.describe(childPath(name))) { gcpl in
+            try HDF5Library.check(H5Gcreate2(handle.id, name, h5p_default(), gcpl, h5p_default()),
+                                  "create group", file.describe(childPath(name)))
+        }
         return HDF5Group(file: file, path: childPath(name), id: id)
+    }
+
+    /// Creates the missing groups above `name` ("a/b" for "a/b/c") one by one, so that they too carry no
+    /// timestamps (HDF5's own intermediate-group creation uses default, timestamped properties).
+    func createMissingParents(of name: String) throws {
+        let parts = name.split(separator: "/").dropLast()
+        var prefix = name.hasPrefix("/") ? "/" : ""
+        for part in parts {
+            prefix += (prefix.isEmpty || prefix == "/" ? "" : "/") + part
+            guard !contains(prefix) else { continue }
+            let id = try HDF5Library.untimed(h5p_group_create(), "create group", file.describe(childPath(prefix))) { gcpl in
+                try HDF5Library.check(H5Gcreate2(handle.id, prefix, h5p_default(), gcpl, h5p_default()),
+                                      "create group", file.describe(childPath(prefix)))
+            }
+            H5Gclose(id)
+        }
     }
 
     /// Opens the group if it exists, otherwise creates it.
@@ -149,6 +165,7 @@ public final class HDF5Group {
         defer { H5Sclose(space) }
         let dcpl = try HDF5Library.check(H5Pcreate(h5p_dataset_create()), "make creation properties for", object)
         defer { H5Pclose(dcpl) }
+        try HDF5Library.check(H5Pset_obj_track_times(dcpl, false), "turn off timestamps of", object)
         if let chunk = storage.chunk {
             guard chunk.count == shape.count, chunk.allSatisfy({ $0 > 0 }) else {
                 throw HDF5Error.mismatch(operation: "create", object: object,
@@ -160,10 +177,8 @@ public final class HDF5Group {
         } else if !storage.filters.isEmpty {
             throw HDF5Error.mismatch(operation: "create", object: object, detail: "filters need a chunked layout; give a chunk shape")
         }
-        let lcpl = H5Pcreate(h5p_link_create())
-        defer { H5Pclose(lcpl) }
-        H5Pset_create_intermediate_group(lcpl, 1)
-        let id = try HDF5Library.check(H5Dcreate2(handle.id, name, type, space, lcpl, dcpl, h5p_default()), "create dataset", object)
+        try createMissingParents(of: name)
+        let id = try HDF5Library.check(H5Dcreate2(handle.id, name, type, space, h5p_default(), dcpl, h5p_default()), "create dataset", object)
         return try HDF5Dataset(file: file, path: childPath(name), id: id)
     }
 

@@ -40,6 +40,18 @@ enum HDF5Library {
     }
 }
 
+extension HDF5Library {
+    /// Runs `body` with a new creation property list of `propertyClass` (file, group or dataset creation)
+    /// that turns off HDF5's object timestamps. They are on by default and are the only bytes that differ
+    /// between two files written with the same content (reproducible-build tools compare files with `cmp`).
+    static func untimed<R>(_ propertyClass: hid_t, _ operation: String, _ object: String, _ body: (hid_t) throws -> R) throws -> R {
+        let plist = try check(H5Pcreate(propertyClass), "make creation properties to \(operation)", object)
+        defer { H5Pclose(plist) }
+        try check(H5Pset_obj_track_times(plist, false), "turn off timestamps to \(operation)", object)
+        return try body(plist)
+    }
+}
+
 /// Owns one HDF5 identifier and closes it exactly once.
 final class HDF5Handle {
     let id: hid_t

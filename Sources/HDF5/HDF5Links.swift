@@ -7,10 +7,8 @@ extension HDF5Group {
     /// which may be in another file. Chunks are copied as stored: compressed images are not recompressed.
     public func copyMember(_ name: String, to destination: HDF5Group, as newName: String) throws {
         HDF5Library.silence()
-        let lcpl = H5Pcreate(h5p_link_create())
-        defer { H5Pclose(lcpl) }
-        H5Pset_create_intermediate_group(lcpl, 1)
-        try HDF5Library.check(H5Ocopy(handle.id, name, destination.handle.id, newName, h5p_default(), lcpl),
+        try destination.createMissingParents(of: newName)
+        try HDF5Library.check(H5Ocopy(handle.id, name, destination.handle.id, newName, h5p_default(), h5p_default()),
                               "copy \(file.describe(childPath(name))) to", destination.file.describe(destination.childPath(newName)))
     }
 
@@ -19,10 +17,8 @@ extension HDF5Group {
     /// (then the working directory), so a merged file can move together with its shards.
     public func createExternalLink(_ name: String, file targetFile: String, object: String) throws {
         HDF5Library.silence()
-        let lcpl = H5Pcreate(h5p_link_create())
-        defer { H5Pclose(lcpl) }
-        H5Pset_create_intermediate_group(lcpl, 1)
-        try HDF5Library.check(H5Lcreate_external(targetFile, object, handle.id, name, lcpl, h5p_default()),
+        try createMissingParents(of: name)
+        try HDF5Library.check(H5Lcreate_external(targetFile, object, handle.id, name, h5p_default(), h5p_default()),
                               "create an external link to \(targetFile):\(object) at", file.describe(childPath(name)))
     }
 

@@ -11,7 +11,7 @@ public struct HDF5RawChunk: Sendable {
 /// thread-safe through one global lock, so every H5Dread serialises; reading the raw chunk under the lock
 /// and decoding it here lets several threads decompress at once (reference/swift-native.md).
 public struct HDF5ChunkDecoder: Sendable {
-    enum Step: Sendable, Equatable { case shuffle, deflate }
+    enum Step: Sendable, Equatable { case shuffle, deflate, fletcher32 }
     let steps: [Step]
     /// Bytes per element (for shuffle).
     public let elementSize: Int
@@ -27,6 +27,7 @@ public struct HDF5ChunkDecoder: Sendable {
             switch step {
             case .deflate: current = try inflate(current)
             case .shuffle: current = try unshuffle(current)
+            case .fletcher32: current = try HDF5Fletcher32.verifyAndStrip(current)
             }
         }
         guard current.count == chunkBytes else {
@@ -71,7 +72,8 @@ public struct HDF5ChunkDecoder: Sendable {
 
 extension HDF5Dataset {
     /// A decoder for this dataset's chunks when they are one row each (chunk [1, ...]), stored in the native
-    /// layout of `T`, and filtered only by shuffle and deflate; nil otherwise (then use `read(row:)`).
+    /// layout of `T`, and filtered only by shuffle, deflate and Fletcher-32 (verified as libhdf5 would); nil
+    /// otherwise (then use `read(row:)`).
     public func rawChunkDecoder<T: HDF5Scalar>(as: T.Type) -> HDF5ChunkDecoder? {
         guard let chunk = chunkShape(), chunk.first == 1, Array(chunk.dropFirst()) == Array(shape.dropFirst()) else { return nil }
         let fileType = H5Dget_type(handle.id)
@@ -90,10 +92,25 @@ extension HDF5Dataset {
             switch id {
             case H5Z_filter_t(H5Z_FILTER_DEFLATE): steps.append(.deflate)
             case H5Z_filter_t(H5Z_FILTER_SHUFFLE): steps.append(.shuffle)
+            case H5Z_filter_t(H5Z_FILTER_FLETCHER32): steps.append(.fletcher32)
             default: return nil
             }
         }
         return HDF5ChunkDecoder(steps: steps, elementSize: MemoryLayout<T>.stride, chunkBytes: rowCount * MemoryLayout<T>.stride)
+    }
+
+    /// Where the chunk that starts at `row` (first dimension; other dimensions at 0) lies in the file: its
+    /// byte offset and stored size. For tools that inspect or test the stored bytes themselves.
+    public func chunkLocation(row: Int) throws -> (offset: Int, size: Int) {
+        HDF5Library.silence()
+        var coordinates = [hsize_t](repeating: 0, count: shape.count)
+        if !coordinates.isEmpty { coordinates[0] = hsize_t(row) }
+        var mask: UInt32 = 0
+        var address: haddr_t = 0
+        var size: hsize_t = 0
+        try HDF5Library.check(H5Dget_chunk_info_by_coord(handle.id, &coordinates, &mask, &address, &size),
+                              "locate chunk \(row) of", file.describe(path))
+        return (Int(address), Int(size))
     }
 
     /// The stored bytes of the chunk holding row `row` (chunks of one row), without decoding them.

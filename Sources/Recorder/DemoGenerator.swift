@@ -95,6 +95,15 @@ public struct DemoGenerator {
     }
 
     public func run() throws -> Report {
+        do { return try generate() } catch { throw Self.namingOut(error) }
+    }
+
+    /// The dataset library calls the folder it writes "the output folder"; users of `cliport demos` know it as `--out`.
+    static func namingOut(_ error: Error) -> Error {
+        (error as? DatasetError)?.namingOutput("folder with --out") ?? error
+    }
+
+    private func generate() throws -> Report {
         let task = try GoogleObjectAssets.task(named: options.task, split: options.split, assets: options.assets)
         let plan = options.plan
         try plan.validate()

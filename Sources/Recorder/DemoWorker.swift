@@ -26,7 +26,7 @@ public enum DemoWorker {
             send(GenerationEvent(kind: complete ? .finished : .stopped, cpuSeconds: ProcessClock.cpuSeconds()))
             return 0
         } catch {
-            send(GenerationEvent(kind: .failed, message: String(describing: error), cpuSeconds: ProcessClock.cpuSeconds()))
+            send(GenerationEvent(kind: .failed, message: String(describing: DemoGenerator.namingOut(error)), cpuSeconds: ProcessClock.cpuSeconds()))
             return 1
         }
     }

@@ -57,8 +57,7 @@ public final class Agent {
 
     /// The action for `heightmap` (on `workspace`'s grid) and the instruction.
     public func act(heightmap: Heightmap, instruction: String) throws -> AgentAction {
-        let image = ImageTensor.channelsFirst(SampleAssembler.plainImage(color: heightmap.color, height: heightmap.height)[...],
-                                              rows: heightmap.rows, cols: heightmap.cols)
+        let image = ImageTensor.input(heightmap)
         let text = try encoder?.feature(for: instruction)
         let pickProbabilities = Self.softmax(networks.attention.forward(image, text: text).scalars)
         let pickIndex = Self.argmax(pickProbabilities)
@@ -82,8 +81,7 @@ public final class Agent {
     public func proposal(heightmap: Heightmap, instruction: String, bins: Int = RotationBins.cliport) throws
         -> (pick: Pixel, place: Pixel, rotationBin: Int) {
         let action = try act(heightmap: heightmap, instruction: instruction)
-        let k = networks.transport.rotations
-        return (action.pick, action.place, Int((Double(action.rotationBin * bins) / Double(k)).rounded()) % bins)
+        return (action.pick, action.place, RotationBins.rescale(action.rotationBin, from: networks.transport.rotations, to: bins))
     }
 
     static func softmax(_ logits: [Float]) -> [Float] {

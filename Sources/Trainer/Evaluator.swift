@@ -48,7 +48,7 @@ public final class Evaluator {
     /// RUN/eval/<task>-<split>.json.
     public struct Results: Codable, Equatable, Sendable {
         public var task: String
-        public var split: String
+        public var split: Split
         public var n: Int
         public var checkpoints: [CheckpointResult]
         public var best: CheckpointResult? {
@@ -61,6 +61,9 @@ public final class Evaluator {
     public let encoder: InstructionEncoder?
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
+    /// Episodes a checkpoint is scored on: at least one (CLIPort's eval.py uses 100).
+    public static let episodesRange = 1...100_000
+
     public init(run: TrainingRun, clip: CLIPVisualTrunk? = nil, encoder: InstructionEncoder? = nil) {
         self.run = run; self.clip = clip; self.encoder = encoder
     }
@@ -72,12 +75,16 @@ public final class Evaluator {
     /// get affordance pictures of every step.
     public func evaluate(task name: String, split: Split, n: Int, checkpoint: String? = nil, pictures: Int = 0,
                          shouldStop: () -> Bool = { false }) throws -> Results {
+        // No episodes would score 0, as if the agent had failed every one.
+        guard Self.episodesRange.contains(n) else {
+            throw TrainerError.badOption("the number of episodes must be in \(Self.episodesRange.lowerBound)...\(Self.episodesRange.upperBound) (got \(n))")
+        }
         _ = try run.loadConfiguration()
         let task = try TaskRegistry.task(named: name)
         try FileManager.default.createDirectory(atPath: run.evalFolder + "/pictures", withIntermediateDirectories: true)
         let file = resultsFile(task: name, split: split)
         var results = (FileManager.default.contents(atPath: file).flatMap { try? JSONDecoder().decode(Results.self, from: $0) })
-            .flatMap { $0.n == n ? $0 : nil } ?? Results(task: name, split: split.rawValue, n: n, checkpoints: [])
+            .flatMap { $0.n == n ? $0 : nil } ?? Results(task: name, split: split, n: n, checkpoints: [])
         let chosen = try checkpoints(task: name, split: split, only: checkpoint)
         let environment = try Environment()
         for path in chosen {

@@ -20,7 +20,7 @@ public struct FrozenComponents {
     }
 
     public static func load(for c: TrainingConfiguration) throws -> FrozenComponents {
-        let needsCLIPWeights = c.model == .cliport || c.textEncoder == "clip"
+        let needsCLIPWeights = c.model == .cliport || c.textEncoder == .clip
         var weights: CLIPWeights?
         if needsCLIPWeights {
             guard let path = c.clipWeights else { throw TrainerError.clipWeightsRequired }
@@ -30,12 +30,10 @@ public struct FrozenComponents {
         if c.model == .cliport { result.clip = try weights!.visualTrunk() }
         if c.model.isLanguageConditioned {
             switch c.textEncoder {
-            case "clip":
+            case .clip:
                 result.encoder = try CLIPInstructionEncoder(weights: weights!, vocabularyPath: c.clipVocabulary ?? CLIPTokenizer.defaultVocabularyPath)
-            case "hashed-ngrams":
+            case .hashedNgrams:
                 result.encoder = HashedInstructionEncoder()
-            default:
-                throw TrainerError.badOption("unknown text encoder '\(c.textEncoder)'; choose clip (needs --clip-weights) or hashed-ngrams")
             }
         }
         return result

@@ -1,18 +1,14 @@
+import Dataset
+import Geometry
 import Model
 
-/// The loader's images are row-major (rows, cols, 6) as CLIPort's `get_image`; the networks take NCHW.
+/// The networks' input tensors, [InputLayout.channels, rows, cols]: the loader's images are already in
+/// that layout, so a sample's image becomes a tensor as it is.
 enum ImageTensor {
-    /// The [6, rows, cols] tensor of one (rows, cols, 6) image.
-    static func channelsFirst(_ hwc: ArraySlice<Float>, rows: Int, cols: Int, channels: Int = 6) -> Tensor {
-        let n = rows * cols
-        var out = [Float](repeating: 0, count: n * channels)
-        hwc.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<n {
-                    for c in 0..<channels { dst[c * n + i] = src[i * channels + c] }
-                }
-            }
-        }
-        return Tensor(shape: [channels, rows, cols], scalars: out)
+    static func input(_ sample: LoaderSample) -> Tensor { Tensor(shape: sample.shape, scalars: sample.image) }
+
+    /// A heightmap's unaugmented input (what the agent sees when it acts).
+    static func input(_ heightmap: Heightmap) -> Tensor {
+        Tensor(shape: InputLayout.shape(rows: heightmap.rows, cols: heightmap.cols), scalars: InputLayout.image(heightmap))
     }
 }

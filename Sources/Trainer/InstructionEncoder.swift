@@ -3,8 +3,8 @@ import Model
 /// Turns an instruction into the sentence feature [1, D] a language-conditioned network consumes.
 /// Implementations: `HashedInstructionEncoder` (no weights) and CLIP's text transformer.
 public protocol InstructionEncoder: AnyObject {
-    /// Its name as recorded in a run's configuration ("hashed-ngrams", "clip").
-    var name: String { get }
+    /// Which encoder it is, as a run's configuration records it.
+    var kind: InstructionEncoderKind { get }
     var dimension: Int { get }
     func feature(for instruction: String) throws -> Tensor
 }
@@ -18,7 +18,7 @@ public protocol InstructionEncoder: AnyObject {
 /// The network's own language projections learn what the buckets mean. The hash is FNV-1a (stable across
 /// runs and machines; Swift's `Hasher` is seeded per process).
 public final class HashedInstructionEncoder: InstructionEncoder {
-    public let name = "hashed-ngrams"
+    public let kind = InstructionEncoderKind.hashedNgrams
     public let dimension: Int
     private var cache: [String: Tensor] = [:]
 
@@ -58,7 +58,7 @@ public final class HashedInstructionEncoder: InstructionEncoder {
 /// CLIP's text transformer (frozen) over CLIP's BPE tokens: CLIPort's sentence feature, cached per
 /// instruction.
 public final class CLIPInstructionEncoder: InstructionEncoder {
-    public let name = "clip"
+    public let kind = InstructionEncoderKind.clip
     public let dimension: Int
     private let cache: TextFeatureCache
 

@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Geometry
@@ -18,6 +19,9 @@ public final class Trainer {
     public let encoder: InstructionEncoder?
     /// The step the run starts from (0, or the step of `last.hdf5` when resuming).
     public let startStep: Int
+    /// The training and validation data, listed once (nil: no validation data).
+    let trainingData: LoaderTasks
+    let validationData: LoaderTasks?
 
     /// Progress and summaries (rank 0 only); defaults to standard error.
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
@@ -36,13 +40,19 @@ public final class Trainer {
         public var waitSeconds: [Double]
     }
 
-    /// Prepares a run in `run` (creating it, or resuming it when its configuration matches).
+    /// Prepares a run in `run` (creating it, or resuming it when its configuration matches). Everything
+    /// that can be refused (settings, data, the stored run) is checked before anything is written.
     public init(configuration: TrainingConfiguration, run: TrainingRun, group: ProcessGroup = .single,
                 encoder: InstructionEncoder? = nil, clip: CLIPVisualTrunk? = nil) throws {
         try configuration.validate()
         self.configuration = configuration
         self.run = run
         self.group = group
+        trainingData = try Self.tasks(configuration, split: .train)
+        // Validation folders named in the settings must read; the implied ones (`-val` siblings, a group's
+        // val split) are used when they do.
+        validationData = configuration.validationData.isEmpty ? try? Self.tasks(configuration, split: .val)
+                                                              : try Self.tasks(configuration, split: .val)
         let frozen = try FrozenComponents.resolve(for: configuration, clip: clip, encoder: encoder)
         self.encoder = frozen.encoder
         networks = try configuration.model.makeNetworks(
@@ -51,16 +61,16 @@ public final class Trainer {
 
         if FileManager.default.fileExists(atPath: run.configurationFile) {
             let stored = try run.loadConfiguration()
-            if let difference = stored.difference(from: configuration) {
-                throw TrainerError.runExists(path: run.path, reason: difference)
-            }
+            let differences = stored.differences(from: configuration)
+            guard differences.isEmpty else { throw TrainerError.runExists(path: run.path, differences: differences) }
         }
         if FileManager.default.fileExists(atPath: run.lastCheckpoint) {
-            try TrainingCheckpoint.read(run.lastCheckpoint, into: networks, optimizers: true)
-            startStep = try TrainingCheckpoint.info(run.lastCheckpoint).step
+            startStep = try Self.resume(from: run, into: networks)
         } else {
             startStep = 0
         }
+        // The loader refuses what the listing cannot see (more --n-demos than episodes, mixed image sizes).
+        _ = try makeLoader(trainingData, configuration: trainingLoaderConfiguration())
         if group.isRoot { try run.saveConfiguration(configuration) }
         try group.barrier()
     }
@@ -70,13 +80,9 @@ public final class Trainer {
     @discardableResult
     public func train(shouldStop: @escaping () -> Bool = { false }) throws -> Summary {
         let c = configuration
-        var loaderConfiguration = LoaderConfiguration(mode: .training, batchSize: c.batch, seed: c.seed, workers: 2,
-                                                      prefetchBatches: 4, augment: c.augment, nDemos: c.nDemos)
-        loaderConfiguration.firstBatch = startStep * group.size + group.rank
-        loaderConfiguration.batchStride = group.size
-        let loader = try makeLoader(split: "train", configuration: loaderConfiguration)
+        let loader = try makeLoader(trainingData, configuration: trainingLoaderConfiguration())
         defer { loader.stop() }
-        let metrics = group.isRoot ? try MetricsLog(path: run.metricsFile, resumingAfter: startStep) : nil
+        let metricsLog = group.isRoot ? try MetricsLog(path: run.metricsFile, resumingAfter: startStep) : nil
         var averager = GradientAverager(group: group)
         var progress = ProgressLine(label: "train")
         let parameters = networks.parameters
@@ -99,18 +105,17 @@ public final class Trainer {
             waiting += waited
             networks.zeroGradients()
             var losses = [0.0, 0.0]
-            for i in 0..<batch.count {
-                let size = batch.rows * batch.cols * batch.channels
-                let image = ImageTensor.channelsFirst(batch.images[(i * size)..<((i + 1) * size)], rows: batch.rows, cols: batch.cols)
-                let text = try encoder?.feature(for: batch.instructions[i])
+            for sample in batch.samples {
+                let text = try encoder?.feature(for: sample.instruction)
                 let l = networks.accumulateGradients(
-                    image: image, pick: (batch.picks[i].row, batch.picks[i].col),
-                    place: (batch.places[i].row, batch.places[i].col), placeRotation: rotationBin(batch.rotationBins[i]), text: text)
+                    image: ImageTensor.input(sample), pick: (sample.pick.row, sample.pick.col),
+                    place: (sample.place.row, sample.place.col), placeRotation: rotationBin(sample.rotationBin), text: text)
                 losses[0] += Double(l.attention); losses[1] += Double(l.transport)
             }
-            if c.lossReduction == "sum" {
+            let pixels = batch.samples[0].rows * batch.samples[0].cols
+            if c.lossReduction == .sum {
                 // The summed cross-entropy's gradient is the mean's times the number of logits.
-                let pickCount = Float(batch.rows * batch.cols), placeCount = pickCount * Float(c.rotations)
+                let pickCount = Float(pixels), placeCount = pickCount * Float(c.rotations)
                 for p in networks.attention.parameters { p.gradient.scale(by: pickCount) }
                 for p in networks.transport.parameters { p.gradient.scale(by: placeCount) }
             }
@@ -126,16 +131,15 @@ public final class Trainer {
             let rate = Double(step - startStep) / max(elapsed, 1e-9)
             // CLIPort's loss is the cross-entropy divided by the number of logits; the log also keeps the
             // cross-entropy itself (nats), which reads better: log(N) at chance, 0 when certain.
-            let pickLogits = Double(batch.rows * batch.cols), placeLogits = pickLogits * Double(c.rotations)
+            let pickLogits = Double(pixels), placeLogits = pickLogits * Double(c.rotations)
             let pickEntropy = losses[0] / examples * pickLogits, placeEntropy = losses[1] / examples * placeLogits
-            var fields: [String: Any] = ["step": step, "pick_loss": losses[0] / examples, "place_loss": losses[1] / examples,
-                                         "pick_cross_entropy": pickEntropy, "place_cross_entropy": placeEntropy,
-                                         "loss": lastLoss, "steps_per_second": rate, "elapsed_seconds": elapsed,
-                                         "data_wait_seconds": waiting]
+            var metrics = StepMetrics(step: step, pickLoss: losses[0] / examples, placeLoss: losses[1] / examples,
+                                      pickCrossEntropy: pickEntropy, placeCrossEntropy: placeEntropy, loss: lastLoss,
+                                      stepsPerSecond: rate, elapsedSeconds: elapsed, dataWaitSeconds: waiting)
             let isSaveStep = c.saveSteps.contains(step)
             if isSaveStep {
                 let validation = try validationLoss()
-                if let validation { fields["validation_loss"] = validation }
+                metrics.validationLoss = validation
                 try checkRanksAgree(step: step)
                 if group.isRoot {
                     try TrainingCheckpoint.write(networks, step: step, validationLoss: validation, configuration: c,
@@ -143,7 +147,7 @@ public final class Trainer {
                 }
             }
             if group.isRoot {
-                metrics?.append(fields)
+                metricsLog?.append(metrics)
                 if isSaveStep || step % c.lastEvery == 0 || step == c.steps {
                     try TrainingCheckpoint.write(networks, step: step, validationLoss: nil, configuration: c, to: run.lastCheckpoint)
                 }
@@ -173,17 +177,17 @@ public final class Trainer {
     /// validation data.
     func validationLoss() throws -> Double? {
         let n = configuration.validationSamples
-        guard n > 0 else { return nil }
+        guard n > 0, let validationData else { return nil }
         let loaderConfiguration = LoaderConfiguration(mode: .validation, batchSize: 1, seed: configuration.seed, workers: 1,
                                                       prefetchBatches: 2, augment: false)
-        guard let loader = try? makeLoader(split: "val", configuration: loaderConfiguration) else { return nil }
+        guard let loader = try? makeLoader(validationData, configuration: loaderConfiguration) else { return nil }
         defer { loader.stop() }
         var total = 0.0, count = 0
         while count < n, let batch = try loader.next() {
-            let image = ImageTensor.channelsFirst(batch.images[...], rows: batch.rows, cols: batch.cols)
-            let text = try encoder?.feature(for: batch.instructions[0])
-            let l = networks.losses(image: image, pick: (batch.picks[0].row, batch.picks[0].col),
-                                    place: (batch.places[0].row, batch.places[0].col), placeRotation: rotationBin(batch.rotationBins[0]),
+            let sample = batch.samples[0]
+            let text = try encoder?.feature(for: sample.instruction)
+            let l = networks.losses(image: ImageTensor.input(sample), pick: (sample.pick.row, sample.pick.col),
+                                    place: (sample.place.row, sample.place.col), placeRotation: rotationBin(sample.rotationBin),
                                     text: text)
             total += Double(l.attention + l.transport)
             count += 1
@@ -191,11 +195,9 @@ public final class Trainer {
         return count > 0 ? total / Double(count) : nil
     }
 
-    /// The loader's label is one of CLIPort's 36 bins; a model with k rotations uses round(bin · k / 36) mod k.
+    /// The loader's label is one of CLIPort's 36 bins; the model's is the nearest of its own.
     func rotationBin(_ bin36: Int) -> Int {
-        let k = configuration.rotations
-        guard k != RotationBins.cliport else { return bin36 }
-        return Int((Double(bin36 * k) / Double(RotationBins.cliport)).rounded(.toNearestOrEven)) % k
+        RotationBins.rescale(bin36, from: RotationBins.cliport, to: configuration.rotations)
     }
 
     private func checkRanksAgree(step: Int) throws {
@@ -203,20 +205,59 @@ public final class Trainer {
         guard try group.agree(on: weightFingerprint(networks.parameters)) else { throw TrainerError.ranksDisagree(step: step) }
     }
 
-    /// The loader over the run's data for `split` ("train" reads `data`; "val" reads `validationData`
-    /// or the `-val` siblings of `-train` folders, and throws when there are none).
-    func makeLoader(split: String, configuration loaderConfiguration: LoaderConfiguration) throws -> Loader {
+    /// The stream of this process: batches from the resumed step on, every `group.size`-th from its rank.
+    func trainingLoaderConfiguration() -> LoaderConfiguration {
         let c = configuration
+        var loaderConfiguration = LoaderConfiguration(mode: .training, batchSize: c.batch, seed: c.seed, workers: 2,
+                                                      prefetchBatches: 4, augment: c.augment, nDemos: c.nDemos)
+        loaderConfiguration.firstBatch = startStep * group.size + group.rank
+        loaderConfiguration.batchStride = group.size
+        return loaderConfiguration
+    }
+
+    /// A loader's datasets, listed, and how they are sampled.
+    struct LoaderTasks {
+        var tasks: [TaskDataset]
+        /// Sampling weights of a group (nil: uniform).
+        var weights: [Double]?
+        /// A single task's dataset refuses more `nDemos` than it has (CLIPort's single-task dataset).
+        var strictDemos: Bool
+    }
+
+    func makeLoader(_ data: LoaderTasks, configuration loaderConfiguration: LoaderConfiguration) throws -> Loader {
+        try Loader(tasks: data.tasks, weights: data.weights, configuration: loaderConfiguration, strictDemos: data.strictDemos)
+    }
+
+    /// The run's data for `split`: `.train` reads `data`; `.val` reads `validationData` or the `-val`
+    /// siblings of `-train` folders, and throws `noValidationData` when there are none.
+    static func tasks(_ c: TrainingConfiguration, split: Split) throws -> LoaderTasks {
         if let group = c.group {
-            return try Loader(root: c.data[0], group: group, split: split, configuration: loaderConfiguration)
+            let (tasks, weights) = try Loader.tasks(root: c.data[0], group: group, split: split)
+            return LoaderTasks(tasks: tasks, weights: weights, strictDemos: split == .train && tasks.count == 1)
         }
         var folders = c.data
-        if split != "train" {
+        if split != .train {
             folders = c.validationData.isEmpty ? c.data.compactMap(Self.validationSibling) : c.validationData
-            guard !folders.isEmpty else { throw TrainerError.badOption("no validation data") }
+            guard !folders.isEmpty else { throw TrainerError.noValidationData }
         }
         let tasks = try folders.map { try TaskDataset(path: $0) }
-        return try Loader(tasks: tasks, configuration: loaderConfiguration, strictDemos: split == "train" && tasks.count == 1)
+        return LoaderTasks(tasks: tasks, weights: nil, strictDemos: split == .train && tasks.count == 1)
+    }
+
+    /// Reads `last.hdf5` into `networks` and returns its step. A damaged one is refused with the newest
+    /// save-step checkpoint that reads whole, to resume from.
+    static func resume(from run: TrainingRun, into networks: TransporterAgentNetworks) throws -> Int {
+        do {
+            let step = try TrainingCheckpoint.info(run.lastCheckpoint).step
+            try TrainingCheckpoint.read(run.lastCheckpoint, into: networks, optimizers: true)
+            return step
+        } catch {
+            let newest = run.savedCheckpoints().reversed().first { saved in
+                (try? TrainingCheckpoint.info(saved.path)) != nil
+                    && (try? TrainingCheckpoint.read(saved.path, into: networks, optimizers: true)) != nil
+            }
+            throw TrainerError.damagedCheckpoint(path: run.lastCheckpoint, reason: "\(error)", newestValid: newest?.path)
+        }
     }
 
     /// `…/<task>-val` beside `…/<task>-train`, when it exists.

@@ -1,5 +1,5 @@
+import Capture
 import Dataset
-import Recorder
 import Trainer
 
 /// A trained agent as the capture page's proposer (`cliport capture --checkpoint`).

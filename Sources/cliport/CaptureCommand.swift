@@ -1,6 +1,6 @@
 import ArgumentParser
+import Capture
 import Foundation
-import Recorder
 import Trainer
 
 struct CaptureCommand: ParsableCommand {
@@ -42,7 +42,7 @@ struct CaptureCommand: ParsableCommand {
             let server = CaptureServer(service: service, host: host, port: port)
             let bound = try server.start()
             let state = service.state
-            print("capture: open http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)/  (camera: \(state.camera); robot: \(state.robot))")
+            print("capture: open \(server.pageURLs(port: bound).joined(separator: " or "))  (camera: \(state.camera); robot: \(state.robot))")
             print("capture: episodes go to \(out)/episode-NNNNNN.hdf5; \(state.message)")
             if let error = state.error { print("capture: \(error)") }
             print("capture: press Ctrl-C to stop (the episode in progress is journaled and resumes next time)")

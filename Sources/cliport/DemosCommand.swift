@@ -1,5 +1,6 @@
 import Core
 import ArgumentParser
+import Dataset
 import Foundation
 import Recorder
 import Sim
@@ -34,10 +35,23 @@ struct DemosCommand: ParsableCommand {
     @Option(help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).") var numShards: Int?
     @Option(help: ArgumentHelp("CLIPort's asset folder (holding google/meshes_fixed/*.obj and google/textures/*.png) for the packing-*-google-objects-* tasks; without it they use built-in procedural objects. Other tasks ignore it.", valueName: "dir"))
     var assets: String?
+    @Option(help: ArgumentHelp("The time every shard records as `created`: seconds since 1970 or ISO 8601 UTC (default: SOURCE_DATE_EPOCH, else now). The same request and time give byte-identical shards.", valueName: "time"))
+    var created: String?
     @Flag(help: "Print the run's report as JSON on stdout.") var json = false
+
+    func validate() throws {
+        if let created {
+            do { _ = try DatasetCreationTime.parse(created, setting: "--created") } catch { throw ValidationError("\(error)") }
+        }
+    }
 
     func run() throws {
         StopSignal.install()
+        if let created {
+            // Through the reproducible-builds variable, which this process's writer and its workers both read.
+            let seconds = Int(try DatasetCreationTime.parse(created, setting: "--created").timeIntervalSince1970)
+            setenv(DatasetCreationTime.environmentVariable, "\(seconds)", 1)
+        }
         let assets = self.assets.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let generator = DemoGenerator(options: .init(
             task: task, split: split, count: count, out: out, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,

@@ -7,8 +7,12 @@ struct DatasetStatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats", abstract: "Colour and height mean and standard deviation of a dataset's heightmaps.")
     @Argument(help: "A dataset folder or one .hdf5 shard.") var path: String
-    @Option(help: "Use at most this many observations, spread evenly through the dataset.") var maxObservations: Int?
+    @Option(parsing: .unconditional, help: "Use at most this many observations, spread evenly through the dataset.") var maxObservations: Int?
     @Flag(help: "Print JSON for scripts.") var json = false
+
+    func validate() throws {
+        if let maxObservations { try requireOption("--max-observations", maxObservations, in: 1...Int.max) }
+    }
 
     func run() throws {
         let s = try reportingErrors { try DatasetStatistics.compute(path: path, maxObservations: maxObservations) }

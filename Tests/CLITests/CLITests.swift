@@ -1,16 +1,13 @@
 import Dataset
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs `cliport` as a user would, and checks what it prints and the files it leaves.
 final class CLITests: XCTestCase {
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
-    static var binary: URL {
-        let candidates = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() } + [Bundle.main.bundleURL]
-        return candidates.map { $0.appendingPathComponent("cliport") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("cliport")
-    }
+    static var binary: URL { BuiltProgram.cliport }
 
     func cliport(_ arguments: String...) throws -> Run { try Self.run(arguments) }
 

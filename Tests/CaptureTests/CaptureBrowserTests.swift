@@ -1,9 +1,10 @@
+@testable import Capture
 import Dataset
 import Foundation
 import Geometry
 import HDF5
-@testable import Recorder
 import Sim
+import TestSupport
 import XCTest
 
 /// The capture page in a real headless Chromium against real devices: the simulator's cameras and robot,
@@ -18,17 +19,12 @@ final class CaptureBrowserTests: XCTestCase {
         server?.stop()
         service?.shutdown()
         browser = nil; server = nil; service = nil
-        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+        folders.removeAll()
     }
 
-    var folders: [String] = []
+    let folders = TemporaryFolders(prefix: "cliport-capture")
 
-    func temporaryFolder(_ name: String) -> String {
-        let path = NSTemporaryDirectory() + "cliport-capture-\(name)-" + UUID().uuidString
-        folders.append(path)
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func temporaryFolder(_ name: String) -> String { folders.make(name) }
 
     /// Starts the server for `makeSession` and opens the page in Chromium (live refresh off so clicks
     /// land on a fixed view). Skips with a clear message when Chromium is missing.
@@ -96,6 +92,22 @@ final class CaptureBrowserTests: XCTestCase {
         XCTAssertTrue(pageMessage(browser).contains("step 1 recorded"), pageMessage(browser))
         let reward = service!.state.steps.first?.reward ?? 0
         XCTAssertGreaterThan(reward, 0, "the block landed in the bowl")
+        // The scene (seed 0) has a second block: ending now is refused, as a failed episode is not saved, and
+        // the step is kept. The second block into the second bowl completes the task.
+        try browser.press(key: "e")
+        try browser.waitFor("document.getElementById('message').textContent.includes('is not saved')", what: "the refused end")
+        XCTAssertEqual(service!.state.steps.count, 1)
+        let viewAfterStep = service!.state.view
+        try browser.waitFor("window.capture.S.view === \(viewAfterStep) && !!window.capture.S.colors", what: "the view after step 1")
+        let block1 = try XCTUnwrap(service!.state.objects.first { $0.name == "block1" })
+        let bowl1 = try XCTUnwrap(service!.state.objects.first { $0.name == "bowl1" })
+        try clickCell(Pixel(row: block1.row, col: block1.col), browser)
+        try clickCell(Pixel(row: bowl1.row, col: bowl1.col), browser)
+        try browser.waitFor("!!window.capture.S.poses", what: "the second pose preview")
+        try browser.click(elementID: "confirm")
+        try browser.waitFor("window.capture.S.state.steps.length === 2 && !window.capture.S.busy", what: "the second step")
+        let reward2 = service!.state.steps[1].reward
+        XCTAssertEqual(reward + reward2, 1, accuracy: 1e-9, "both blocks are in bowls")
         try browser.press(key: "e")
         let file = (out as NSString).appendingPathComponent("episode-000000.hdf5")
         waitForFile(file)
@@ -104,14 +116,15 @@ final class CaptureBrowserTests: XCTestCase {
         let h5 = try HDF5File.open(file)
         let demo = try h5.group("data/demo_0")
         XCTAssertEqual(try demo.attributes.string("source"), "operator")
-        XCTAssertEqual(try demo.attributes.int("num_samples"), 1)
+        XCTAssertEqual(try demo.attributes.int("num_samples"), 2)
         XCTAssertEqual(try demo.attributes.string("instruction"), instruction)
-        XCTAssertEqual(try demo.attributes.int("success"), reward > 0.99 ? 1 : 0)
-        XCTAssertEqual(try h5.dataset("data/demo_0/rewards").read(as: Double.self), [reward])
-        let actions = try h5.dataset("data/demo_0/actions").read(as: Float.self)
-        XCTAssertEqual(try h5.dataset("data/demo_0/action_dict/pick_pixel").read(as: Int32.self), [Int32(pick.row), Int32(pick.col)])
-        XCTAssertEqual(try h5.dataset("data/demo_0/action_dict/place_pixel").read(as: Int32.self), [Int32(place.row), Int32(place.col)])
-        XCTAssertEqual(try h5.dataset("data/demo_0/action_dict/place_rotation_bin").read(as: Int32.self), [3])
+        XCTAssertEqual(try demo.attributes.int("success"), 1)
+        XCTAssertEqual(try h5.dataset("data/demo_0/rewards").read(as: Double.self), [reward, reward2])
+        // Step 0 is the clicked one with the turned rotation.
+        let actions = Array(try h5.dataset("data/demo_0/actions").read(as: Float.self).prefix(14))
+        XCTAssertEqual(Array(try h5.dataset("data/demo_0/action_dict/pick_pixel").read(as: Int32.self).prefix(2)), [Int32(pick.row), Int32(pick.col)])
+        XCTAssertEqual(Array(try h5.dataset("data/demo_0/action_dict/place_pixel").read(as: Int32.self).prefix(2)), [Int32(place.row), Int32(place.col)])
+        XCTAssertEqual(Array(try h5.dataset("data/demo_0/action_dict/place_rotation_bin").read(as: Int32.self).prefix(1)), [3])
         let heights = try h5.dataset("data/demo_0/obs/heightmap_height").read(row: 0, as: Float.self)
         let w = Workspace.cliport
         func expected(_ p: Pixel) -> [Double] {

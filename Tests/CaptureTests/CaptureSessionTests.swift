@@ -1,26 +1,22 @@
+@testable import Capture
 import Dataset
 import Foundation
 import Geometry
 import HDF5
-@testable import Recorder
 import Sim
+import TestSupport
 import XCTest
 
 /// The session without a browser: resuming after a crash, undo, the journal's format, the click-to-pose
 /// mapping, calibration parsing and the command-line device specs.
 final class CaptureSessionTests: XCTestCase {
     override func tearDown() {
-        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+        folders.removeAll()
     }
 
-    var folders: [String] = []
+    let folders = TemporaryFolders(prefix: "cliport-capture")
 
-    func temporaryFolder(_ name: String) -> String {
-        let path = NSTemporaryDirectory() + "cliport-capture-\(name)-" + UUID().uuidString
-        folders.append(path)
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func temporaryFolder(_ name: String) -> String { folders.make(name) }
 
     func testAStoppedServerResumesTheJournaledEpisodeAndUndoReplaysTheSimulator() throws {
         let out = temporaryFolder("resume")
@@ -60,6 +56,49 @@ final class CaptureSessionTests: XCTestCase {
         }
         let journal = (out as NSString).appendingPathComponent(".capture/journal")
         XCTAssertFalse(FileManager.default.fileExists(atPath: (journal as NSString).appendingPathComponent("step-0000.step")))
+    }
+
+    func testAFailedSimulatedEpisodeIsNotSavedAndTheFolderPassesDatasetCheck() throws {
+        let out = temporaryFolder("failed")
+        let service = try CaptureService(makeSession: CaptureSetup(source: .sim, robot: .sim, out: out).makeSession)
+        defer { service.shutdown() }
+        func pixel(_ name: String) throws -> Pixel {
+            let marker = try XCTUnwrap(service.state.objects.first { $0.name == name }, name)
+            return Pixel(row: marker.row, col: marker.col)
+        }
+        // Episode 0 succeeds: block i into bowl i (the task has at least as many bowls as blocks).
+        let blocks = service.state.objects.map(\.name).filter { $0.hasPrefix("block") }
+        XCTAssertFalse(blocks.isEmpty)
+        for (i, block) in blocks.enumerated() {
+            let click = ClickedAction(pick: try pixel(block), place: try pixel("bowl\(i)"), rotationBin: 0)
+            _ = try service.performBlocking { try $0.record(click, view: $0.view, instruction: "put the blocks in a bowl") }
+        }
+        XCTAssertEqual(service.state.steps.map(\.reward).reduce(0, +), 1, accuracy: 1e-9)
+        _ = try service.performBlocking { try $0.endEpisode() }
+
+        // Episode 1 fails: the block is put back where it was. Ending it is refused and keeps the step.
+        XCTAssertEqual(service.state.episode, 1)
+        let block = try pixel("block0")
+        _ = try service.performBlocking { try $0.record(ClickedAction(pick: block, place: block, rotationBin: 0), view: $0.view, instruction: "put it down") }
+        XCTAssertEqual(service.state.steps.map(\.reward), [0])
+        XCTAssertThrowsError(try service.performBlocking { try $0.endEpisode() }) {
+            XCTAssertEqual($0 as? CaptureError, .unsuccessfulEpisode(totalReward: 0))
+            XCTAssertTrue("\($0)".contains("is not saved"), "\($0)")
+            XCTAssertEqual(($0 as? CaptureError)?.httpStatus, 400)
+        }
+        XCTAssertEqual(service.state.steps.count, 1, "the step is kept for undo or more steps")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/.capture/journal/step-0000.step"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".hdf5") }, ["episode-000000.hdf5"])
+
+        // What `cliport dataset check` runs: the folder is a valid dataset of the one successful episode.
+        let report = DatasetChecker.check(out, deep: true)
+        XCTAssertEqual(report.problems.map { "\($0.file): \($0.problem)" }, [])
+        XCTAssertEqual(report.episodes, 1)
+
+        // Discarding re-records episode 1 from its start.
+        try service.performBlocking { try $0.discard() }
+        XCTAssertEqual(service.state.episode, 1)
+        XCTAssertEqual(service.state.steps.count, 0)
     }
 
     func testJournalStepRoundTripsExactly() throws {

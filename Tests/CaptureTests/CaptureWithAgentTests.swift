@@ -1,7 +1,8 @@
+@testable import Capture
 import Dataset
 import Foundation
 import Geometry
-@testable import Recorder
+import Recorder
 import Sim
 import Trainer
 import XCTest
@@ -55,12 +56,19 @@ final class CaptureWithAgentTests: XCTestCase {
         _ = try service.performBlocking { session in
             try session.record(click, view: session.view, instruction: "put the red blocks in a green bowl")
         }
+        // The scene (seed 0) has a second block, and only successful episodes are saved.
+        let after = service.state
+        let block1 = after.objects.first { $0.name == "block1" }!, bowl1 = after.objects.first { $0.name == "bowl1" }!
+        let click2 = ClickedAction(pick: Pixel(row: block1.row, col: block1.col), place: Pixel(row: bowl1.row, col: bowl1.col), rotationBin: 0)
+        _ = try service.performBlocking { session in
+            try session.record(click2, view: session.view, instruction: "put the red blocks in a green bowl")
+        }
         _ = try service.performBlocking { try $0.endEpisode() }
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/episode-000000.hdf5"))
 
         // Captured and simulated episodes train together; the captured step is what the loader serves.
         let captured = try TaskDataset(path: out)
-        XCTAssertEqual(captured.episodes.map(\.numSteps), [1])
+        XCTAssertEqual(captured.episodes.map(\.numSteps), [2])
         let both = try Trainer(configuration: small([out, simulated], 2), run: TrainingRun(path: root + "/run-both"))
         both.log = { _ in }; both.showsProgress = false
         let summary = try both.train()
@@ -73,5 +81,8 @@ final class CaptureWithAgentTests: XCTestCase {
         XCTAssertEqual(sample.picks, [click.pick])
         XCTAssertEqual(sample.places, [click.place])
         XCTAssertEqual(sample.instructions, ["put the red blocks in a green bowl"])
+        let second = try XCTUnwrap(try loader.next())
+        XCTAssertEqual(second.picks, [click2.pick])
+        XCTAssertEqual(second.places, [click2.place])
     }
 }

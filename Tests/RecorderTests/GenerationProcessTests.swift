@@ -1,6 +1,7 @@
 import Dataset
 import Foundation
 import Recorder
+import TestSupport
 import XCTest
 
 /// The real `cliport` program as child processes: killed with SIGKILL mid-run and rerun (both with two
@@ -9,11 +10,7 @@ import XCTest
 final class GenerationProcessTests: XCTestCase {
     static let n = 6, perShard = 2
 
-    static var binary: URL {
-        let candidates = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() } + [Bundle.main.bundleURL]
-        return candidates.map { $0.appendingPathComponent("cliport") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("cliport")
-    }
+    static var binary: URL { BuiltProgram.cliport }
 
     var folder: String!
     var dataset: String { folder + "/\(ReferenceDatasets.task)-train" }

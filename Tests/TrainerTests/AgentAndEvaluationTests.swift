@@ -88,7 +88,7 @@ final class FrozenComponentsTests: XCTestCase {
     /// CLIPort's agent and the CLIP text encoder need imported CLIP weights; without them the message
     /// says how to import them. The weight-free models need nothing.
     func testCLIPWeightsAreRequiredOnlyWhereCLIPIsUsed() throws {
-        for (model, encoder) in [(AgentModel.cliport, nil), (.transporterLang, "clip")] as [(AgentModel, String?)] {
+        for (model, encoder) in [(AgentModel.cliport, nil), (.transporterLang, .clip)] as [(AgentModel, InstructionEncoderKind?)] {
             let c = TrainingConfiguration(model: model, data: ["/x"], steps: 1, textEncoder: encoder)
             XCTAssertThrowsError(try FrozenComponents.load(for: c)) { error in
                 XCTAssertTrue("\(error)".contains("cliport weights import"), "\(error)")
@@ -98,7 +98,7 @@ final class FrozenComponentsTests: XCTestCase {
         XCTAssertThrowsError(try FrozenComponents.load(for: missing)) { error in
             XCTAssertTrue("\(error)".contains("no CLIP weights at /nonexistent/clip.hdf5"), "\(error)")
         }
-        XCTAssertEqual(TrainingConfiguration(model: .cliport, data: ["/x"], steps: 1).textEncoder, "clip")
+        XCTAssertEqual(TrainingConfiguration(model: .cliport, data: ["/x"], steps: 1).textEncoder, .clip)
         XCTAssertTrue(try FrozenComponents.load(for: TrainingConfiguration(model: .transporterLang, data: ["/x"], steps: 1)).encoder
                       is HashedInstructionEncoder)
         XCTAssertNil(try FrozenComponents.load(for: TrainingConfiguration(model: .transporter, data: ["/x"], steps: 1)).encoder)

@@ -1,15 +1,12 @@
 import Foundation
 import HDF5
 import MPI
+import TestSupport
 import XCTest
 @testable import Trainer
 
 final class DataParallelTests: XCTestCase {
-    static var binary: URL {
-        let candidates = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() } + [Bundle.main.bundleURL]
-        return candidates.map { $0.appendingPathComponent("cliport") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("cliport")
-    }
+    static var binary: URL { BuiltProgram.cliport }
 
     @discardableResult
     func run(_ executable: String, _ arguments: [String]) throws -> String {

@@ -46,6 +46,11 @@ final class ResumeTests: XCTestCase {
         let metrics = try String(contentsOfFile: root + "/split/metrics.jsonl", encoding: .utf8)
             .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         XCTAssertEqual(metrics.map { $0["step"] as! Int }, [1, 2, 3, 4])
+        // The log's keys (snake_case), validation_loss at the save step only.
+        let keys: Set<String> = ["step", "pick_loss", "place_loss", "pick_cross_entropy", "place_cross_entropy", "loss",
+                                 "steps_per_second", "elapsed_seconds", "data_wait_seconds"]
+        XCTAssertEqual(Set(metrics[0].keys), keys)
+        XCTAssertEqual(Set(metrics[1].keys), keys.union(["validation_loss"]))
         let wholeMetrics = try String(contentsOfFile: root + "/whole/metrics.jsonl", encoding: .utf8)
             .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         XCTAssertEqual(metrics.map { $0["loss"] as! Double }, wholeMetrics.map { $0["loss"] as! Double })
@@ -62,17 +67,19 @@ final class ResumeTests: XCTestCase {
         try trainer.train()
         var other = TrainerFixtures.configuration(data: data, steps: 1)
         other.width = 1.0 / 4
+        // The library names settings as config.json does; `cliport train` names its options
+        // (TrainCommandTests.testResumingWithOtherOptionsNamesTheOption).
         XCTAssertThrowsError(try Trainer(configuration: other, run: run)) { error in
-            XCTAssertTrue("\(error)".contains("--width 0.25 where the run has 0.125"), "\(error)")
+            XCTAssertEqual(error as? TrainerError,
+                           .runExists(path: run.path, differences: [SettingDifference(setting: .width, stored: "0.125", requested: "0.25")]))
+            XCTAssertTrue("\(error)".contains("width 0.25 where the run has 0.125"), "\(error)")
         }
         var summed = TrainerFixtures.configuration(data: data, steps: 1)
-        summed.lossReduction = "sum"
+        summed.lossReduction = .sum
         XCTAssertThrowsError(try Trainer(configuration: summed, run: run)) { error in
-            XCTAssertTrue("\(error)".contains("--loss sum where the run has mean"), "\(error)")
-        }
-        summed.lossReduction = "median"
-        XCTAssertThrowsError(try Trainer(configuration: summed, run: TrainingRun(path: root + "/other"))) { error in
-            XCTAssertTrue("\(error)".contains("--loss must be mean or sum"), "\(error)")
+            XCTAssertEqual(error as? TrainerError,
+                           .runExists(path: run.path, differences: [SettingDifference(setting: .lossReduction, stored: "mean", requested: "sum")]))
+            XCTAssertTrue("\(error)".contains("lossReduction sum where the run has mean"), "\(error)")
         }
         // Extending the run, saving at other steps and validating on more examples are allowed.
         var longer = TrainerFixtures.configuration(data: data, steps: 3)

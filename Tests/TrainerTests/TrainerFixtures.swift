@@ -17,8 +17,8 @@ enum TrainerFixtures {
     /// A train and a val folder of synthetic put-block-in-bowl episodes; returns the train folder.
     static func dataset(in root: String, episodes: Int = 6) throws -> String {
         let train = root + "/put-block-in-bowl-seen-colors-train", val = root + "/put-block-in-bowl-seen-colors-val"
-        try SyntheticPickPlaceEpisodes.writeDataset(directory: train, split: "train", episodes: episodes, workspace: coarseWorkspace)
-        try SyntheticPickPlaceEpisodes.writeDataset(directory: val, split: "val", episodes: 2, workspace: coarseWorkspace)
+        try SyntheticPickPlaceEpisodes.writeDataset(directory: train, split: .train, episodes: episodes, workspace: coarseWorkspace)
+        try SyntheticPickPlaceEpisodes.writeDataset(directory: val, split: .val, episodes: 2, workspace: coarseWorkspace)
         return train
     }
 

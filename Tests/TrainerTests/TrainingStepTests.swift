@@ -15,8 +15,7 @@ final class TrainingStepTests: XCTestCase {
             let episode = SyntheticPickPlaceEpisodes.episode(seed: 4, workspace: TrainerFixtures.coarseWorkspace)
             let step = episode.steps[0]
             let map = step.observation.heightmap
-            let image = ImageTensor.channelsFirst(SampleAssembler.plainImage(color: map.color, height: map.height)[...],
-                                                  rows: map.rows, cols: map.cols)
+            let image = ImageTensor.input(map)
             let pick = TrainerFixtures.coarseWorkspace.pixel(of: step.action.pickPose.position)
             let place = TrainerFixtures.coarseWorkspace.pixel(of: step.action.placePose.position)
             let text = model.isLanguageConditioned ? HashedInstructionEncoder().feature(for: step.instruction) : nil
@@ -40,7 +39,7 @@ final class TrainingStepTests: XCTestCase {
         let samples = (0..<2).map { i -> (Tensor, Pixel, Pixel) in
             let s = SyntheticPickPlaceEpisodes.episode(seed: 10 + i, workspace: TrainerFixtures.coarseWorkspace).steps[0]
             let m = s.observation.heightmap
-            return (ImageTensor.channelsFirst(SampleAssembler.plainImage(color: m.color, height: m.height)[...], rows: m.rows, cols: m.cols),
+            return (ImageTensor.input(m),
                     TrainerFixtures.coarseWorkspace.pixel(of: s.action.pickPose.position),
                     TrainerFixtures.coarseWorkspace.pixel(of: s.action.placePose.position))
         }

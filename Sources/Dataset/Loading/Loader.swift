@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Geometry
 
@@ -42,16 +43,22 @@ public final class Loader {
 
     /// A loader over a dataset root holding `<task>-<split>/` folders: `group` is a multi-task group
     /// (`multi-all`, `multi-language-conditioned`, `multi-demo-conditioned`, `multi-attr-<task>`) or one task.
-    public convenience init(root: String, group: String, split: String, configuration: LoaderConfiguration) throws {
+    public convenience init(root: String, group: String, split: Split, configuration: LoaderConfiguration) throws {
+        let (tasks, weights) = try Loader.tasks(root: root, group: group, split: split)
+        try self.init(tasks: tasks, weights: weights, configuration: configuration, strictDemos: tasks.count == 1)
+    }
+
+    /// The task datasets (listed) and sampling weights of `group` under a dataset root, as the loader
+    /// reads them; throws before anything is sampled when a folder is missing or empty.
+    public static func tasks(root: String, group: String, split: Split) throws -> (tasks: [TaskDataset], weights: [Double]?) {
         let names: [String]
         let weights: [Double]?
         if let g = TaskGroup.named(group) {
-            names = try g.tasks(split: split)
-            weights = try g.weights(split: split)
+            names = g.tasks(split: split)
+            weights = g.weights(split: split)
         } else if group.hasPrefix("multi-") {
             throw LoaderError.unknownGroup(group)
         } else {
-            guard ["train", "val", "test"].contains(split) else { throw LoaderError.unknownSplit(split) }
             names = [group]
             weights = nil
         }
@@ -63,7 +70,7 @@ public final class Loader {
             }
             return try TaskDataset(path: folder, task: task)
         }
-        try self.init(tasks: tasks, weights: weights, configuration: configuration, strictDemos: names.count == 1)
+        return (tasks, weights)
     }
 
     deinit { stop() }

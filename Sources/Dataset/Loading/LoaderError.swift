@@ -1,11 +1,11 @@
+import Core
+
 /// Why a loader cannot start or stopped, each naming the problem and the fix.
 public enum LoaderError: Error, CustomStringConvertible, Equatable {
     /// A multi-task group names a task whose `<root>/<task>-<split>/` folder is missing or empty.
-    case missingTaskFolder(folder: String, task: String, split: String, group: String, root: String)
+    case missingTaskFolder(folder: String, task: String, split: Split, group: String, root: String)
     /// A group name that is not one of CLIPort's.
     case unknownGroup(String)
-    /// A split other than train, val or test.
-    case unknownSplit(String)
     /// `nDemos` asks for more episodes than a single-task dataset has.
     case notEnoughEpisodes(path: String, available: Int, requested: Int)
     /// A dataset without any step to sample.
@@ -18,13 +18,11 @@ public enum LoaderError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .missingTaskFolder(folder, task, split, group, root):
-            return "group \(group) needs \(folder) (task \(task), split \(split)) but it is missing or holds no *.hdf5 shards; "
-                + "make it with `cliport demos --task \(task) --split \(split) --n 100 --out \(root)`"
+            return "group \(group) needs \(folder) (task \(task), split \(split.rawValue)) but it is missing or holds no *.hdf5 shards; "
+                + "make it with `cliport demos --task \(task) --split \(split.rawValue) --n 100 --out \(root)`"
         case let .unknownGroup(name):
             return "\(name) is not a multi-task group; use one of \(TaskGroup.groupNames.joined(separator: ", ")) "
                 + "or a single task's dataset folder"
-        case let .unknownSplit(name):
-            return "\(name) is not a split; use train, val or test"
         case let .notEnoughEpisodes(path, available, requested):
             return "\(path) has \(available) episodes but \(requested) were requested with --n-demos; "
                 + "lower --n-demos or generate more with `cliport demos ... --n \(requested)`"

@@ -38,17 +38,17 @@ public enum SampleAssembler {
         return sample
     }
 
-    /// (rows, cols, 6) floats: colour then the height three times.
+    /// The `InputLayout` image of a colour and height map: colour, then the height three times.
     public static func plainImage(color: [UInt8], height: [Float]) -> [Float] {
         let n = height.count
-        var image = [Float](repeating: 0, count: n * 6)
+        var image = [Float](repeating: 0, count: n * InputLayout.channels)
+        guard n > 0 else { return image }
         image.withUnsafeMutableBufferPointer { out in
             color.withUnsafeBufferPointer { c in
                 height.withUnsafeBufferPointer { h in
                     for i in 0..<n {
-                        let o = i * 6
-                        out[o] = Float(c[i * 3]); out[o + 1] = Float(c[i * 3 + 1]); out[o + 2] = Float(c[i * 3 + 2])
-                        out[o + 3] = h[i]; out[o + 4] = h[i]; out[o + 5] = h[i]
+                        InputLayout.store(color: SIMD3(Float(c[i * 3]), Float(c[i * 3 + 1]), Float(c[i * 3 + 2])), height: h[i],
+                                          pixel: i, pixels: n, into: out.baseAddress!)
                     }
                 }
             }
@@ -56,7 +56,7 @@ public enum SampleAssembler {
         return image
     }
 
-    /// The warped (rows, cols, 6) image. The three height channels are equal before the warp, so the warp
+    /// The warped `InputLayout` image. The three height channels are equal before the warp, so the warp
     /// runs on 4 channels and copies the height. `truncateColor` mirrors perturb's `np.int32(colour)`.
     static func warpedImage(color: [UInt8], height: [Float], rows: Int, cols: Int, matrix: [Double],
                             truncateColor: Bool) -> [Float] {
@@ -69,14 +69,14 @@ public enum SampleAssembler {
                 }
             }
         }
-        var image = [Float](repeating: 0, count: n * 6)
+        var image = [Float](repeating: 0, count: n * InputLayout.channels)
         image.withUnsafeMutableBufferPointer { out in
             src.withUnsafeBufferPointer { s in
                 if truncateColor {
-                    var sink = TruncatingImageSink(out: out.baseAddress!)
+                    var sink = TruncatingImageSink(out: out.baseAddress!, pixels: n)
                     AffineWarp.warp(s, rows: rows, cols: cols, matrix: matrix, into: &sink)
                 } else {
-                    var sink = ImageSink(out: out.baseAddress!)
+                    var sink = ImageSink(out: out.baseAddress!, pixels: n)
                     AffineWarp.warp(s, rows: rows, cols: cols, matrix: matrix, into: &sink)
                 }
             }
@@ -85,27 +85,30 @@ public enum SampleAssembler {
     }
 
     /// perturb's `add_noise`: colour + int(N(0, 3)) clipped to [0, 255]; each height channel + N(0, 0.003).
+    /// The draws go pixel by pixel, colour channels first, then the height channels the same way.
     static func addNoise(_ image: inout [Float], augmentation: Augmentation, rng: inout SeededGenerator) {
-        let n = image.count / 6
+        let n = image.count / InputLayout.channels
         for i in 0..<n {
-            for c in 0..<3 {
-                let noisy = image[i * 6 + c] + Float(rng.normal(std: augmentation.colorNoiseStd)).rounded(.towardZero)
-                image[i * 6 + c] = min(max(noisy, 0), 255)
+            for c in 0..<InputLayout.colorChannels {
+                let o = InputLayout.index(channel: c, pixel: i, pixels: n)
+                let noisy = image[o] + Float(rng.normal(std: augmentation.colorNoiseStd)).rounded(.towardZero)
+                image[o] = min(max(noisy, 0), 255)
             }
         }
         for i in 0..<n {
-            for c in 3..<6 { image[i * 6 + c] += Float(rng.normal(std: augmentation.heightNoiseStd)) }
+            for c in InputLayout.colorChannels..<InputLayout.channels {
+                image[InputLayout.index(channel: c, pixel: i, pixels: n)] += Float(rng.normal(std: augmentation.heightNoiseStd))
+            }
         }
     }
 }
 
-/// Writes warped (R, G, B, height) pixels as the 6-channel input: colour, then the height three times.
+/// Writes warped (R, G, B, height) pixels as the `InputLayout` image: colour, then the height three times.
 struct ImageSink: WarpSink {
     let out: UnsafeMutablePointer<Float>
+    let pixels: Int
     @inline(__always) func store(_ index: Int, _ v: SIMD4<Float>) {
-        let o = out + index * 6
-        o[0] = v.x; o[1] = v.y; o[2] = v.z
-        o[3] = v.w; o[4] = v.w; o[5] = v.w
+        InputLayout.store(color: SIMD3(v.x, v.y, v.z), height: v.w, pixel: index, pixels: pixels, into: out)
     }
 }
 
@@ -114,12 +117,11 @@ struct ImageSink: WarpSink {
 /// integer, then one is taken off where that rounded up (checked conversions to Int32 cost a third of the warp).
 struct TruncatingImageSink: WarpSink {
     let out: UnsafeMutablePointer<Float>
+    let pixels: Int
     @inline(__always) func store(_ index: Int, _ v: SIMD4<Float>) {
         let magic = SIMD4<Float>(repeating: 8_388_608)
         let nearest = (v + magic) - magic
         let floor = nearest.replacing(with: nearest - 1, where: nearest .> v)
-        let o = out + index * 6
-        o[0] = floor.x; o[1] = floor.y; o[2] = floor.z
-        o[3] = v.w; o[4] = v.w; o[5] = v.w
+        InputLayout.store(color: SIMD3(floor.x, floor.y, floor.z), height: v.w, pixel: index, pixels: pixels, into: out)
     }
 }

@@ -81,11 +81,11 @@ public final class StepReader {
             throw DatasetError.outOfRange("step \(step) does not exist: \(slot.shard) \(slot.demo) has \(slot.numSteps) steps")
         }
         let demo = try file(slot.shard).group("\(DatasetLayout.dataGroup)/\(slot.demo)")
-        let pick = try demo.dataset("action_dict/pick_pixel").read(row: step, as: Int32.self)
-        let place = try demo.dataset("action_dict/place_pixel").read(row: step, as: Int32.self)
-        let bin = try demo.dataset("action_dict/place_rotation_bin").read(row: step, as: Int32.self)
-        let instructions = try demo.dataset("instructions").readStrings()
-        let obs = try demo.group("obs")
+        let pick = try demo.dataset(DatasetLayout.StepKey.pickPixel).read(row: step, as: Int32.self)
+        let place = try demo.dataset(DatasetLayout.StepKey.placePixel).read(row: step, as: Int32.self)
+        let bin = try demo.dataset(DatasetLayout.StepKey.placeRotationBin).read(row: step, as: Int32.self)
+        let instructions = try demo.dataset(DatasetLayout.StepKey.instructions).readStrings()
+        let obs = try demo.group(DatasetLayout.observationGroup)
         let rgbSet = try obs.dataset(DatasetLayout.heightmapRGBKey)
         let shape = rgbSet.shape
         guard shape.count == 4, shape[3] == 3 else {
@@ -96,7 +96,7 @@ public final class StepReader {
         let height = try fetch(try obs.dataset(DatasetLayout.heightmapHeightKey), row: step, as: Float.self)
         var goalParts: (Pending, Pending)?
         if let g = goal {
-            let group = g >= slot.numSteps ? try demo.group("final_obs") : obs
+            let group = g >= slot.numSteps ? try demo.group(DatasetLayout.finalObservationGroup) : obs
             let row = g >= slot.numSteps ? 0 : g
             goalParts = (try fetch(try group.dataset(DatasetLayout.heightmapRGBKey), row: row, as: UInt8.self),
                          try fetch(try group.dataset(DatasetLayout.heightmapHeightKey), row: row, as: Float.self))

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Geometry
 
@@ -63,7 +64,7 @@ public enum SyntheticPickPlaceEpisodes {
     /// Episode `seed`: `steps` (1...3) actions, each putting block i on bowl i. A coarser `workspace` (same
     /// bounds, larger pixels) gives the same scene in smaller images, for fast training tests.
     public static func episode(seed: Int, steps: Int = 3, task: String = "put-block-in-bowl-seen-colors",
-                               split: String = "train", workspace: Workspace = SyntheticPickPlaceEpisodes.workspace) -> EpisodeRecord {
+                               split: Split = .train, workspace: Workspace = SyntheticPickPlaceEpisodes.workspace) -> EpisodeRecord {
         precondition((1...3).contains(steps), "1 to 3 steps")
         var rng = SeededGenerator(seed: seed)
         var cells = Array(0..<32)  // a 4 x 8 grid of 12.5 cm cells
@@ -95,25 +96,24 @@ public enum SyntheticPickPlaceEpisodes {
             objects[t].center = bowl.center
             objects[t].bottom = bowl.top
         }
-        let metadata = EpisodeMetadata(task: task, split: split, seed: seed, success: true, totalReward: 1, source: .oracle,
+        let metadata = EpisodeMetadata(task: task, split: split.rawValue, seed: seed, success: true, totalReward: 1, source: .oracle,
                                        instruction: records[0].instruction, objectNames: objects.map(\.name))
         return EpisodeRecord(metadata: metadata, steps: records, finalObservation: observation(drawOrder(objects), workspace: workspace))
     }
 
-    /// Writes `episodes` episodes of `task` into `directory` as shards of `episodesPerShard`; seeds follow
-    /// CLIPort (train 0, 2, 4, ...; val 1, 3, 5, ...; test 10001, 10003, ...).
-    public static func writeDataset(directory: String, task: String = "put-block-in-bowl-seen-colors", split: String = "train",
+    /// Writes `episodes` episodes of `task` into `directory` as shards of `episodesPerShard`; seeds are
+    /// the split's (`Split.seed(episode:)`, CLIPort's).
+    public static func writeDataset(directory: String, task: String = "put-block-in-bowl-seen-colors", split: Split = .train,
                                     episodes: Int, steps: Int = 3, episodesPerShard: Int = 100,
                                     workspace: Workspace = SyntheticPickPlaceEpisodes.workspace) throws {
-        let header = DatasetHeader(task: task, split: split, cameras: [camera], workspace: workspace)
-        let firstSeed = split == "train" ? 0 : (split == "val" ? 1 : 10001)
+        let header = DatasetHeader(task: task, split: split.rawValue, cameras: [camera], workspace: workspace)
         var writer: ShardWriter?
         for i in 0..<episodes {
             if i % episodesPerShard == 0 {
                 try writer?.finish()
                 writer = try ShardWriter(directory: directory, name: String(format: "shard-%04d", i / episodesPerShard), header: header)
             }
-            try writer!.append(episode(seed: firstSeed + 2 * i, steps: steps, task: task, split: split, workspace: workspace))
+            try writer!.append(episode(seed: split.seed(episode: i), steps: steps, task: task, split: split, workspace: workspace))
         }
         try writer?.finish()
     }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Where one episode lives: enough to read any of its steps, and nothing more (the loader keeps one of
@@ -70,8 +71,8 @@ public struct TaskDataset: Equatable, Sendable {
     }
 
     /// The folder of `task` and `split` under a dataset root, as `cliport demos --out <root>` lays it out.
-    public static func folder(root: String, task: String, split: String) -> String {
-        (root as NSString).appendingPathComponent("\(task)-\(split)")
+    public static func folder(root: String, task: String, split: Split) -> String {
+        (root as NSString).appendingPathComponent("\(task)-\(split.rawValue)")
     }
 }
 

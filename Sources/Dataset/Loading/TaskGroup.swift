@@ -1,3 +1,5 @@
+import Core
+
 /// CLIPort's multi-task groups (`dataset.py: RavensMultiTaskDataset.MULTI_TASKS`), copied list for list,
 /// including its quirks: multi-language-conditioned trains on the `*-unseen-colors` variants (whose train
 /// splits hold only seen attributes) and evaluates on all 18; the two google multi-attr groups name the
@@ -10,21 +12,20 @@ public struct TaskGroup: Equatable, Sendable, Codable {
     /// multi-attr only: the held-out task's seen split, sampled half of the time in training.
     public var attrTrainTask: String?
 
-    /// The tasks of a split ("train", "val" or "test").
-    public func tasks(split: String) throws -> [String] {
+    /// The tasks of a split.
+    public func tasks(split: Split) -> [String] {
         switch split {
-        case "train": return train
-        case "val": return val
-        case "test": return test
-        default: throw LoaderError.unknownSplit(split)
+        case .train: return train
+        case .val: return val
+        case .test: return test
         }
     }
 
     /// Sampling probability of each task of `split`, in `tasks(split:)` order. Uniform, except multi-attr
     /// training: 1/2 for `attrTrainTask` and the other 1/2 spread evenly over the rest (CLIPort's `load`).
-    public func weights(split: String) throws -> [Double] {
-        let tasks = try tasks(split: split)
-        guard split == "train", let attr = attrTrainTask, tasks.contains(attr), tasks.count > 1 else {
+    public func weights(split: Split) -> [Double] {
+        let tasks = tasks(split: split)
+        guard split == .train, let attr = attrTrainTask, tasks.contains(attr), tasks.count > 1 else {
             return Array(repeating: 1 / Double(tasks.count), count: tasks.count)
         }
         let other = 0.5 / Double(tasks.count - 1)

@@ -15,12 +15,20 @@ public struct DatasetCheckReport: Codable, Sendable {
     public var episodes: Int
     public var steps: Int
     public var problems: [DatasetProblem]
+    /// Facts that are not problems but limit what was checked (e.g. a shard without checksums in deep mode).
+    public var notes: [DatasetProblem] = []
     public var ok: Bool { problems.isEmpty }
+
+    public init(path: String, shards: Int, episodes: Int, steps: Int, problems: [DatasetProblem], notes: [DatasetProblem] = []) {
+        self.path = path; self.shards = shards; self.episodes = episodes; self.steps = steps
+        self.problems = problems; self.notes = notes
+    }
 
     public var text: String {
         let head = "\(path): \(shards) shards, \(episodes) episodes, \(steps) steps"
-        guard !ok else { return head + "; no problems found" }
-        return ([head + "; \(problems.count) problem\(problems.count == 1 ? "" : "s"):"] + problems.map { "  " + $0.description })
+        let noteLines = notes.map { "  note: " + $0.description }
+        guard !ok else { return ([head + "; no problems found"] + noteLines).joined(separator: "\n") }
+        return ([head + "; \(problems.count) problem\(problems.count == 1 ? "" : "s"):"] + problems.map { "  " + $0.description } + noteLines)
             .joined(separator: "\n")
     }
 }

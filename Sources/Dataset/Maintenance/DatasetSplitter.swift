@@ -15,17 +15,19 @@ public enum DatasetSplitter {
 
     public static func split(_ path: String, validFraction: Double, seed: UInt64 = 0) throws -> Result {
         guard validFraction >= 0, validFraction <= 1 else {
-            throw DatasetError.badRecord("--valid-fraction must be between 0 and 1, got \(validFraction)")
+            throw DatasetError.badSetting(name: "the validation fraction", value: "\(validFraction)",
+                                          allowed: "from 0 to 1 (0 <= f <= 1; e.g. 0.1 puts a tenth of the episodes in mask/valid)")
         }
         let shards = try DatasetFiles.shards(of: path)
         var episodes: [(file: String, demo: String, key: String, seed: Int)] = []
         for shard in shards {
             let file = try DatasetReader.openShard(shard)
             let data = try file.group(DatasetLayout.dataGroup)
-            for demo in try data.memberNames() where DatasetLayout.demoIndex(demo) != nil {
+            typealias A = DatasetLayout.EpisodeAttribute
+            for demo in try DatasetLayout.demoNames(in: data) {
                 let a = try data.group(demo).attributes
-                let s = try a.int("seed")
-                episodes.append((shard, demo, "\(try a.string("task")) \(try a.string("split")) \(String(format: "%012d", s))", s))
+                let s = try a.int(A.seed)
+                episodes.append((shard, demo, "\(try a.string(A.task)) \(try a.string(A.split)) \(String(format: "%012d", s))", s))
             }
         }
         // A canonical order first, so the draw does not depend on how the episodes are spread over files.

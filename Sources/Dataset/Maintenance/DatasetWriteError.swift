@@ -4,16 +4,12 @@ import HDF5
 enum DatasetWriteError {
     static func classify(_ error: Error, path: String) -> Error {
         guard let hdf5 = error as? HDF5Error else { return error }
-        if hdf5.isDiskFull {
-            return DatasetError.cannotWrite(path: path, reason: "the disk is full",
-                                            fix: "free space or write to another folder with --out, then rerun the same command; finished shards are intact")
-        }
+        if hdf5.isDiskFull { return DatasetError.cannotWrite(path: path, reason: "the disk is full", fix: .freeSpace) }
         let text = hdf5.description
         if text.contains("Permission denied") || text.contains("Read-only file system") {
-            return DatasetError.cannotWrite(path: path, reason: "the folder is not writable",
-                                            fix: "choose a writable folder with --out, or fix its permissions")
+            return DatasetError.cannotWrite(path: path, reason: "the folder is not writable", fix: .writableFolder)
         }
-        return DatasetError.cannotWrite(path: path, reason: text, fix: "check the folder and free space, then retry")
+        return DatasetError.cannotWrite(path: path, reason: text, fix: .checkFolder)
     }
 
     static func wrap<R>(_ path: String, _ body: () throws -> R) throws -> R {

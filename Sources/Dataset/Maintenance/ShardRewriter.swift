@@ -19,7 +19,10 @@ enum ShardRewriter {
                 let sourceData = try sourceRoot.group(DatasetLayout.dataGroup)
                 let data = try root.createGroup(DatasetLayout.dataGroup)
                 try copyAttributes(from: sourceData.attributes, to: data.attributes)
-                for name in try sourceData.memberNames() {
+                // Demos in N order, then anything else, so the copy is laid out as the original was written.
+                let members = try sourceData.memberNames()
+                let demos = DatasetLayout.demoNames(members)
+                for name in demos + members.filter({ !demos.contains($0) }) {
                     if let link = try sourceData.externalLinkTarget(name) {
                         try data.createExternalLink(name, file: link.file, object: link.object)
                     } else {
@@ -29,9 +32,7 @@ enum ShardRewriter {
                 for name in try sourceRoot.memberNames() where name != DatasetLayout.dataGroup && name != DatasetLayout.maskGroup {
                     try sourceRoot.copyMember(name, to: root, as: name)
                 }
-                let mask = try root.createGroup(DatasetLayout.maskGroup)
-                try mask.writeStrings("train", train)
-                try mask.writeStrings("valid", valid)
+                try ShardRootAttributes.writeMasks(in: root, train: train, valid: valid)
                 try out.close()
             }
             try DatasetError.writing { try DurableFile.commit(partial, to: path) }

@@ -73,10 +73,11 @@ final class AffineWarpTests: XCTestCase {
     func testAugmentedColourIsTruncatedLikeNumpysInt32Cast() {
         var out = [Float](repeating: -1, count: 12)
         out.withUnsafeMutableBufferPointer { o in
-            let sink = TruncatingImageSink(out: o.baseAddress!)
+            let sink = TruncatingImageSink(out: o.baseAddress!, pixels: 2)
             sink.store(0, SIMD4(12.999, 13, 0.5, 0.0123))
             sink.store(1, SIMD4(254.99, 255, 0, 1.5))
         }
-        XCTAssertEqual(out, [12, 13, 0, 0.0123, 0.0123, 0.0123, 254, 255, 0, 1.5, 1.5, 1.5])
+        // Channels first: R of both pixels, G, B, then the height three times.
+        XCTAssertEqual(out, [12, 254, 13, 255, 0, 0, 0.0123, 1.5, 0.0123, 1.5, 0.0123, 1.5])
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 @testable import Dataset
 
@@ -14,7 +15,7 @@ enum LoaderTestData {
     private static var written: Set<String> = []
 
     /// `<root>/<task>-<split>/` with `episodes` episodes of `steps` steps (written on first use).
-    static func dataset(task: String = "put-block-in-bowl-seen-colors", split: String = "train", episodes: Int = 4,
+    static func dataset(task: String = "put-block-in-bowl-seen-colors", split: Split = .train, episodes: Int = 4,
                         steps: Int = 3, root: String = LoaderTestData.root) throws -> String {
         let path = TaskDataset.folder(root: root, task: task, split: split)
         lock.lock(); defer { lock.unlock() }

@@ -13,7 +13,8 @@ final class LoaderTests: XCTestCase {
         let reader = try DatasetReader(path: path)
         for batch in try batches(loader, 3) {
             XCTAssertEqual(batch.count, 4)
-            XCTAssertEqual(batch.images.count, 4 * 320 * 160 * 6)
+            XCTAssertEqual(batch.samples.map(\.image.count), Array(repeating: 320 * 160 * 6, count: 4))
+            XCTAssertEqual(batch.samples.map(\.shape), Array(repeating: [6, 320, 160], count: 4))
             for i in 0..<batch.count {
                 let step = try reader.step(batch.steps[i], ofEpisode: batch.episodes[i])
                 let w = Workspace.cliport
@@ -23,13 +24,17 @@ final class LoaderTests: XCTestCase {
                 XCTAssertEqual(batch.instructions[i], step.instruction)
                 XCTAssertNil(batch.perturbations[i])
                 // get_image: colour, then the height three times.
-                let sample = batch.sample(i)
+                let sample = batch.samples[i]
                 let hm = step.observation.heightmap
                 for p in [batch.picks[i], Pixel(row: 0, col: 0), Pixel(row: 319, col: 159)] {
                     let c = hm.color(at: p)
                     XCTAssertEqual(sample.value(p, channel: 0), Float(c.x))
                     XCTAssertEqual(sample.value(p, channel: 2), Float(c.z))
                     for k in 3..<6 { XCTAssertEqual(sample.value(p, channel: k), hm.height(at: p)) }
+                    // Channels first, the networks' layout: plane k holds channel k of every pixel.
+                    let plane = 320 * 160, i = p.row * 160 + p.col
+                    XCTAssertEqual(sample.image[2 * plane + i], Float(c.z))
+                    XCTAssertEqual(sample.image[5 * plane + i], hm.height(at: p))
                 }
             }
         }
@@ -49,7 +54,7 @@ final class LoaderTests: XCTestCase {
             for i in 0..<a.count {
                 guard b.perturbations[i] != nil else { continue }
                 transformed += 1
-                let s0 = a.sample(i), s1 = b.sample(i)
+                let s0 = a.samples[i], s1 = b.samples[i]
                 for (p0, p1) in [(a.picks[i], b.picks[i]), (a.places[i], b.places[i])] {
                     XCTAssertTrue(Workspace.cliport.contains(p1))
                     XCTAssertEqual(s1.value(p1, channel: 3), s0.value(p0, channel: 3), accuracy: 2e-4, "height under the label")
@@ -69,7 +74,7 @@ final class LoaderTests: XCTestCase {
         let one = try run(workers: 1, seed: 5), two = try run(workers: 2, seed: 5), other = try run(workers: 2, seed: 6)
         for (a, b) in zip(one, two) {
             XCTAssertEqual(a.index, b.index)
-            XCTAssertEqual(a.images, b.images)
+            XCTAssertEqual(a.samples.map(\.image), b.samples.map(\.image))
             XCTAssertEqual(a.picks, b.picks)
             XCTAssertEqual(a.places, b.places)
             XCTAssertEqual(a.perturbations, b.perturbations)
@@ -98,13 +103,12 @@ final class LoaderTests: XCTestCase {
                                                                                    goalImages: true))
             let reader = try DatasetReader(path: path)
             let batch = try XCTUnwrap(try loader.next())
-            let goals = try XCTUnwrap(batch.goals)
             for i in 0..<batch.count {
                 let e = batch.episodes[i], t = batch.steps[i]
                 let episode = try reader.episode(e)
                 let expected = sequential && t + 1 < episode.steps.count ? episode.steps[t + 1].observation.heightmap
                                                                         : episode.finalObservation.heightmap
-                let goal = Array(goals[(i * 320 * 160 * 6)..<((i + 1) * 320 * 160 * 6)])
+                let goal = try XCTUnwrap(batch.samples[i].goal)
                 XCTAssertEqual(goal, SampleAssembler.plainImage(color: expected.color, height: expected.height), "episode \(e) step \(t)")
             }
         }
@@ -120,7 +124,7 @@ final class LoaderTests: XCTestCase {
             let final = try reader.finalObservation(ofEpisode: batch.episodes[i]).heightmap
             let expected = SampleAssembler.warpedImage(color: final.color, height: final.height, rows: 320, cols: 160,
                                                        matrix: p.matrix, truncateColor: false)
-            XCTAssertEqual(try XCTUnwrap(batch.sample(i).goal), expected)
+            XCTAssertEqual(try XCTUnwrap(batch.samples[i].goal), expected)
         }
     }
 

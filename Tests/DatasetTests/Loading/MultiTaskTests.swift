@@ -23,12 +23,12 @@ final class MultiTaskTests: XCTestCase {
                                     "towers-of-hanoi-seq-full"])
         XCTAssertEqual(attr.val, ["put-block-in-bowl-unseen-colors"])
         XCTAssertEqual(attr.attrTrainTask, "put-block-in-bowl-seen-colors")
-        let w = try attr.weights(split: "train")
+        let w = attr.weights(split: .train)
         XCTAssertEqual(w[6], 0.5)
         XCTAssertEqual(w[0], 0.5 / 9, accuracy: 1e-15)
-        XCTAssertEqual(try attr.weights(split: "val"), [1])
+        XCTAssertEqual(attr.weights(split: .val), [1])
         XCTAssertEqual(try XCTUnwrap(TaskGroup.named("multi-attr-align-rope")).train.count, 9)
-        XCTAssertEqual(try XCTUnwrap(TaskGroup.named("multi-attr-align-rope")).weights(split: "train"), Array(repeating: 1 / 9, count: 9))
+        XCTAssertEqual(try XCTUnwrap(TaskGroup.named("multi-attr-align-rope")).weights(split: .train), Array(repeating: 1 / 9, count: 9))
         XCTAssertEqual(TaskGroup.named("multi-attr-packing-unseen-google-objects-seq")?.attrTrainTask, "packing-seen-google-objects-group")
     }
 
@@ -49,7 +49,7 @@ final class MultiTaskTests: XCTestCase {
 
     func testMultiAttrSamplesTheSeenTaskHalfTheTimeAndTheRestEvenly() throws {
         let group = try XCTUnwrap(TaskGroup.named("multi-attr-put-block-in-bowl-unseen-colors"))
-        let weights = try group.weights(split: "train")
+        let weights = group.weights(split: .train)
         let plan = try SamplingPlan(tasks: fakeTasks(group.train), weights: weights, nDemos: 0, seed: 42, strict: false)
         var counts = [Int](repeating: 0, count: group.train.count)
         for k in 0..<20000 { counts[plan.trainingDraw(k).task] += 1 }
@@ -60,7 +60,7 @@ final class MultiTaskTests: XCTestCase {
 
     func testPlainGroupsSampleTasksEpisodesAndStepsUniformly() throws {
         let group = try XCTUnwrap(TaskGroup.named("multi-language-conditioned"))
-        let plan = try SamplingPlan(tasks: fakeTasks(group.train), weights: try group.weights(split: "train"), nDemos: 0, seed: 7,
+        let plan = try SamplingPlan(tasks: fakeTasks(group.train), weights: group.weights(split: .train), nDemos: 0, seed: 7,
                                     strict: false)
         var tasks = [Int](repeating: 0, count: 10), episodes = [Int](repeating: 0, count: 5), steps = [Int](repeating: 0, count: 3)
         for k in 0..<20000 {
@@ -87,7 +87,7 @@ final class MultiTaskTests: XCTestCase {
         let root = NSTemporaryDirectory() + "cliport-loader-multi-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
         for task in group.train { _ = try LoaderTestData.dataset(task: task, episodes: 1, steps: 1, root: root) }
-        let loader = try Loader(root: root, group: group.name, split: "train",
+        let loader = try Loader(root: root, group: group.name, split: .train,
                                 configuration: LoaderConfiguration(batchSize: 8, seed: 3, workers: 2, augment: false))
         var counts: [String: Int] = [:]
         for _ in 0..<25 {
@@ -103,16 +103,16 @@ final class MultiTaskTests: XCTestCase {
         let root = NSTemporaryDirectory() + "cliport-loader-missing-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
         _ = try LoaderTestData.dataset(task: "align-box-corner", episodes: 1, steps: 1, root: root)
-        XCTAssertThrowsError(try Loader(root: root, group: "multi-demo-conditioned", split: "train",
+        XCTAssertThrowsError(try Loader(root: root, group: "multi-demo-conditioned", split: .train,
                                         configuration: LoaderConfiguration())) { error in
             let folder = root + "/assembling-kits-train"
-            XCTAssertEqual(error as? LoaderError, .missingTaskFolder(folder: folder, task: "assembling-kits", split: "train",
+            XCTAssertEqual(error as? LoaderError, .missingTaskFolder(folder: folder, task: "assembling-kits", split: .train,
                                                                      group: "multi-demo-conditioned", root: root))
             let text = "\(error)"
             XCTAssertTrue(text.contains(folder), text)
             XCTAssertTrue(text.contains("cliport demos --task assembling-kits --split train"), text)
         }
-        XCTAssertThrowsError(try Loader(root: root, group: "multi-everything", split: "train", configuration: LoaderConfiguration())) {
+        XCTAssertThrowsError(try Loader(root: root, group: "multi-everything", split: .train, configuration: LoaderConfiguration())) {
             XCTAssertEqual($0 as? LoaderError, .unknownGroup("multi-everything"))
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import Hummingbird
+import NIOCore
 import Sim
 
 /// The capture tool's web server (Hummingbird): the page, its script, and a small JSON API over the
@@ -14,7 +15,8 @@ import Sim
 ///
 /// Requests cannot name files, and every pixel and pose is checked before use. POSTs must carry the
 /// header `X-Cliport-Capture: 1`, which a foreign web page cannot send without a CORS preflight that this
-/// server never grants, and the Host header must be the server's own, which defeats DNS rebinding.
+/// server never grants, and the Host header must name this machine (`AllowedHosts`), which defeats DNS
+/// rebinding. A connection that stays silent or sends its request too slowly is closed after `timeout`.
 public final class CaptureServer: @unchecked Sendable {
     public let service: CaptureService
     public let host: String
@@ -23,11 +25,24 @@ public final class CaptureServer: @unchecked Sendable {
     private var boundPort: Int?
     private var runTask: _Concurrency.Task<Void, Error>?
 
-    public init(service: CaptureService, host: String = "127.0.0.1", port: Int = 8080) {
+    /// Seconds a connection may stay silent, or take to send one whole request, before it is closed.
+    public let timeout: Double
+    /// The largest POST body in bytes (the page's commands are well under 1 KiB).
+    public let maxBody: Int
+    let allowedHosts: AllowedHosts
+
+    public init(service: CaptureService, host: String = "127.0.0.1", port: Int = 8080, timeout: Double = 10,
+                maxBody: Int = 64 * 1024) {
         self.service = service
         self.host = host
         requestedPort = port
+        self.timeout = timeout
+        self.maxBody = maxBody
+        allowedHosts = AllowedHosts(listenHost: host)
     }
+
+    /// The addresses to open the page at (for `--host 0.0.0.0`, this machine's loopback and network addresses).
+    public func pageURLs(port: Int) -> [String] { allowedHosts.pageURLs(port: port) }
 
     /// The port the server listens on (differs from the requested one when that was 0).
     public var port: Int? {
@@ -37,8 +52,10 @@ public final class CaptureServer: @unchecked Sendable {
 
     /// Runs until cancelled (or SIGINT / SIGTERM). `onRunning` gets the bound port.
     public func run(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let limit = TimeAmount.nanoseconds(Int64(timeout * 1e9))
         let app = Application(
             router: makeRouter(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(limit: limit)], idleTimeout: limit)),
             configuration: .init(address: .hostname(host, port: requestedPort), serverName: "cliport-capture"),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? requestedPort
@@ -127,18 +144,25 @@ public final class CaptureServer: @unchecked Sendable {
     /// A POST route with the origin checks and a bounded body; errors become JSON messages.
     private func post(_ router: Router<BasicRequestContext>, _ path: RouterPath,
                       _ handler: @escaping @Sendable (Data) async throws -> Response) {
-        let host = self.host
+        let maxBody = self.maxBody
         router.post(path) { [self] request, _ -> Response in
             do {
                 guard request.headers[HTTPFields.Element.Name("X-Cliport-Capture")!] == "1" else {
                     throw CaptureError.badRequest("missing the X-Cliport-Capture header (only the capture page may send commands)")
                 }
                 let authority = request.head.authority ?? ""
-                let allowed = Set([host, "127.0.0.1", "localhost", "[::1]"]).map { "\($0):\(port ?? requestedPort)" }
-                guard allowed.contains(authority) else {
-                    throw CaptureError.badRequest("unexpected Host '\(authority)': open the page at http://\(host):\(port ?? requestedPort)/")
+                let port = self.port ?? requestedPort
+                guard allowedHosts.allows(authority: authority, port: port) else {
+                    let urls = allowedHosts.pageURLs(port: port).joined(separator: " or ")
+                    throw CaptureError.badRequest("unexpected Host '\(authority)', which is not this machine: open the page at \(urls)")
                 }
-                let buffer = try await request.body.collect(upTo: 64 * 1024)
+                if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBody {
+                    throw CaptureError.bodyTooLarge(limit: maxBody)
+                }
+                let buffer: ByteBuffer
+                do { buffer = try await request.body.collect(upTo: maxBody) } catch is NIOTooManyBytesError {
+                    throw CaptureError.bodyTooLarge(limit: maxBody)  // a chunked body that declared no length
+                }
                 return try await handler(Data(buffer.readableBytesView))
             } catch {
                 return Self.failure(error)

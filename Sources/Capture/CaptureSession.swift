@@ -220,6 +220,7 @@ public final class CaptureSession {
     }
 
     /// Saves the episode as a durable file (the current view is its final observation) and starts the next.
+    /// A simulated episode the task judges failed is refused (`unsuccessfulEpisode`) and kept in progress.
     @discardableResult
     public func endEpisode() throws -> String {
         guard !steps.isEmpty else { throw CaptureError.emptyEpisode }
@@ -232,12 +233,13 @@ public final class CaptureSession {
         if !judged { records[records.count - 1].reward = 1 }
         records[records.count - 1].done = true
         let total = records.map(\.reward).reduce(0, +)
-        let success = total > 0.99
+        // A failed episode would make the folder a dataset `cliport dataset check` rejects; it stays journaled.
+        guard total > 0.99 else { throw CaptureError.unsuccessfulEpisode(totalReward: total) }
         let names = objectNames ?? []
         let metadata = EpisodeMetadata(task: configuration.task, split: configuration.split, seed: judged ? seed : -1,
-                                       success: success, totalReward: total, source: .operator,
+                                       success: true, totalReward: total, source: .operator,
                                        instruction: records[0].instruction, objectNames: names,
-                                       failureReason: success ? "" : String(format: "ended by the operator with total reward %.3f", total))
+                                       failureReason: "")
         var finalObservation = final
         if finalObservation.objectPoses.count != names.count { finalObservation.objectPoses = [] }
         let path = try archive.write(EpisodeRecord(metadata: metadata, steps: records, finalObservation: finalObservation),
@@ -245,7 +247,7 @@ public final class CaptureSession {
         savedEpisodes.append((path as NSString).lastPathComponent)
         let saved = episode
         try startNewEpisode(episode: archive.nextEpisode())
-        message = "saved episode \(saved) (\(records.count) step\(records.count == 1 ? "" : "s"), \(success ? "success" : "not successful")) "
+        message = "saved episode \(saved) (\(records.count) step\(records.count == 1 ? "" : "s"), success) "
             + "to \(path); episode \(episode): click the pick point"
         return path
     }

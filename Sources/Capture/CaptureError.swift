@@ -10,6 +10,8 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
     case poseOutsideWorkspace(what: String, position: SIMD3<Double>, workspace: Workspace)
     case badRotationBin(Int, count: Int)
     case badRequest(String)
+    /// A request body over the server's limit (the page never sends one).
+    case bodyTooLarge(limit: Int)
     /// A command-line option that cannot work (the text names the fix).
     case invalidOption(String)
     case emptyInstruction
@@ -25,6 +27,8 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
     case robotRefused(robot: String, message: String)
     case nothingToUndo
     case emptyEpisode
+    /// The simulator judges the episode failed: a demos dataset holds successful episodes only.
+    case unsuccessfulEpisode(totalReward: Double)
     case busy(String)
     case output(path: String, problem: String)
     case journal(path: String, problem: String)
@@ -43,6 +47,8 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
             return "rotation bin \(b) is not in 0..\(count - 1): turn the place rotation with the mouse wheel or a drag"
         case let .badRequest(text):
             return "bad request: \(text)"
+        case let .bodyTooLarge(limit):
+            return "the request body is larger than \(limit / 1024) KiB, the most this server reads: the capture page's commands are far smaller"
         case let .invalidOption(text):
             return text
         case .emptyInstruction:
@@ -71,6 +77,10 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
             return "nothing to undo: the episode has no recorded steps"
         case .emptyEpisode:
             return "the episode has no steps yet: record at least one pick and place before ending it (or discard it)"
+        case let .unsuccessfulEpisode(total):
+            return "the simulator judges this episode unsuccessful (total reward \(String(format: "%.3f", total)) of 1), and a demos dataset "
+                + "holds successful episodes only, so it is not saved: record the missing steps, undo (U) the wrong one, or discard (D) it; "
+                + "the recorded steps are kept"
         case let .busy(what):
             return "busy (\(what)): wait for it to finish"
         case let .output(path, problem):
@@ -80,12 +90,13 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    /// 400 for bad input, 409 for a stale view, 503 when a device failed, 500 for storage.
+    /// 400 for bad input, 413 for a body over the limit, 409 for a stale view, 503 when a device failed, 500 for storage.
     public var httpStatus: Int {
         switch self {
         case .pixelOutsideWorkspace, .poseOutsideWorkspace, .badRotationBin, .badRequest, .invalidOption, .emptyInstruction, .nothingToUndo,
-             .emptyEpisode:
+             .emptyEpisode, .unsuccessfulEpisode:
             return 400
+        case .bodyTooLarge: return 413
         case .viewChanged, .busy: return 409
         case .noView, .cameraStopped, .cameraFiles, .calibration, .robotTimeout, .robotUnreachable, .robotRefused: return 503
         case .output, .journal: return 500

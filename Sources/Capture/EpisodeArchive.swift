@@ -78,7 +78,7 @@ public struct EpisodeArchive {
         func annotate() throws {
             let root = try file.root()
             try root.attributes.set("calibration", json)
-            let demo = try file.group("data/demo_0")
+            let demo = try file.group(DatasetLayout.demoPath(0))
             try demo.attributes.set("calibration", json)
         }
         try annotate()

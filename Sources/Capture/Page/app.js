@@ -1,71 +1,3 @@
-/// The capture page: plain HTML and JavaScript, no build step, served from these strings.
-enum CapturePage {
-    static let html = #"""
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>cliport capture</title>
-<style>
-  body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #1e1f22; color: #ddd; display: flex; }
-  #left { padding: 12px; }
-  #right { padding: 12px 16px; width: 470px; }
-  canvas { background: #3a3b3f; cursor: crosshair; display: block; border-radius: 4px; }
-  h1 { font-size: 17px; margin: 0 0 6px 0; }
-  .sub { color: #9a9ca3; font-size: 12px; }
-  label { display: block; margin-top: 10px; color: #aaa; font-size: 12px; }
-  input[type=text] { width: 100%; box-sizing: border-box; padding: 6px; font-size: 14px; background: #2b2d31; color: #eee; border: 1px solid #555; border-radius: 4px; }
-  button { margin: 4px 4px 0 0; padding: 6px 10px; font-size: 13px; background: #2f3136; color: #eee; border: 1px solid #666; border-radius: 4px; cursor: pointer; }
-  button.primary { background: #2d6cdf; border-color: #2d6cdf; }
-  button:disabled { opacity: 0.45; cursor: default; }
-  kbd { font-size: 11px; color: #bbb; border: 1px solid #666; border-radius: 3px; padding: 0 3px; margin-left: 3px; }
-  #phase { margin-top: 10px; font-weight: 600; color: #ffd479; }
-  #poses { background: #2b2d31; padding: 6px; border-radius: 4px; font-size: 12px; min-height: 3.2em; white-space: pre; }
-  #message { margin-top: 10px; padding: 6px 8px; border-radius: 4px; min-height: 1.2em; }
-  #message.info { background: #1f3a24; } #message.error { background: #5a1f1f; }
-  #device { margin-top: 6px; padding: 6px 8px; border-radius: 4px; background: #5a1f1f; display: none; }
-  #steps { font-size: 12px; color: #bbb; padding-left: 18px; }
-  .row { display: flex; gap: 10px; align-items: center; margin-top: 8px; font-size: 12px; color: #aaa; }
-</style>
-</head>
-<body>
-<div id="left"><canvas id="view" width="368" height="688"></canvas>
-  <div class="sub" id="axes">top-down heightmap: rows = world y, columns = world x</div></div>
-<div id="right">
-  <h1>cliport capture <span class="sub" id="task"></span></h1>
-  <div class="sub" id="devices"></div>
-  <div class="sub" id="episode"></div>
-  <label for="instruction">Instruction for this step (type or pick)</label>
-  <input type="text" id="instruction" list="suggestions" autocomplete="off" placeholder="e.g. put the red block in the green bowl">
-  <datalist id="suggestions"></datalist>
-  <div id="phase">Click the pick point</div>
-  <label>Poses sent to the robot (robot base frame, metres)</label>
-  <div id="poses"></div>
-  <div>
-    <button id="confirm" class="primary">Confirm<kbd>Enter</kbd></button>
-    <button id="undo">Undo step<kbd>U</kbd></button>
-    <button id="end">End episode<kbd>E</kbd></button>
-    <button id="discard">Discard &amp; re-record<kbd>D D</kbd></button>
-  </div>
-  <div>
-    <button id="refresh">Refresh view<kbd>R</kbd></button>
-    <button id="clear">Clear clicks<kbd>Esc</kbd></button>
-    <button id="heightToggle">Show height<kbd>H</kbd></button>
-  </div>
-  <div class="row"><label style="margin:0"><input type="checkbox" id="live"> live view (refresh every 2 s)</label>
-    <span>rotation: wheel, drag from the place point, or <kbd>[</kbd><kbd>]</kbd></span></div>
-  <div id="device"></div>
-  <div id="message" class="info"></div>
-  <label>Steps of this episode</label>
-  <ol id="steps"></ol>
-  <div class="sub" id="saved"></div>
-</div>
-<script src="/app.js"></script>
-</body>
-</html>
-"""#
-
-    static let script = #"""
 'use strict';
 // Drawing: the heightmap (rows x cols) at SCALE screen pixels per cell, inside a MARGIN of
 // "outside the workspace" (clicks there are sent too, and the server refuses them with a message).
@@ -376,5 +308,3 @@ setInterval(() => {
   if ($('live').checked && !S.pick && Date.now() - S.lastRefresh > 2000) refresh(true); else loadState();
 }, 1000);
 loadState().then(() => { if (S.state) setMessage(S.state.message, false); });
-"""#
-}

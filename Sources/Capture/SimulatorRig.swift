@@ -57,7 +57,7 @@ public final class SimulatorRobot: RobotClient {
 
     public func execute(_ action: PickPlaceAction) throws -> RobotReply {
         guard !world.environment.done else {
-            throw CaptureError.robotRefused(robot: name, message: "the simulated episode is already done (all goals reached or the step limit): end the episode (E)")
+            throw CaptureError.robotRefused(robot: name, message: "the simulated episode is already done (all goals reached or the step limit): end (E), undo (U) or discard (D) the episode")
         }
         let result = try world.environment.step(action)
         let grasp = result.outcome.grasped.map { "picked \($0)" } ?? "nothing was picked"

@@ -1,0 +1,26 @@
+/// One line of RUN/metrics.jsonl: what a training step measured.
+public struct StepMetrics: Codable, Equatable, Sendable {
+    public var step: Int
+    /// CLIPort's losses: the cross-entropy divided by the number of logits, per example.
+    public var pickLoss: Double
+    public var placeLoss: Double
+    /// The cross-entropies themselves (nats; log N at chance, 0 when certain), per example.
+    public var pickCrossEntropy: Double
+    public var placeCrossEntropy: Double
+    /// pickLoss + placeLoss.
+    public var loss: Double
+    public var stepsPerSecond: Double
+    /// Wall seconds of this session so far, and the part of them spent waiting for the loader.
+    public var elapsedSeconds: Double
+    public var dataWaitSeconds: Double
+    /// At save steps with validation data.
+    public var validationLoss: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case step, loss
+        case pickLoss = "pick_loss", placeLoss = "place_loss"
+        case pickCrossEntropy = "pick_cross_entropy", placeCrossEntropy = "place_cross_entropy"
+        case stepsPerSecond = "steps_per_second", elapsedSeconds = "elapsed_seconds", dataWaitSeconds = "data_wait_seconds"
+        case validationLoss = "validation_loss"
+    }
+}

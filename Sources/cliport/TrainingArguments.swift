@@ -1,0 +1,71 @@
+import ArgumentParser
+import Core
+import Trainer
+
+// The training settings with a fixed set of values, as command-line arguments (their raw values).
+extension AgentModel: ExpressibleByArgument {}
+extension LossReduction: ExpressibleByArgument {}
+extension InstructionEncoderKind: ExpressibleByArgument {}
+
+/// Refuses `value` outside `range` in a command's `validate()`, naming the option and the range.
+func requireOption<T: Comparable>(_ option: String, _ value: T, in range: ClosedRange<T>) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
+    }
+}
+
+extension TrainingSetting {
+    /// The `cliport train` option that sets it.
+    var option: String {
+        switch self {
+        case .model: return "--model"
+        case .data: return "--data"
+        case .group: return "--group"
+        case .validationData: return "--val-data"
+        case .nDemos: return "--n-demos"
+        case .steps: return "--steps"
+        case .batch: return "--batch"
+        case .width: return "--width"
+        case .rotations: return "--rotations"
+        case .cropSize: return "--crop-size"
+        case .seed: return "--seed"
+        case .learningRate: return "--lr"
+        case .saveSteps: return "--save-steps"
+        case .lastEvery: return "--last-every"
+        case .validationSamples: return "--val-samples"
+        case .augment: return "--no-augment"
+        case .lossReduction: return "--loss"
+        case .textEncoder: return "--text-encoder"
+        case .clipWeights: return "--clip-weights"
+        case .clipVocabulary: return "--clip-vocab"
+        }
+    }
+
+    /// A value of the setting as the option gives it (`--no-augment` is augmentation off).
+    func optionValue(_ value: String) -> String {
+        guard self == .augment else { return value }
+        return value == "true" ? "false" : "true"
+    }
+}
+
+/// A trainer error told in `cliport train`'s options rather than the settings' names.
+struct TrainingCommandMessage: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ error: TrainerError) {
+        switch error {
+        case let .runExists(path, differences):
+            let list = differences.map {
+                "\($0.setting.option) \($0.setting.optionValue($0.requested)) where the run has \($0.setting.optionValue($0.stored))"
+            }
+            description = "\(path) holds a run with other settings (\(list.joined(separator: "; "))); "
+                + "continue it with the same options, or choose another --out"
+        case let .settingOutOfRange(setting, value, range):
+            description = "\(setting.option) must be in \(range) (got \(value))"
+        case .groupNeedsOneRoot:
+            description = "--group reads one dataset root: pass exactly one --data"
+        default:
+            description = error.description
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Dataset
+import Foundation
+import TestSupport
+import XCTest
+@testable import Trainer
+
+/// `cliport train` and `cliport eval` run as a user would: what they refuse, and what they leave.
+final class TrainCommandTests: XCTestCase {
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    func cliport(_ arguments: [String], in folder: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = BuiltProgram.cliport
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    var root: String!
+    override func setUp() { root = TrainerFixtures.temporaryFolder("command") }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
+
+    /// Numbers out of range, negative ones included, are refused naming the option and its range, before
+    /// anything is written; `--steps Int.max` no longer reaches the ETA (which would trap converting it).
+    func testOutOfRangeNumbersAreRefusedWithTheOptionAndItsRange() throws {
+        let out = root + "/run"
+        let train = ["train", "--data", root + "/data-train", "--model", "transporter", "--out", out]
+        let refused: [([String], String)] = [
+            (train + ["--steps", "9223372036854775807"], "--steps must be between 1 and 1000000000 (got 9223372036854775807)"),
+            (train + ["--steps", "0"], "--steps must be between 1 and 1000000000 (got 0)"),
+            (train + ["--n-demos", "-5"], "--n-demos must be between 0 and 1000000 (got -5)"),
+            (train + ["--batch", "-1"], "--batch must be between 1 and 1024 (got -1)"),
+            (train + ["--seed", "-1"], "--seed must be between 0 and 9223372036854775807 (got -1)"),
+            (train + ["--rotations", "0"], "--rotations must be between 1 and 360 (got 0)"),
+            (train + ["--crop-size", "15"], "--crop-size must be even (got 15)"),
+            (train + ["--last-every", "-100"], "--last-every must be between 1 and 1000000000 (got -100)"),
+            (train + ["--val-samples", "-2"], "--val-samples must be between 0 and 1000000 (got -2)"),
+            (train + ["--width", "-1"], "--width must be in (0, 4.0] (got -1.0)"),
+            (train + ["--lr", "-0.5"], "--lr must be in (0, 1.0] (got -0.5)"),
+            (train + ["--threads", "0"], "--threads must be between 1 and 1024 (got 0)"),
+            (train + ["--save-steps", "0"], "--save-steps must be between 1 and 1000000000 (got 0)"),
+            (["eval", "--run", out, "--task", "block-insertion", "--n", "0"], "--n must be between 1 and 100000 (got 0)"),
+            (["eval", "--run", out, "--task", "block-insertion", "--n", "-3"], "--n must be between 1 and 100000 (got -3)"),
+            (["eval", "--run", out, "--task", "block-insertion", "--n", "2", "--pictures", "3"], "--pictures must be between 0 and 2 (got 3)"),
+        ]
+        for (arguments, message) in refused {
+            let run = try cliport(arguments)
+            XCTAssertNotEqual(run.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(run.stderr.contains(message), "\(arguments.joined(separator: " ")): \(run.stderr)")
+            XCTAssertFalse(run.stderr.contains("Missing value"), run.stderr)
+        }
+        // Settings with a fixed set of values name the option and the values.
+        for (option, value, choices) in [("--loss", "median", ["mean", "sum"]), ("--model", "resnet", ["transporter", "transporter-lang", "cliport"]),
+                                         ("--text-encoder", "bert", ["hashed-ngrams", "clip"])] {
+            let model = option == "--model" ? [] : ["--model", "transporter"]
+            let run = try cliport(["train", "--data", root + "/data-train", "--out", out] + model + [option, value])
+            XCTAssertNotEqual(run.status, 0)
+            XCTAssertTrue(run.stderr.contains(option) && run.stderr.contains(value), run.stderr)
+            for choice in choices { XCTAssertTrue(run.stderr.contains("'\(choice)'"), "\(choice): \(run.stderr)") }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    /// A `train` refused for its data (missing, empty) writes nothing; the same data named by a relative
+    /// and by an absolute path is the same setting; another setting is named by its option.
+    func testRunFolderIsWrittenOnlyForReadableDataAndPathsNameTheSameData() throws {
+        let data = try TrainerFixtures.dataset(in: root)
+        let empty = root + "/empty-train"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let options = ["--model", "transporter", "--width", "0.125", "--rotations", "4", "--crop-size", "16", "--val-samples", "0",
+                       "--threads", "1", "--lr", "0.001", "--out", "run"]
+        for bad in [root + "/nowhere-train", empty] {
+            let run = try cliport(["train", "--data", bad, "--steps", "1"] + options, in: root)
+            XCTAssertNotEqual(run.status, 0)
+            XCTAssertTrue(run.stderr.contains(bad), run.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/run"), "nothing written for \(bad)")
+        }
+
+        let relative = (data as NSString).lastPathComponent
+        let first = try cliport(["train", "--data", relative, "--steps", "1"] + options, in: root)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let second = try cliport(["train", "--data", data + "/", "--steps", "2"] + options, in: root)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stdout.contains("from step 1 to 2"), second.stdout)
+        let stored = try TrainingRun(path: root + "/run").loadConfiguration()
+        XCTAssertEqual(stored.data, [data])
+
+        let other = try cliport(["train", "--data", relative, "--steps", "2", "--seed", "3"] + options, in: root)
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssertTrue(other.stderr.contains("--seed 3 where the run has 0"), other.stderr)
+        let summed = try cliport(["train", "--data", relative, "--steps", "2", "--loss", "sum", "--no-augment"] + options, in: root)
+        XCTAssertTrue(summed.stderr.contains("--no-augment true where the run has false; --loss sum where the run has mean"), summed.stderr)
+    }
+}
