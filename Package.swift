@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependency direction (docs/architecture.md):
 //   cliport -> Recorder, Trainer, Capture -> Sim, Dataset, Model -> Core, Geometry and the C wrappers.
-// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI).
+// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI, Zlib).
 let package = Package(
     name: "cliport",
     platforms: [.macOS(.v13)],
@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Small Swift wrappers: the only code that touches C handles.
         .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CEGL", "Geometry"]),
@@ -32,13 +33,14 @@ let package = Package(
         .target(name: "PNG", dependencies: ["CPNG"]),
         .target(name: "BLAS", dependencies: ["COpenBLAS"]),
         .target(name: "MPI", dependencies: ["CMPI"]),
+        .target(name: "Zlib", dependencies: ["CZlib"]),
 
         // The project's modules. Core: what every module shares (splits, durable files, clocks).
         .target(name: "Core"),
         .target(name: "Geometry"),
         .target(name: "Sim", dependencies: ["Core", "Geometry", "MuJoCo"]),
         .target(name: "Dataset", dependencies: ["Core", "Geometry", "HDF5", "PNG"]),
-        .target(name: "Model", dependencies: ["Core", "BLAS", "HDF5"]),
+        .target(name: "Model", dependencies: ["Core", "BLAS", "HDF5", "Zlib"]),
         .target(name: "Trainer", dependencies: ["Core", "Model", "Dataset", "Sim", "Geometry", "MPI", "PNG", "HDF5", "BLAS"]),
         .target(name: "Recorder", dependencies: ["Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5"]),
         // The web capture tool. Its page (Page/index.html, Page/app.js) is compiled into the module by the
@@ -61,7 +63,7 @@ let package = Package(
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "Geometry", "MuJoCo"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5"], exclude: ["Fixtures"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5", "Zlib", "Core"], exclude: ["Fixtures"]),
         // Also runs the built `cliport` under mpirun (two real ranks).
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
         .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "TestSupport"]),

@@ -74,6 +74,13 @@ public enum BLAS {
         return coreName
     }
 
+    /// The kernel family asked for with `OPENBLAS_CORETYPE`, if any. OpenBLAS silently ignores a name it
+    /// does not know (and keeps the one it detected), so compare with `coreName` before trusting it.
+    public static var requestedCoreType: String? {
+        guard let p = getenv("OPENBLAS_CORETYPE"), p.pointee != 0 else { return nil }
+        return String(cString: p)
+    }
+
     /// The best kernel family this CPU supports, read from /proc/cpuinfo: "SkylakeX" with AVX-512
     /// (F, BW, VL), "Haswell" with AVX2 and FMA, nil otherwise (or off Linux).
     public static var preferredCoreType: String? {
@@ -90,7 +97,7 @@ public enum BLAS {
     /// supports. Returns the core name in use. Idempotent; call once at program start.
     @discardableResult
     public static func useBestKernels() -> String {
-        if getenv("OPENBLAS_CORETYPE") != nil { return coreName }
+        if requestedCoreType != nil { return coreName }
         let current = coreName
         guard ["Prescott", "Core2", "Penryn", "Nehalem", "Sandybridge", "unknown"].contains(current),
               let preferred = preferredCoreType else { return current }

@@ -49,14 +49,7 @@ public struct EpisodeArchive {
         let staged = (stagingFolder as NSString).appendingPathComponent(name)
         unlink(staged)  // left by a crash between staging and the final rename
         do {
-            let writer = try ShardWriter(directory: stagingFolder, name: name, header: header)
-            do {
-                try writer.append(record)
-                try writer.finish()
-            } catch {
-                writer.abandon()
-                throw error
-            }
+            try ShardWriter.writeEpisode(record, directory: stagingFolder, name: name, header: header)
             try Self.addCalibration(CameraCalibration.json(calibration), to: staged)
         } catch let error as CaptureError {
             throw error

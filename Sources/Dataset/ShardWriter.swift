@@ -98,6 +98,21 @@ public final class ShardWriter {
         return finalPath
     }
 
+    /// Writes `episode` as a shard of its own (a staged oracle episode, an operator's episode) and returns
+    /// its path; on any failure nothing is left behind.
+    @discardableResult
+    public static func writeEpisode(_ episode: EpisodeRecord, directory: String, name: String,
+                                    header: DatasetHeader) throws -> String {
+        let writer = try ShardWriter(directory: directory, name: name, header: header)
+        do {
+            try writer.append(episode)
+            return try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
     /// Drops the shard: closes and deletes the partial file.
     public func abandon() {
         try? file?.close()

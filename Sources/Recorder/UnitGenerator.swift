@@ -61,15 +61,8 @@ final class UnitGenerator {
                 try staging.failedLog.append(.init(seed: seed, kind: failure.kind, message: failure.message))
             } else if let record = result.record {
                 let start = ProcessClock.now()
-                try diskTurn.shared {
-                    let writer = try ShardWriter(directory: staging.folder, name: staging.stagedName(seed: seed), header: header)
-                    do {
-                        try writer.append(record)
-                        try writer.finish()
-                    } catch {
-                        writer.abandon()
-                        throw error
-                    }
+                _ = try diskTurn.shared {
+                    try ShardWriter.writeEpisode(record, directory: staging.folder, name: staging.stagedName(seed: seed), header: header)
                 }
                 timing.writing += ProcessClock.now() - start
                 successes += 1

@@ -16,16 +16,7 @@ struct WeightsCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let weights = try CLIPWeights.importSafetensors(file)
-                let folder = (out as NSString).deletingLastPathComponent
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                let partial = out + ".partial"
-                let h5 = try HDF5File.create(partial, overwrite: true)
-                try weights.save(to: try h5.root())
-                try h5.close()
-                _ = try CLIPWeights.load(path: partial)  // refuse a file that lacks what the model needs
-                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-                try FileManager.default.moveItem(atPath: partial, toPath: out)
+                let weights = try CLIPWeights.importFile(file, to: out)
                 let a = weights.visualArchitecture
                 print("imported CLIP weights: visual width \(a.width), blocks \(a.blocks), "
                       + "\(weights.visual.tensors.count) visual and \(weights.text.tensors.count) text tensors -> \(out)")

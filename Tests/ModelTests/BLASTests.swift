@@ -22,6 +22,19 @@ final class BLASTests: XCTestCase {
         XCTAssertEqual(c, [9, 11, 21, 23])
     }
 
+    /// The kernel matrix in `make test` sets OPENBLAS_CORETYPE per run; OpenBLAS falls back to the kernel
+    /// it detects for a name it does not know, which would make that run a silent repeat. The line
+    /// printed names the kernel each run really used.
+    func testRunsTheKernelOPENBLAS_CORETYPEAsksFor() {
+        print("OpenBLAS kernel in use: \(BLAS.coreName) (OPENBLAS_CORETYPE=\(BLAS.requestedCoreType ?? "unset"))")
+        XCTAssertNotEqual(BLAS.coreName, "unknown")
+        if let requested = BLAS.requestedCoreType {
+            XCTAssertEqual(BLAS.coreName.lowercased(), requested.lowercased(),
+                           "OPENBLAS_CORETYPE=\(requested) was not applied: OpenBLAS runs \(BLAS.coreName)")
+            XCTAssertEqual(BLAS.useBestKernels(), BLAS.coreName, "useBestKernels must keep the kernel the user chose")
+        }
+    }
+
     func testThreadCountAndConfiguration() {
         let before = BLAS.threadCount
         BLAS.threadCount = 1

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Model
+import Zlib
 
 /// The gzip reader, CLIP's BPE tokenizer against OpenAI's own (ids in Fixtures/clip_tokens.json from
 /// scripts/reference/make_tokenizer_fixture.py), and the per-instruction text feature cache.

@@ -6,11 +6,6 @@ import XCTest
 /// gradients must equal those of running them one after the other with one BLAS thread, bit for bit,
 /// on every run.
 final class ConcurrentBranchesTests: XCTestCase {
-    override func tearDown() {
-        ConcurrentBranches.isEnabled = true
-        super.tearDown()
-    }
-
     func testSideBySideGradientsEqualSequentialForTransporterLang() {
         let make = { TransporterAgentNetworks.transporterLang(textDimension: 8, width: 1.0 / 16, rotations: 4, cropSize: 16, seed: 5) }
         assertSideBySideEqualsSequential(make(), make(), text: textFeature())
@@ -21,6 +16,23 @@ final class ConcurrentBranchesTests: XCTestCase {
         let trunk = try CLIPVisualTrunk.random(width: 4, blocks: [1, 1, 1, 1], using: &g)
         let make = { TransporterAgentNetworks.cliport(clip: trunk, textDimension: 8, width: 1.0 / 32, rotations: 2, cropSize: 32, seed: 1) }
         assertSideBySideEqualsSequential(make(), make(), text: textFeature())
+    }
+
+    /// Settings scoped with `ComputeSettings.with` reach the branch's own thread and the loop workers,
+    /// and end with the scope.
+    func testSettingsFollowTheWorkOntoOtherThreads() {
+        BLAS.threadCount = 2
+        var branches = [0, 0], loop = [Int](repeating: 0, count: 8)
+        ComputeSettings.with({ $0.correlationBlockColumns = 7 }) {
+            ConcurrentBranches.run({ branches[0] = ComputeSettings.current.correlationBlockColumns },
+                                   { branches[1] = ComputeSettings.current.correlationBlockColumns })
+            loop.withUnsafeMutableBufferPointer { values in
+                parallelFor(values.count, work: 1 << 20) { i in values[i] = ComputeSettings.current.correlationBlockColumns }
+            }
+        }
+        XCTAssertEqual(branches, [7, 7])
+        XCTAssertEqual(loop, [Int](repeating: 7, count: 8))
+        XCTAssertEqual(ComputeSettings.current, ComputeSettings())
     }
 
     func testBLASThreadsComeBackAfterBranches() {
@@ -43,11 +55,9 @@ final class ConcurrentBranchesTests: XCTestCase {
             let l = agent.accumulateGradients(image: image, pick: (10, 12), place: (20, 8), placeRotation: 1, text: text)
             return (l.attention, l.transport)
         }
-        ConcurrentBranches.isEnabled = false
         BLAS.threadCount = 1
-        let a = step(sequential)
+        let a = ComputeSettings.with({ $0.concurrentBranches = false }) { step(sequential) }
         BLAS.threadCount = 2
-        ConcurrentBranches.isEnabled = true
         let b = step(sideBySide)
         XCTAssertEqual(a.0, b.0, file: file, line: line)
         XCTAssertEqual(a.1, b.1, file: file, line: line)

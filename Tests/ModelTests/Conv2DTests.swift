@@ -40,39 +40,38 @@ final class Conv2DTests: XCTestCase {
     }
 
     func testChunkedIm2colMatchesSingleChunk() {
-        let saved = Conv2D.columnBufferLimit
-        defer { Conv2D.columnBufferLimit = saved }
         let x = randomTensor([1, 2, 7, 5], seed: 1), w = randomTensor([3, 2, 3, 3], seed: 2)
         let o = Conv2DOptions(stride: 1, padding: 1)
         let whole = Conv2D.forward(x, weight: w, options: o)
         var gwWhole = Tensor.zeros(w.shape)
         let r = randomTensor(whole.shape, seed: 3)
         let gxWhole = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwWhole)!
-        Conv2D.columnBufferLimit = 18 * 5 * 2   // two output rows per chunk
-        let chunked = Conv2D.forward(x, weight: w, options: o)
-        var gwChunked = Tensor.zeros(w.shape)
-        let gxChunked = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwChunked)!
-        assertClose(chunked, whole.scalars)
-        assertClose(gxChunked, gxWhole.scalars)
-        assertClose(gwChunked, gwWhole.scalars)
+        ComputeSettings.with({ $0.columnBufferLimit = 18 * 5 * 2 }) {   // two output rows per chunk
+            let chunked = Conv2D.forward(x, weight: w, options: o)
+            var gwChunked = Tensor.zeros(w.shape)
+            let gxChunked = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwChunked)!
+            assertClose(chunked, whole.scalars)
+            assertClose(gxChunked, gxWhole.scalars)
+            assertClose(gwChunked, gwWhole.scalars)
+        }
 
         // Three paths for a batch of small images: whole images side by side in one GEMM (default),
         // one image at a time in row chunks, and (1x1) the image itself as the column matrix.
         for (shape, wshape, o) in [([3, 2, 4, 5], [3, 2, 3, 3], Conv2DOptions(stride: 1, padding: 1)),
                                    ([3, 2, 4, 5], [4, 2, 1, 1], Conv2DOptions())] {
             let x = randomTensor(shape, seed: 4), w = randomTensor(wshape, seed: 5)
-            Conv2D.columnBufferLimit = saved
             let batched = Conv2D.forward(x, weight: w, options: o)
             let r = randomTensor(batched.shape, seed: 6)
             var gwBatched = Tensor.zeros(w.shape)
             let gxBatched = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwBatched)!
-            Conv2D.columnBufferLimit = 20
-            let single = Conv2D.forward(x, weight: w, options: o)
-            var gwSingle = Tensor.zeros(w.shape)
-            let gxSingle = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwSingle)!
-            assertClose(batched, single.scalars)
-            assertClose(gxBatched, gxSingle.scalars)
-            assertClose(gwBatched, gwSingle.scalars)
+            ComputeSettings.with({ $0.columnBufferLimit = 20 }) {
+                let single = Conv2D.forward(x, weight: w, options: o)
+                var gwSingle = Tensor.zeros(w.shape)
+                let gxSingle = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwSingle)!
+                assertClose(batched, single.scalars)
+                assertClose(gxBatched, gxSingle.scalars)
+                assertClose(gwBatched, gwSingle.scalars)
+            }
             assertClose(batched, naiveConv(x, w, nil, o).scalars)
         }
     }
@@ -80,15 +79,13 @@ final class Conv2DTests: XCTestCase {
     /// A lone image worked in two halves (output rows, or columns for 1x1; the second half's weight
     /// gradient summed after) gives the whole image's numbers, and its gradients check.
     func testLoneImageInHalvesMatchesWhole() {
-        let saved = Conv2D.imageSplitWork
-        defer { Conv2D.imageSplitWork = saved }
         for (k, cfg) in configs.enumerated() where cfg.input[0] == 1 {
             let x = randomTensor(cfg.input, seed: UInt64(50 + k)), w = randomTensor(cfg.weight, seed: UInt64(60 + k))
             let whole = Conv2D.forward(x, weight: w, options: cfg.options)
             let r = randomTensor(whole.shape, seed: UInt64(70 + k))
             var gwWhole = Tensor.zeros(w.shape)
             let gxWhole = Conv2D.backward(r, input: x, weight: w, options: cfg.options, weightGradient: &gwWhole)!
-            Conv2D.imageSplitWork = 0
+            ComputeSettings.with({ $0.imageSplitWork = 0 }) {
             let g = ConvGeometry(input: x.shape, weight: w.shape, options: cfg.options)
             XCTAssertTrue(g.splitsImage && Conv2D.splitsInHalves(g), "config \(k) splits")
             let halves = Conv2D.forward(x, weight: w, options: cfg.options)
@@ -104,53 +101,59 @@ final class Conv2DTests: XCTestCase {
             assertGradient("conv \(k) in halves, weight", at: w, analytic: gwHalves, projection: r) {
                 Conv2D.forward(x, weight: $0, options: cfg.options)
             }
-            Conv2D.imageSplitWork = saved
+            }
         }
     }
 
     /// Winograd F(2x2, 3x3) for 3x3 same-size convolutions with 32+ channels: odd and even sizes, a
     /// batch, blocks of one tile row; matches the direct convolution and im2col, and its gradients check.
     func testWinogradMatchesDirectConvolution() {
-        let saved = (Conv2D.columnBufferLimit, Conv2D.usesWinograd, WinogradConvolution.minimumTiles)
-        defer { (Conv2D.columnBufferLimit, Conv2D.usesWinograd, WinogradConvolution.minimumTiles) = saved }
+        let defaults = ComputeSettings()
         let o = Conv2DOptions(stride: 1, padding: 1)
-        for (k, (shape, limit)) in [([2, 32, 7, 9], saved.0), ([1, 33, 6, 8], saved.0), ([3, 32, 5, 4], 0),
-                                                    ([1, 33, 3, 5], saved.0)].enumerated() {
+        for (k, (shape, limit)) in [([2, 32, 7, 9], defaults.columnBufferLimit), ([1, 33, 6, 8], defaults.columnBufferLimit),
+                                    ([3, 32, 5, 4], 0), ([1, 33, 3, 5], defaults.columnBufferLimit)].enumerated() {
             let x = randomTensor(shape, seed: UInt64(80 + k)), w = randomTensor([34, shape[1], 3, 3], seed: UInt64(90 + k))
             let g = ConvGeometry(input: x.shape, weight: w.shape, options: o)
             XCTAssertTrue(WinogradConvolution.applies(to: g))
-            Conv2D.columnBufferLimit = limit
-            WinogradConvolution.minimumTiles = limit == 0 ? 1 : saved.2   // 0: blocks of one tile row
-            if limit == 0 {
-                XCTAssertEqual(WinogradConvolution(ConvGeometry(input: x.shape, weight: w.shape, options: o)).blocks.count, 9)
+            var settings = defaults
+            settings.columnBufferLimit = limit
+            settings.winogradMinimumTiles = limit == 0 ? 1 : defaults.winogradMinimumTiles   // 0: blocks of one tile row
+            var im2col = settings
+            im2col.usesWinograd = false
+            let (y, gx, gw, r) = ComputeSettings.with(settings) {
+                if limit == 0 {
+                    XCTAssertEqual(WinogradConvolution(ConvGeometry(input: x.shape, weight: w.shape, options: o)).blocks.count, 9)
+                }
+                let y = Conv2D.forward(x, weight: w, options: o)
+                let r = randomTensor(y.shape, seed: UInt64(100 + k))
+                var gw = Tensor.zeros(w.shape)
+                let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
+                return (y, gx, gw, r)
             }
-            Conv2D.usesWinograd = true
-            let y = Conv2D.forward(x, weight: w, options: o)
-            let r = randomTensor(y.shape, seed: UInt64(100 + k))
-            var gw = Tensor.zeros(w.shape)
-            let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
             assertClose(y, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
-            Conv2D.usesWinograd = false
-            let yIm2col = Conv2D.forward(x, weight: w, options: o)
-            var gwIm2col = Tensor.zeros(w.shape)
-            let gxIm2col = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwIm2col)!
-            assertClose(y, yIm2col.scalars, tolerance: 1e-5)
-            assertClose(gx, gxIm2col.scalars, tolerance: 1e-5)
-            assertClose(gw, gwIm2col.scalars, tolerance: 1e-5)
-            Conv2D.usesWinograd = true
+            ComputeSettings.with(im2col) {
+                let yIm2col = Conv2D.forward(x, weight: w, options: o)
+                var gwIm2col = Tensor.zeros(w.shape)
+                let gxIm2col = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gwIm2col)!
+                assertClose(y, yIm2col.scalars, tolerance: 1e-5)
+                assertClose(gx, gxIm2col.scalars, tolerance: 1e-5)
+                assertClose(gw, gwIm2col.scalars, tolerance: 1e-5)
+            }
             // Finite differences on the smallest image's input (dW equals im2col's, checked in testGradients,
             // to 1e-5; its 10k weights would cost 20k forward passes).
             guard shape == [1, 33, 3, 5] else { continue }
-            assertGradient("winograd input", at: x, analytic: gx, projection: r) {
-                Conv2D.forward($0, weight: w, options: o)
+            ComputeSettings.with(settings) {
+                assertGradient("winograd input", at: x, analytic: gx, projection: r) {
+                    Conv2D.forward($0, weight: w, options: o)
+                }
             }
         }
-        // Blocks within the column limit, at least `minimumTiles` (512) tiles up to 4x the limit, whole
-        // tile rows of equal size.
-        Conv2D.columnBufferLimit = 1 << 21
-        WinogradConvolution.minimumTiles = saved.2
+        // Blocks within the column limit, at least `winogradMinimumTiles` (512) tiles up to 4x the limit,
+        // whole tile rows of equal size.
         func blocks(_ input: [Int], _ weight: [Int]) -> [Range<Int>] {
-            WinogradConvolution(ConvGeometry(input: input, weight: weight, options: o)).blocks
+            ComputeSettings.with({ $0.columnBufferLimit = 1 << 21 }) {
+                WinogradConvolution(ConvGeometry(input: input, weight: weight, options: o)).blocks
+            }
         }
         XCTAssertEqual(blocks([1, 64, 320, 320], [64, 64, 3, 3]), (0..<27).map { 6 * $0..<min(160, 6 * $0 + 6) })  // 1024 tiles
         XCTAssertEqual(blocks([1, 512, 40, 40], [512, 512, 3, 3]), [0..<20])           // 128 by the limit, 512 floor
@@ -187,12 +190,11 @@ final class Conv2DTests: XCTestCase {
         // Same numbers as the plain convolution, also with blocks smaller than a row.
         let direct = Conv2D.forward(key, weight: kernels, options: Conv2DOptions(stride: 1, padding: 2))
         assertClose(y, direct.scalars)
-        let saved = Correlation.blockColumns
-        Correlation.blockColumns = 5
-        assertClose(Correlation.forward(key: key, kernels: kernels), direct.scalars)
         let rb = randomTensor(y.shape, seed: 8)
-        let small = Correlation.backward(rb, key: key, kernels: kernels)
-        Correlation.blockColumns = saved
+        let small = ComputeSettings.with({ $0.correlationBlockColumns = 5 }) {
+            assertClose(Correlation.forward(key: key, kernels: kernels), direct.scalars)
+            return Correlation.backward(rb, key: key, kernels: kernels)
+        }
         let large = Correlation.backward(rb, key: key, kernels: kernels)
         assertClose(small.key!, large.key!.scalars)
         assertClose(small.kernels, large.kernels.scalars)

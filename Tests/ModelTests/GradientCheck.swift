@@ -72,36 +72,73 @@ func assertClose(_ a: Tensor, _ b: [Float], tolerance: Float = 1e-5,
 
 /// Finite-difference check of a few elements of each parameter of a network, against the gradients
 /// its backward accumulated. `loss` must run a full forward pass and return the scalar loss.
+///
+/// ReLU networks are piecewise linear in any single weight, so a probe ±eps may cross a kink and then
+/// says nothing about the gradient. A crossing shows as one-sided slopes that disagree; Float32
+/// round-off also moves them apart, by an amount that depends on the BLAS kernel's summation order. A
+/// probe is set aside only when its slopes disagree by more than half the error the check allows
+/// (relative to the largest gradient seen), so the central difference of every probe kept is off by
+/// at most a quarter of the tolerance whatever the kernel; a set-aside probe is redrawn at another
+/// element of the same parameter (up to `redraws` times), so each parameter still gets checked.
 func assertParameterGradients(_ name: String, _ parameters: [Parameter], samplesPerParameter: Int = 3,
-                              eps: Float = 1e-3, tolerance: Double = 2e-2, seed: UInt64 = 99,
+                              eps: Float = 1e-3, tolerance: Double = 2e-2, seed: UInt64 = 99, redraws: Int = 3,
                               file: StaticString = #filePath, line: UInt = #line, loss: () -> Double) {
+    struct Probe {
+        var name: String
+        var index: Int
+        var analytic, up, down: Double
+        var central: Double { (up + down) / 2 }
+        var slopeGap: Double { abs(up - down) }
+    }
     var g = SplitMix64(seed: seed)
     let l0 = loss()
-    var samples: [(name: String, analytic: Double, numeric: Double)] = []
-    var skipped = 0
+    func probe(_ p: Parameter, _ i: Int) -> Probe {
+        let v = p.value.scalars[i]
+        p.value.scalars[i] = v + eps
+        let lp = loss()
+        p.value.scalars[i] = v - eps
+        let lm = loss()
+        p.value.scalars[i] = v
+        return Probe(name: "\(p.name)[\(i)]", index: i, analytic: Double(p.gradient.scalars[i]),
+                     up: (lp - l0) / Double(eps), down: (l0 - lm) / Double(eps))
+    }
+    // First round: the same elements as ever (one seeded draw per sample), giving the gradient scale.
+    var first: [(parameter: Parameter, probe: Probe)] = []
     for p in parameters {
         for _ in 0..<min(samplesPerParameter, p.count) {
-            let i = Int.random(in: 0..<p.count, using: &g)
-            let v = p.value.scalars[i]
-            p.value.scalars[i] = v + eps
-            let lp = loss()
-            p.value.scalars[i] = v - eps
-            let lm = loss()
-            p.value.scalars[i] = v
-            // ReLU networks are piecewise linear in any single weight: when the one-sided slopes
-            // disagree, a probe crossed a kink and the sample says nothing; skip it.
-            let up = (lp - l0) / Double(eps), down = (l0 - lm) / Double(eps)
-            if abs(up - down) > 0.02 * max(abs(up), abs(down)) + 1e-9 / Double(eps) { skipped += 1; continue }
-            samples.append(("\(p.name)[\(i)]", Double(p.gradient.scalars[i]), (lp - lm) / (2 * Double(eps))))
+            first.append((p, probe(p, Int.random(in: 0..<p.count, using: &g))))
         }
     }
-    XCTAssertGreaterThan(samples.count, 2 * skipped, "\(name): too many probes crossed ReLU kinks", file: file, line: line)
+    let kinkScale = max(first.map { abs($0.probe.central) }.max() ?? 0, 1e-6)
+    let maximumGap = tolerance * kinkScale / 2
+    var samples: [Probe] = [], crossed: [Probe] = []
+    var unchecked = 0
+    for (p, firstProbe) in first {
+        var current = firstProbe, tried: Set<Int> = [firstProbe.index]
+        while current.slopeGap > maximumGap {
+            crossed.append(current)
+            if tried.count > redraws || tried.count == p.count { break }
+            var i = Int.random(in: 0..<p.count, using: &g)
+            while tried.contains(i) { i = Int.random(in: 0..<p.count, using: &g) }
+            tried.insert(i)
+            current = probe(p, i)
+        }
+        if current.slopeGap > maximumGap { unchecked += 1 } else { samples.append(current) }
+    }
+    XCTAssertGreaterThan(samples.count, 2 * crossed.count,
+                         "\(name): too many probes crossed ReLU kinks (\(unchecked) of \(first.count) samples unchecked; slopes up/down: "
+                         + crossed.prefix(8).map { "\($0.name) \($0.up)/\($0.down)" }.joined(separator: ", ") + ")",
+                         file: file, line: line)
+    // Tiny random networks have many dead units, but one whose output does not move (every unit dead)
+    // would pass any gradient: demand a signal in at least a quarter of the probes.
+    XCTAssertGreaterThan(samples.filter { $0.central != 0 }.count, samples.count / 4,
+                         "\(name): most probes see a zero gradient, so the check would test nothing", file: file, line: line)
     // Errors relative to the largest gradient seen: Float32 round-off makes tiny gradients noisy.
-    let scale = max(samples.map { abs($0.numeric) }.max() ?? 0, 1e-6)
+    let scale = max(samples.map { abs($0.central) }.max() ?? 0, 1e-6)
     var worst = 0.0, worstName = ""
     for s in samples {
-        let err = abs(s.numeric - s.analytic) / scale
-        if err > worst { worst = err; worstName = "\(s.name) analytic \(s.analytic) numeric \(s.numeric)" }
+        let err = abs(s.central - s.analytic) / scale
+        if err > worst { worst = err; worstName = "\(s.name) analytic \(s.analytic) numeric \(s.central)" }
     }
     XCTAssertLessThan(worst, tolerance, "\(name): worst gradient error \(worst) at \(worstName)", file: file, line: line)
 }

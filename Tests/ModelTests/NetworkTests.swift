@@ -118,8 +118,10 @@ final class NetworkTests: XCTestCase {
     func testTwoStreamTransportGradients() throws {
         // Tiny cliport place module: both key and query are ResNet45 + CLIP trunk + CLIPLingUNetLat,
         // fused by a 1x1 convolution; the gradient reaches every trainable parameter, including the
-        // spatial stream through the laterals. CLIP (random, width 4) stays frozen.
-        var g = SplitMix64(seed: 30)
+        // spatial stream through the laterals. CLIP (random, width 4) stays frozen. Seed 35: with seed 30
+        // every unit before the fusion was dead, the output was zero and every gradient checked was 0;
+        // at this width many seeds leave most sampled gradients below Float32's resolution of the loss.
+        var g = SplitMix64(seed: 35)
         let trunk = try CLIPVisualTrunk.random(width: 4, blocks: [1, 1, 1, 1], using: &g)
         func stream() -> TwoStreamNetwork {
             TwoStreamNetwork(clip: trunk, clipChannels: [16, 32, 64, 128], textDimension: 8, outputChannels: 3,

@@ -12,8 +12,8 @@ import BLAS
 /// A_i[r, (c, j)] = K[r, c, i, j]: k GEMMs over a shifted view of one matrix. The work is done in
 /// blocks of output columns so the accumulating block stays in cache.
 public enum Correlation {
-    /// Output columns per block (tuning knob).
-    nonisolated(unsafe) public static var blockColumns = 16384
+    /// Output columns per block (`ComputeSettings.correlationBlockColumns`).
+    static var blockColumns: Int { ComputeSettings.current.correlationBlockColumns }
 
     struct Geometry {
         let c, h, w, r, k, pad, hp, wp, ho, wo: Int

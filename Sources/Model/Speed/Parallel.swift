@@ -8,7 +8,13 @@ import Dispatch
 func parallelFor(_ count: Int, work: Int, _ body: (Int) -> Void) {
     // Below about 64k element operations a thread hop costs more than it saves.
     if count > 1 && work >= 65_536 && ProcessInfoCores.count > 1 && !ConcurrentBranches.isActive {
-        DispatchQueue.concurrentPerform(iterations: count) { i in body(i) }
+        // The workers are not tasks: hand them the settings in effect unless they are the defaults.
+        let settings = ComputeSettings.current
+        if settings == ComputeSettings() {
+            DispatchQueue.concurrentPerform(iterations: count) { i in body(i) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count) { i in ComputeSettings.with(settings) { body(i) } }
+        }
     } else {
         for i in 0..<count { body(i) }
     }

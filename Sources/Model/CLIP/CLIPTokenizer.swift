@@ -1,4 +1,5 @@
 import Foundation
+import Zlib
 
 /// Why the CLIP tokenizer could not be built, with the fix.
 public enum CLIPTokenizerError: Error, CustomStringConvertible, Equatable {

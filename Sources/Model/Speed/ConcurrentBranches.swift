@@ -16,9 +16,6 @@ import Glibc
 /// matter of timing: results are the same bit for bit as running the parts one after the other with
 /// one BLAS thread, on every run.
 public enum ConcurrentBranches {
-    /// Whether `run` may use a second thread (benchmarks compare both within one run).
-    nonisolated(unsafe) public static var isEnabled = true
-
     /// Branch bodies executing now, over all `run` calls (nested ones included).
     private static let running = Atomic<Int>(0)
 
@@ -28,12 +25,13 @@ public enum ConcurrentBranches {
     static var isActive: Bool { running.load(ordering: .relaxed) >= 2 }
 
     /// Runs `first` on this thread and `second` on a new one, and returns when both are done. Runs them
-    /// one after the other when disabled, on one core, or when BLAS was limited to one thread (the
+    /// one after the other when `ComputeSettings.concurrentBranches` is off, on one core, or when BLAS was limited to one thread (the
     /// `--threads 1` of the commands). With `secondInBackground` the new thread has the lowest
     /// scheduling priority: it takes a core whenever `first` (and branches nested in it) leave one idle.
     public static func run(_ first: () -> Void, _ second: () -> Void, secondInBackground: Bool = false) {
         let nested = running.load(ordering: .sequentiallyConsistent) > 0
-        guard isEnabled, ProcessInfoCores.count > 1, nested || BLAS.threadCount > 1 else {
+        let settings = ComputeSettings.current
+        guard settings.concurrentBranches, ProcessInfoCores.count > 1, nested || BLAS.threadCount > 1 else {
             first(); second(); return
         }
         let blasThreads = BLAS.threadCount
@@ -42,13 +40,13 @@ public enum ConcurrentBranches {
         // An outermost call starts two bodies; a nested one adds one beside the body it is called from.
         change(by: nested ? 1 : 2)
         withoutActuallyEscaping(second) { second in
-            let job = Unmanaged.passRetained(Job(second, background: secondInBackground)).toOpaque()
+            let job = Unmanaged.passRetained(Job(second, background: secondInBackground, settings: settings)).toOpaque()
             var thread = pthread_t()
             let started = pthread_create(&thread, nil, { context in
                 let job = Unmanaged<Job>.fromOpaque(context!).takeRetainedValue()
                 // On Linux the nice value belongs to the calling thread.
                 if job.background { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) }
-                job.body()
+                ComputeSettings.with(job.settings, job.body)
                 ConcurrentBranches.change(by: -1)
                 return nil
             }, job) == 0
@@ -73,6 +71,9 @@ public enum ConcurrentBranches {
     private final class Job {
         let body: () -> Void
         let background: Bool
-        init(_ body: @escaping () -> Void, background: Bool) { self.body = body; self.background = background }
+        let settings: ComputeSettings
+        init(_ body: @escaping () -> Void, background: Bool, settings: ComputeSettings) {
+            self.body = body; self.background = background; self.settings = settings
+        }
     }
 }

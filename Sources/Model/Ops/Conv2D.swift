@@ -33,7 +33,7 @@ struct ConvGeometry {
     /// Most floats one block's column matrix may hold.
     let columnLimit: Int
 
-    init(input: [Int], weight: [Int], options: Conv2DOptions, columnLimit: Int = Conv2D.columnBufferLimit) {
+    init(input: [Int], weight: [Int], options: Conv2DOptions, columnLimit: Int = ComputeSettings.current.columnBufferLimit) {
         precondition(input.count == 4, "conv2d: input must be NCHW, got shape \(input)")
         precondition(weight.count == 4, "conv2d: weight must be [O, C, KH, KW], got shape \(weight)")
         precondition(input[1] == weight[1],
@@ -63,7 +63,7 @@ struct ConvGeometry {
 
     /// Whether a lone image's convolution is large enough to be worked in two halves (of output rows,
     /// or of columns for 1x1): then a core left idle by the other branch of a step takes one half.
-    var splitsImage: Bool { n == 1 && ho >= 2 && o * patch * ho * wo >= Conv2D.imageSplitWork }
+    var splitsImage: Bool { n == 1 && ho >= 2 && o * patch * ho * wo >= ComputeSettings.current.imageSplitWork }
 
     /// The GEMM units of a 1x1 convolution: whole images, or a lone image's two column halves.
     var pointwiseUnits: [PointwiseUnit] {
@@ -104,27 +104,10 @@ struct ConvGeometry {
 }
 
 public enum Conv2D {
-    /// Most floats one im2col block may hold (8M = 32 MB). A tuning knob; tests shrink it to exercise
-    /// the blocked paths on tiny images.
-    nonisolated(unsafe) public static var columnBufferLimit = 1 << 23
-
-    /// The same limit for the forward products (also dL/dinput as a convolution), at most
-    /// `columnBufferLimit`: blocks that stay in cache between im2col and the GEMM that reads them.
-    /// (The weight-gradient products keep the larger blocks: their GEMMs sum over a block's columns.)
-    nonisolated(unsafe) public static var forwardColumnLimit = 1 << 21
-    static var cachedColumnLimit: Int { min(columnBufferLimit, forwardColumnLimit) }
-
-    /// Multiply-adds from which a lone image is convolved in two halves (`ConvGeometry.splitsImage`);
-    /// a thread start costs about what 4M multiply-adds do. A tuning knob; tests lower it.
-    nonisolated(unsafe) public static var imageSplitWork = 1 << 25
-
-    /// Whether 3x3 same-size convolutions (forward, and dL/dinput as a convolution) use Winograd's
-    /// F(2x2, 3x3) (`WinogradConvolution`). A tuning knob: benchmarks and tests compare both.
-    nonisolated(unsafe) public static var usesWinograd = true
-
-    /// Whether stride-1 backward computes dL/dinput as a convolution of dY (see `backward`) rather
-    /// than by GEMM + col2im. A tuning knob: benchmarks compare the two within one run.
-    nonisolated(unsafe) public static var inputGradientAsConvolution = true
+    static var cachedColumnLimit: Int {
+        let settings = ComputeSettings.current
+        return min(settings.columnBufferLimit, settings.forwardColumnLimit)
+    }
 
     /// Output of the convolution: [N, O, HO, WO].
     public static func forward(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
@@ -147,7 +130,7 @@ public enum Conv2D {
         weight.scalars.withUnsafeBufferPointer { wp in
         out.scalars.withUnsafeMutableBufferPointer { yp in
             let x = xp.baseAddress!, wt = wp.baseAddress!, y = yp.baseAddress!
-            if usesWinograd && WinogradConvolution.applies(to: g) {
+            if ComputeSettings.current.usesWinograd && WinogradConvolution.applies(to: g) {
                 let winograd = WinogradConvolution(g)
                 let blocks = winograd.blocks
                 winograd.withTransformedWeights(wt) { u in
@@ -226,7 +209,7 @@ public enum Conv2D {
         // and their channel axes swapped. That is one forward GEMM per block (K = O·k·k, written straight
         // into dL/dinput) instead of a [C·k·k, P] product with K = O, zeroed by BLAS and scattered back
         // by col2im: two fewer passes over a matrix k² times the image.
-        let asConvolution = inputGradientAsConvolution && inputGradient && !g.isPointwise && options.strideH == 1 && options.strideW == 1
+        let asConvolution = ComputeSettings.current.inputGradientAsConvolution && inputGradient && !g.isPointwise && options.strideH == 1 && options.strideW == 1
             && options.paddingH <= g.kh - 1 && options.paddingW <= g.kw - 1
         var gradInput: Tensor?
         if asConvolution {
@@ -251,7 +234,7 @@ public enum Conv2D {
             withGX { gx in
                 // dW of a 3x3 same-size convolution by Winograd's transforms (the products summed in
                 // cache-sized blocks, like the forward's).
-                let winograd = gx == nil && usesWinograd && WinogradConvolution.applies(to: g)
+                let winograd = gx == nil && ComputeSettings.current.usesWinograd && WinogradConvolution.applies(to: g)
                     ? WinogradConvolution(ConvGeometry(input: input.shape, weight: weight.shape, options: options,
                                                        columnLimit: cachedColumnLimit)) : nil
                 // The second half of the work adds its dW into a buffer of its own, added after both

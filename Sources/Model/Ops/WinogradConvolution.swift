@@ -33,11 +33,9 @@ struct WinogradConvolution {
     var tileRowsPerBlock: Int {
         // Tiles within the limit; the floor is capped at 4x the limit (wide layers: 1024+ channels).
         let byLimit = g.columnLimit / (16 * (g.c + g.o))
-        let tiles = max(byLimit, min(WinogradConvolution.minimumTiles, 4 * byLimit))
+        let tiles = max(byLimit, min(ComputeSettings.current.winogradMinimumTiles, 4 * byLimit))
         return max(1, tiles / tileColumns)
     }
-    /// A tuning knob; tests lower it to exercise blocks of one tile row.
-    nonisolated(unsafe) static var minimumTiles = 512
 
     /// Blocks of global tile rows [start, end) over all images, of equal size.
     var blocks: [Range<Int>] {

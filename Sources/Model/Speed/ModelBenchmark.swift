@@ -106,9 +106,9 @@ public enum ModelBenchmark {
             body()   // warm-up (allocations, page faults)
             var times: [Double] = [], flops = 0.0, cpu = 0.0
             for _ in 0..<max(1, repetitions) {
-                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = ProcessClock.cpuSeconds()
+                let t0 = ProcessClock.now(), c0 = ProcessClock.cpuSeconds()
                 flops = FlopCounter.measure(body).flops
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                times.append(ProcessClock.now() - t0)
                 cpu += ProcessClock.cpuSeconds() - c0
             }
             return (times.sorted()[times.count / 2], flops, cpu / times.reduce(0, +))
@@ -130,9 +130,9 @@ public enum ModelBenchmark {
                                backward: { agent.attention.backward($0) })
         let transport = timing("transport", forward: { agent.transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text) },
                                backward: { agent.transport.backward($0) })
-        ConcurrentBranches.isEnabled = false
-        let sequential = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
-        ConcurrentBranches.isEnabled = true
+        let sequential = ComputeSettings.with({ $0.concurrentBranches = false }) {
+            timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
+        }
         progress(String(format: "training step, networks one after the other: %.2f s", sequential.seconds))
         let step = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
         let fullSize = width == 1 && imageHeight == 320 && imageWidth == 160
@@ -155,9 +155,9 @@ public enum ModelBenchmark {
         var c = [Float](repeating: 0, count: m * n)
         var best = Double.infinity
         for _ in 0..<3 {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = ProcessClock.now()
             BLAS.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n)
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            best = min(best, ProcessClock.now() - t0)
         }
         return 2 * Double(m) * Double(n) * Double(k) / best / 1e9
     }

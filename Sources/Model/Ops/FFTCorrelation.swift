@@ -19,10 +19,6 @@ import Foundation
 ///   key        dX_c  = IDFT(Σ_r G_r · K_rc), on the kept key region (the rest of the key gets zero)
 /// The matrix-product FLOP counter is not advanced: there are no matrix products.
 public enum FFTCorrelation {
-    /// Use power-of-two grids (512 x 256 for CLIPort) instead of the smallest 2·3·5-smooth ones
-    /// (384 x 225); the smooth ones measured about 1.5x faster.
-    nonisolated(unsafe) public static var powerOfTwoGrid = false
-
     /// What a forward pass leaves for its backward pass: the key and kernel spectra, and the inputs
     /// they belong to. Backward uses them only when it gets the very same key, kernels and window
     /// (compared by value; the same arrays compare in O(1)), otherwise it recomputes them. Not for use
@@ -73,7 +69,7 @@ public enum FFTCorrelation {
             let s0 = max(start, pad), s1 = min(start + count + k - 1, pad + size)
             let need = max(s1 - start, start + count + k - 1 - s0, count, k)
             var n = FFTPlan.goodLength(atLeast: need)
-            if FFTCorrelation.powerOfTwoGrid { n = 1; while n < need { n *= 2 } }
+            if ComputeSettings.current.fftPowerOfTwoGrid { n = 1; while n < need { n *= 2 } }
             return (s0 - pad, max(0, s1 - s0), n, (n + start - s0) % n)
         }
 
@@ -236,12 +232,15 @@ public enum FFTCorrelation {
         let lock = NSLock()
         var next = 0
         func take() -> Int { lock.lock(); defer { lock.unlock() }; next += 1; return next - 1 }
+        let settings = ComputeSettings.current
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let ws = RealFFT2D.Workspace(fft)
-            while true {
-                let job = take()
-                if job >= count { break }
-                body(job, ws)
+            ComputeSettings.with(settings) {
+                while true {
+                    let job = take()
+                    if job >= count { break }
+                    body(job, ws)
+                }
             }
         }
     }

@@ -1,91 +1,6 @@
+import Core
 import Foundation
 import HDF5
-
-/// Reader for the safetensors format (8-byte little-endian header size, a JSON header mapping names to
-/// {dtype, shape, data_offsets}, then the raw little-endian data), the format public CLIP weights are
-/// shared in. F32, F16 and BF16 tensors are read as Float32; others are rejected by name.
-public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
-    case unreadable(path: String, reason: String)
-    case malformed(path: String, reason: String)
-    case unsupportedType(name: String, dtype: String)
-
-    public var description: String {
-        switch self {
-        case let .unreadable(path, reason):
-            return "cannot read \(path): \(reason); check the path and permissions"
-        case let .malformed(path, reason):
-            return "\(path) is not a valid safetensors file (\(reason)); re-export the weights with safetensors.torch.save_file"
-        case let .unsupportedType(name, dtype):
-            return "tensor '\(name)' has type \(dtype); only F32, F16 and BF16 weights can be imported — convert the checkpoint to float first"
-        }
-    }
-}
-
-public enum Safetensors {
-    /// Every floating-point tensor of the file, by name (the `__metadata__` entry is skipped).
-    public static func read(_ path: String) throws -> TensorDictionary {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) }
-        catch { throw SafetensorsError.unreadable(path: path, reason: error.localizedDescription) }
-        guard data.count >= 8 else { throw SafetensorsError.malformed(path: path, reason: "shorter than its 8-byte header size") }
-        let headerSize = data.prefix(8).enumerated().reduce(0) { $0 | (Int($1.element) << (8 * $1.offset)) }
-        guard headerSize > 0, 8 + headerSize <= data.count else {
-            throw SafetensorsError.malformed(path: path, reason: "header size \(headerSize) exceeds the file")
-        }
-        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerSize))) as? [String: Any] else {
-            throw SafetensorsError.malformed(path: path, reason: "header is not a JSON object")
-        }
-        let base = 8 + headerSize
-        var out: [String: Tensor] = [:]
-        for (name, value) in header where name != "__metadata__" {
-            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = (entry["shape"] as? [NSNumber])?.map({ $0.intValue }),
-                  let offsets = (entry["data_offsets"] as? [NSNumber])?.map({ $0.intValue }), offsets.count == 2 else {
-                throw SafetensorsError.malformed(path: path, reason: "entry '\(name)' lacks dtype, shape or data_offsets")
-            }
-            let count = shape.reduce(1, *)
-            let width: Int
-            switch dtype {
-            case "F32": width = 4
-            case "F16", "BF16": width = 2
-            default: throw SafetensorsError.unsupportedType(name: name, dtype: dtype)
-            }
-            guard offsets[1] - offsets[0] == count * width, base + offsets[1] <= data.count else {
-                throw SafetensorsError.malformed(path: path, reason: "entry '\(name)' has offsets \(offsets) for \(count) \(dtype) values")
-            }
-            var scalars = [Float](repeating: 0, count: count)
-            data.withUnsafeBytes { raw in
-                let p = raw.baseAddress! + base + offsets[0]
-                for i in 0..<count {
-                    switch dtype {
-                    case "F32":
-                        scalars[i] = Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    case "F16":
-                        scalars[i] = halfToFloat(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-                    default:
-                        scalars[i] = Float(bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-                    }
-                }
-            }
-            out[name] = Tensor(shape: shape, scalars: scalars)
-        }
-        return TensorDictionary(out)
-    }
-
-    /// IEEE 754 binary16 to Float (bit manipulation: `Float16` is not available on every platform).
-    static func halfToFloat(_ h: UInt16) -> Float {
-        let sign = UInt32(h >> 15) << 31
-        let exponent = Int((h >> 10) & 0x1F)
-        let mantissa = UInt32(h & 0x3FF)
-        if exponent == 0 {
-            if mantissa == 0 { return Float(bitPattern: sign) }
-            let v = Float(mantissa) * Float(sign: .plus, exponent: -24, significand: 1)   // subnormal
-            return sign != 0 ? -v : v
-        }
-        if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
-        return Float(bitPattern: sign | (UInt32(exponent + 112) << 23) | (mantissa << 13))
-    }
-}
 
 /// The frozen CLIP RN50 weights CLIPort needs, imported once from a public checkpoint and kept in our
 /// HDF5 format. OpenAI's state-dict names (`visual.conv1.weight`, `transformer.resblocks.0.…`,
@@ -115,6 +30,31 @@ public struct CLIPWeights: Sendable {
         CLIPWeights(stateDict: try Safetensors.read(path))
     }
 
+    /// Imports the safetensors checkpoint at `source` into our HDF5 file at `destination`, durably and
+    /// whole or not at all: the file is written beside it as `.partial`, read back (refusing a checkpoint
+    /// that lacks what the model needs), then fsync'd and renamed over `destination`. On any failure the
+    /// `.partial` is removed and an existing `destination` is left as it was.
+    @discardableResult
+    public static func importFile(_ source: String, to destination: String) throws -> CLIPWeights {
+        let weights = try importSafetensors(source)
+        let folder = (destination as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try DurableFile.makeFolder(folder) }
+        let partial = destination + ".partial"
+        do {
+            let h5 = try HDF5File.create(partial, overwrite: true)
+            try weights.save(to: try h5.root())
+            try h5.close()
+            do { _ = try load(path: partial) } catch let CLIPWeightsError.incomplete(_, missing) {
+                throw CLIPWeightsError.incompleteCheckpoint(path: source, missing: missing)
+            }
+            try DurableFile.commit(partial, to: destination)
+        } catch {
+            DurableFile.remove(partial)
+            throw error
+        }
+        return weights
+    }
+
     /// The visual trunk's width (64 for RN50) and blocks per layer ([3, 4, 6, 3]), read from the shapes.
     public var visualArchitecture: (width: Int, blocks: [Int]) {
         let width = (visual.tensors["conv3.weight"]?.shape.first) ?? 64
@@ -142,6 +82,7 @@ public struct CLIPWeights: Sendable {
 public enum CLIPWeightsError: Error, CustomStringConvertible, Equatable {
     case notImported(path: String)
     case incomplete(path: String, missing: String)
+    case incompleteCheckpoint(path: String, missing: String)
 
     public var description: String {
         switch self {
@@ -149,6 +90,8 @@ public enum CLIPWeightsError: Error, CustomStringConvertible, Equatable {
             return "no CLIP weights at \(path); the cliport model needs OpenAI's RN50 weights: download RN50 as safetensors and run `cliport weights import RN50.safetensors` (the transporter models need none)"
         case let .incomplete(path, missing):
             return "the CLIP weights in \(path) lack '\(missing)'; re-import a complete RN50 checkpoint with `cliport weights import FILE`"
+        case let .incompleteCheckpoint(path, missing):
+            return "\(path) lacks '\(missing)', which the cliport model needs; import a complete CLIP RN50 checkpoint (no weights were written)"
         }
     }
 }
