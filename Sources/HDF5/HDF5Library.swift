@@ -5,8 +5,15 @@ enum HDF5Library {
     /// HDF5 prints its error stack to stderr by default. The automatic printing is a per-thread setting
     /// in the thread-safe build Debian ships, so every wrapper entry point calls this (it is cheap).
     static func silence() {
+        _ = skipExitCleanup
         H5Eset_auto2(h5e_default(), nil, nil)
     }
+
+    /// HDF5 1.10 keeps a file's id after a failed `H5Fclose` (a flush that hit a full disk) although it has
+    /// already freed the file's state; its exit handler then closes that id again and crashes (SIGSEGV in
+    /// `H5F__close_cb`). Every writer here closes and fsyncs its files itself, so the exit handler has
+    /// nothing to do: it is not installed (must happen before the library's first call).
+    private static let skipExitCleanup: Void = { _ = H5dont_atexit() }()
 
     /// The innermost (most specific) messages of the current thread's error stack, most specific last.
     static func errorStackMessage() -> String {

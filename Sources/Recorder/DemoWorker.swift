@@ -7,7 +7,7 @@ import Sim
 /// of its machine and reports each event as one JSON line on stdout. It stops after the episode in flight
 /// on SIGINT/SIGTERM, and exits at once when its parent dies (its stdin closes).
 public enum DemoWorker {
-    public static func run(plan: GenerationPlan, dataset: String, machine: MachineShard, worker: Int) -> Int32 {
+    public static func run(plan: GenerationPlan, dataset: String, machine: MachineShare, worker: Int) -> Int32 {
         StopSignal.install()
         Thread.detachNewThread {
             var byte: UInt8 = 0

@@ -2,11 +2,11 @@ import Core
 import Dataset
 import Foundation
 
-/// The seeds of a unit that failed, one line each ("seed<TAB>kind<TAB>message"), appended and fsynced before
+/// The seeds of a unit that failed, one line each ("seed<TAB>kind<TAB>message", kind an `EpisodeFailure.Kind`), appended and fsynced before
 /// the unit moves on, so a rerun never retries them. A line cut short by a crash is dropped on reading and
 /// cut off before the next append (that seed is simply tried again and fails again: seeds are deterministic).
 struct FailedSeedLog {
-    struct Entry: Equatable { var seed: Int; var kind: String; var message: String }
+    struct Entry: Equatable { var seed: Int; var kind: EpisodeFailure.Kind; var message: String }
 
     let path: String
 
@@ -18,7 +18,8 @@ struct FailedSeedLog {
         return lines.compactMap { line in
             let parts = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3, let seed = Int(parts[0]) else { return nil }
-            return Entry(seed: seed, kind: String(parts[1]), message: String(parts[2]))
+            // A kind this version does not know (a newer cliport's) still marks the seed as tried and failed.
+            return Entry(seed: seed, kind: EpisodeFailure.Kind(rawValue: String(parts[1])) ?? .simulatorError, message: String(parts[2]))
         }
     }
 
@@ -39,7 +40,7 @@ struct FailedSeedLog {
             }
         }
         let clean = { (s: String) in s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
-        let line = Data("\(entry.seed)\t\(clean(entry.kind))\t\(clean(entry.message))\n".utf8)
+        let line = Data("\(entry.seed)\t\(entry.kind.rawValue)\t\(clean(entry.message))\n".utf8)
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == line.count else { throw DatasetError(FileWriteError(path: path, "cannot append to the failed-seed log", errno: written < 0 ? errno : ENOSPC)) }
         guard fsync(fd) == 0 else { throw DatasetError(FileWriteError(path: path, "fsync failed")) }

@@ -23,6 +23,13 @@ public struct GenerationPlan: Codable, Equatable, Sendable {
         self.episodesPerShard = episodesPerShard; self.firstEpisode = firstEpisode; self.assets = assets
     }
 
+    /// The most episode indices a plan may span (first episode + episodes): about 10^12, far beyond any
+    /// dataset, and small enough that no unit, attempt or seed arithmetic can overflow.
+    public static let episodeLimit = 1 << 40
+
+    /// Val episode indices below this keep their seeds below the test seeds (CLIPort's guard).
+    public static let valEpisodes = (Split.test.seed(episode: 0) - Split.val.seed(episode: 0) + 1) / 2
+
     public var units: Int { (episodes + episodesPerShard - 1) / episodesPerShard }
 
     /// Successful episodes unit `u` must hold.
@@ -52,7 +59,7 @@ public struct GenerationPlan: Codable, Equatable, Sendable {
     /// CLIPort refuses val seeds that reach the test seeds (10001); so do we.
     public func checkSeed(unit u: Int, attempt k: Int) throws {
         if split == .val, seed(unit: u, attempt: k) >= Split.test.seed(episode: 0) {
-            throw RecorderError.seedRangeExhausted(split: "val", episodes: episodeIndex(unit: u, attempt: k))
+            throw RecorderError.seedRangeExhausted(split: split.rawValue, episodes: episodeIndex(unit: u, attempt: k))
         }
     }
 
@@ -61,11 +68,32 @@ public struct GenerationPlan: Codable, Equatable, Sendable {
         guard episodes > 0 else { throw RecorderError.nothingToDo("--n must be at least 1") }
         guard episodesPerShard > 0 else { throw RecorderError.nothingToDo("--episodes-per-shard must be at least 1") }
         guard firstEpisode >= 0 else { throw RecorderError.nothingToDo("--first-episode must be 0 or more") }
+        guard episodes <= Self.episodeLimit, episodesPerShard <= Self.episodeLimit, firstEpisode <= Self.episodeLimit - episodes else {
+            throw RecorderError.nothingToDo("the first episode plus the episodes must stay within \(Self.episodeLimit)")
+        }
         // Even if every seed succeeded, every unit's last seed must stay below the test seeds (the largest is
         // that of the last unit with a full share).
         let full = episodes / episodesPerShard
         if full > 0 { try checkSeed(unit: full - 1, attempt: episodesPerShard - 1) }
         try checkSeed(unit: units - 1, attempt: target(unit: units - 1) - 1)
+    }
+
+    /// The most episodes this plan's split, first episode and shard size allow (nil: no limit but
+    /// `episodeLimit`); 0 when even one episode would reach the test seeds. Only val has such an end.
+    public func mostEpisodes() -> Int? {
+        guard split == .val else { return nil }
+        func fits(_ n: Int) -> Bool {
+            var plan = self
+            plan.episodes = n
+            return (try? plan.validate()) != nil
+        }
+        guard fits(1) else { return 0 }
+        var (low, high) = (1, Self.valEpisodes)  // fits(low); the answer is at most valEpisodes
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if fits(middle) { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     /// "100 episodes, 10 per shard, first episode 0", for messages.

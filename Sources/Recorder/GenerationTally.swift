@@ -27,7 +27,7 @@ struct GenerationTally {
             attempted += 1
             if let t = event.timing { timing = timing + t }
             if let failure = event.failure {
-                failures[failure.kind, default: 0] += 1
+                failures[failure.kind.rawValue, default: 0] += 1
                 if failureExamples.count < 10, let seed = event.seed {
                     failureExamples.append(.init(seed: seed, kind: failure.kind, reason: failure.message))
                 }

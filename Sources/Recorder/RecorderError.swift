@@ -8,9 +8,11 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
     case nothingToDo(String)
     case unreadableManifest(path: String)
     case planMismatch(path: String, recorded: GenerationPlan, requested: GenerationPlan, nextFreeEpisode: Int? = nil)
-    case badShard(String)
+    case badMachineShare(String)
     /// A worker process failed; `message` is its own error.
     case workerFailed(worker: Int, message: String)
+    /// A worker process ended without reporting (`how`: "was killed by signal 9", "exited with status 1").
+    case workerDied(worker: Int, how: String)
 
     public var description: String {
         switch self {
@@ -32,10 +34,18 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
                 + "generate them into another folder"
             if let next { text += " with --first-episode \(next)" } else { text += " with --first-episode after its last seed" }
             return text + " and join both with `cliport dataset merge`."
-        case let .badShard(message):
+        case let .badMachineShare(message):
             return message
         case let .workerFailed(worker, message):
             return "worker \(worker) failed: \(message)"
+        case let .workerDied(worker, how):
+            return "worker \(worker) \(how); finished episodes are kept, rerun the same command to continue"
         }
+    }
+
+    /// What happened, without the advice (for a note when the run got past it).
+    public var what: String {
+        if case let .workerDied(worker, how) = self { return "worker \(worker) \(how)" }
+        return description
     }
 }

@@ -9,10 +9,11 @@ public enum StopSignal {
         p.initialize(to: 0)
         return p
     }()
+    static let childSlots = 256
     /// Worker pids to kill on a second signal (a fixed buffer: the handler may not allocate).
     nonisolated(unsafe) static let children: UnsafeMutablePointer<pid_t> = {
-        let p = UnsafeMutablePointer<pid_t>.allocate(capacity: 256)
-        p.initialize(repeating: 0, count: 256)
+        let p = UnsafeMutablePointer<pid_t>.allocate(capacity: childSlots)
+        p.initialize(repeating: 0, count: childSlots)
         return p
     }()
 
@@ -21,11 +22,11 @@ public enum StopSignal {
     /// Installs the handlers for SIGINT and SIGTERM.
     public static func install() {
         _ = counter.pointee
-        _ = children.pointee
+        _ = children.pointee  // (and childSlots) initialised here, not in the handler
         let handler: @convention(c) (Int32) -> Void = { _ in
             StopSignal.counter.pointee += 1
             if StopSignal.counter.pointee >= 2 {
-                for i in 0..<256 where StopSignal.children[i] > 0 { kill(StopSignal.children[i], SIGKILL) }
+                for i in 0..<StopSignal.childSlots where StopSignal.children[i] > 0 { kill(StopSignal.children[i], SIGKILL) }
                 _exit(130)
             }
         }
@@ -33,5 +34,5 @@ public enum StopSignal {
         signal(SIGTERM, handler)
     }
 
-    static func register(child pid: pid_t, slot: Int) { if slot < 256 { children[slot] = pid } }
+    static func register(child pid: pid_t, slot: Int) { if slot < childSlots { children[slot] = pid } }
 }

@@ -15,11 +15,13 @@ final class UnitGenerator {
     let task: any Task
     private var environment: Environment?
     private var header: DatasetHeader?
+    private let diskTurn: DiskTurn
 
     init(plan: GenerationPlan, dataset: String, task: any Task) {
         self.plan = plan
         self.dataset = dataset
         self.task = task
+        diskTurn = DiskTurn(dataset: dataset)
     }
 
     /// The simulator starts on first use, so a run with nothing left to do never opens an EGL context.
@@ -59,13 +61,15 @@ final class UnitGenerator {
                 try staging.failedLog.append(.init(seed: seed, kind: failure.kind, message: failure.message))
             } else if let record = result.record {
                 let start = ProcessClock.now()
-                let writer = try ShardWriter(directory: staging.folder, name: staging.stagedName(seed: seed), header: header)
-                do {
-                    try writer.append(record)
-                    try writer.finish()
-                } catch {
-                    writer.abandon()
-                    throw error
+                try diskTurn.shared {
+                    let writer = try ShardWriter(directory: staging.folder, name: staging.stagedName(seed: seed), header: header)
+                    do {
+                        try writer.append(record)
+                        try writer.finish()
+                    } catch {
+                        writer.abandon()
+                        throw error
+                    }
                 }
                 timing.writing += ProcessClock.now() - start
                 successes += 1
@@ -82,9 +86,11 @@ final class UnitGenerator {
         let tried = (0..<attempt).map { plan.seed(unit: u, attempt: $0) }
         let record = ShardGenerationRecord(unit: u, units: plan.units, episodes: plan.episodes, episodesPerShard: plan.episodesPerShard,
                                            firstEpisode: plan.firstEpisode, seedsTried: tried, seedsFailed: failed.map(\.seed),
-                                           failureKinds: failed.map(\.kind))
-        let shard = try ShardAssembler.assemble(staged.map { .init(file: staging.stagedPath(seed: $0)) }, directory: dataset,
-                                                name: plan.shardName(unit: u), generation: record)
+                                           failureKinds: failed.map(\.kind.rawValue))
+        let shard = try diskTurn.exclusive {
+            try ShardAssembler.assemble(staged.map { .init(file: staging.stagedPath(seed: $0)) }, directory: dataset,
+                                        name: plan.shardName(unit: u), generation: record)
+        }
         staging.remove()
         var timing = EpisodeTiming()
         timing.writing = ProcessClock.now() - start

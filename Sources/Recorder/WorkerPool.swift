@@ -65,9 +65,9 @@ final class WorkerPool {
             StopSignal.register(child: 0, slot: i)
             if failure == nil, p.terminationStatus != 0 || p.terminationReason == .uncaughtSignal, !StopSignal.requested {
                 let how = p.terminationReason == .uncaughtSignal
-                    ? "it was killed by signal \(p.terminationStatus)\(p.terminationStatus == SIGKILL ? " (out of memory?)" : "")"
-                    : "it exited with status \(p.terminationStatus)"
-                failure = .workerFailed(worker: i, message: "\(how); finished episodes are kept, rerun the same command to continue")
+                    ? "was killed by signal \(p.terminationStatus)\(p.terminationStatus == SIGKILL ? " (out of memory?)" : "")"
+                    : "exited with status \(p.terminationStatus)"
+                failure = .workerDied(worker: i, how: how)
                 stopAll()
             }
         }

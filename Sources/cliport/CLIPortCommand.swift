@@ -25,9 +25,3 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw CommandFailure(error)
     }
 }
-
-func printJSON<T: Encodable>(_ value: T) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-    if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
-}

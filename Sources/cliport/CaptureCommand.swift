@@ -23,13 +23,20 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: "sim, tcp:HOST:PORT (JSON lines to a robot controller) or manual.") var robot: String
     @Option(help: "Folder for the episode files.") var out: String
     @Option(help: "Task name stored with the episodes (the simulated task with --source sim).") var task: String?
-    @Option(help: "Port of the web page.") var port: Int = 8080
+    @Option(parsing: .unconditional, help: "Port of the web page (0: any free port).") var port: Int = 8080
     @Option(help: "Address to listen on; keep 127.0.0.1 unless the page must be reached from another machine.")
     var host: String = "127.0.0.1"
     @Option(help: "Seconds to wait for the robot controller's reply.") var robotTimeout: Double = 30
     @Option(help: "Seconds after which a camera folder's frames count as stopped.") var staleAfter: Double = 5
     @Option(help: "A checkpoint written by `cliport train` (RUN/checkpoints/…hdf5): the agent's proposed pick and place are drawn on every view.")
     var checkpoint: String?
+
+    func validate() throws {
+        try requireOption("--port", port, in: 0...65535)
+        for (option, seconds) in [("--robot-timeout", robotTimeout), ("--stale-after", staleAfter)] where !(seconds > 0 && seconds <= 86_400) {
+            throw ValidationError("\(option) must be above 0 and at most 86400 seconds (got \(seconds))")
+        }
+    }
 
     func run() throws {
         try reportingErrors {

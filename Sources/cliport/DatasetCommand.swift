@@ -11,11 +11,11 @@ struct DatasetCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Summarise a dataset: episodes, steps, tasks, instructions, sizes.")
         @Argument(help: "A dataset folder or one .hdf5 shard.") var path: String
-        @Flag(help: "Print JSON for scripts.") var json = false
+        @OptionGroup var json: JSONOutputOptions
 
         func run() throws {
             let summary = try reportingErrors { try DatasetSummary(reader: try DatasetReader(path: path)) }
-            print(json ? summary.json() : summary.text)
+            print(json.enabled ? summary.json() : summary.text)
         }
     }
 
@@ -23,8 +23,10 @@ struct DatasetCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write PNGs of one episode: cameras, heightmap colour and height, pick and place marked.")
         @Argument(help: "A dataset folder or one .hdf5 shard.") var path: String
-        @Option(help: "Episode index in the dataset (see `cliport dataset info`).") var episode: Int = 0
+        @Option(parsing: .unconditional, help: "Episode index in the dataset (see `cliport dataset info`).") var episode: Int = 0
         @Option(help: "Folder for the PNGs.") var out: String
+
+        func validate() throws { try requireOption("--episode", episode, in: 0...Int.max) }
 
         func run() throws {
             let written = try reportingErrors { () -> [String] in

@@ -10,11 +10,11 @@ struct DatasetMergeCommand: ParsableCommand {
         discussion: "The merged file opens like one shard in h5py, robomimic and cliport; keep it next to its shards (links are relative).")
     @Argument(help: "Dataset folders or .hdf5 files (shards or merged files).") var inputs: [String]
     @Option(help: "The merged file to write (outside the dataset folders).") var out: String
-    @Flag(help: "Print JSON for scripts.") var json = false
+    @OptionGroup var json: JSONOutputOptions
 
     func run() throws {
         let result = try reportingErrors { try DatasetMerger.merge(inputs, out: out) }
-        if json { printJSON(result) } else { print("wrote \(result.out): \(result.episodes) episodes, \(result.steps) steps, linked from \(result.shards) shards") }
+        if json.enabled { printJSON(result) } else { print("wrote \(result.out): \(result.episodes) episodes, \(result.steps) steps, linked from \(result.shards) shards") }
     }
 }
 
@@ -26,11 +26,11 @@ struct DatasetCheckCommand: ParsableCommand {
         discussion: "Exits with status 1 and names each shard and problem when something is wrong.")
     @Argument(help: "A dataset folder, a shard or a merged file.") var path: String
     @Flag(help: "Also decompress every image chunk (slow; finds damaged bytes).") var deep = false
-    @Flag(help: "Print JSON for scripts.") var json = false
+    @OptionGroup var json: JSONOutputOptions
 
     func run() throws {
         let report = DatasetChecker.check(path, deep: deep)
-        if json { printJSON(report) } else { print(report.text) }
+        if json.enabled { printJSON(report) } else { print(report.text) }
         if !report.ok { throw ExitCode(1) }
     }
 }
@@ -44,10 +44,10 @@ struct DatasetSplitCommand: ParsableCommand {
     @Argument(help: "A dataset folder, a shard or a merged file.") var path: String
     @Option(help: "Fraction of the episodes for mask/valid.") var validFraction: Double = 0.1
     @Option(help: "Seed of the random draw (the same seed gives the same split).") var seed: UInt64 = 0
-    @Flag(help: "Print JSON for scripts.") var json = false
+    @OptionGroup var json: JSONOutputOptions
 
     func run() throws {
         let result = try reportingErrors { try DatasetSplitter.split(path, validFraction: validFraction, seed: seed) }
-        if json { printJSON(result) } else { print("\(path): \(result.train) episodes in mask/train, \(result.valid) in mask/valid (\(result.files.count) files)") }
+        if json.enabled { printJSON(result) } else { print("\(path): \(result.train) episodes in mask/train, \(result.valid) in mask/valid (\(result.files.count) files)") }
     }
 }

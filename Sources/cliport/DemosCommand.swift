@@ -5,8 +5,6 @@ import Foundation
 import Recorder
 import Sim
 
-extension Split: ExpressibleByArgument {}
-
 struct DemosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demos",
@@ -24,24 +22,45 @@ struct DemosCommand: ParsableCommand {
 
     @Option(help: "Task name (see `cliport tasks`).") var task: String
     @Option(help: "Split: train, val or test.") var split: Split = .train
-    @Option(name: .customLong("n"), help: "Number of successful episodes in the whole dataset.") var count: Int
+    @Option(name: .customLong("n"), parsing: .unconditional, help: "Number of successful episodes in the whole dataset.")
+    var count: Int
     @Option(help: "Output folder (the dataset goes in <out>/<task>-<split>/).") var out: String = "datasets"
-    @Option(help: "Episodes per shard file.") var episodesPerShard: Int = 100
-    @Option(help: "First episode index (seeds follow from it); to add episodes to a finished dataset, generate into another folder from its next free episode.")
+    @Option(parsing: .unconditional, help: "Episodes per shard file.") var episodesPerShard: Int = 100
+    @Option(parsing: .unconditional, help: "First episode index (seeds follow from it); to add episodes to a finished dataset, generate into another folder from its next free episode.")
     var firstEpisode: Int = 0
-    @Option(help: "Worker processes on this machine (default: the number of cores).") var workers: Int?
-    @Option(help: "This machine's index among --num-shards machines (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).")
-    var shardIndex: Int?
-    @Option(help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).") var numShards: Int?
+    @Option(parsing: .unconditional, help: "Worker processes on this machine (default: the number of cores).") var workers: Int?
+    @Option(name: .customLong("shard-index"), parsing: .unconditional,
+            help: "This machine's index among --num-shards machines (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).")
+    var machineIndex: Int?
+    @Option(name: .customLong("num-shards"), parsing: .unconditional,
+            help: "How many machines share the dataset (default: SLURM_ARRAY_TASK_COUNT, else 1).")
+    var machines: Int?
     @Option(help: ArgumentHelp("CLIPort's asset folder (holding google/meshes_fixed/*.obj and google/textures/*.png) for the packing-*-google-objects-* tasks; without it they use built-in procedural objects. Other tasks ignore it.", valueName: "dir"))
     var assets: String?
     @Option(help: ArgumentHelp("The time every shard records as `created`: seconds since 1970 or ISO 8601 UTC (default: SOURCE_DATE_EPOCH, else now). The same request and time give byte-identical shards.", valueName: "time"))
     var created: String?
-    @Flag(help: "Print the run's report as JSON on stdout.") var json = false
+    @OptionGroup var json: JSONOutputOptions
 
+    /// Every number is checked here, before anything is written (a refused request leaves no folder behind).
     func validate() throws {
         if let created {
             do { _ = try DatasetCreationTime.parse(created, setting: "--created") } catch { throw ValidationError("\(error)") }
+        }
+        let limit = GenerationPlan.episodeLimit
+        try requireOption("--n", count, in: 1...limit)
+        try requireOption("--episodes-per-shard", episodesPerShard, in: 1...limit)
+        try requireOption("--first-episode", firstEpisode, in: 0...limit - count)
+        if let workers { try requireOption("--workers", workers, in: 1...DemoGenerator.maxWorkers) }
+        if let machines { try requireOption("--num-shards", machines, in: 1...limit) }
+        if let machineIndex, let machines { try requireOption("--shard-index", machineIndex, in: 0...machines - 1) }
+        let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode)
+        if (try? plan.validate()) == nil, let most = plan.mostEpisodes() {
+            // Only the val split has an end: its seeds must stay below the test seeds.
+            throw ValidationError(most > 0
+                ? "--n must be between 1 and \(most) for --split \(split.rawValue) with --first-episode \(firstEpisode) and "
+                    + "--episodes-per-shard \(episodesPerShard) (got \(count)): \(split.rawValue) seeds must stay below the test seeds (\(Split.test.seed(episode: 0)))"
+                : "--first-episode must be below \(GenerationPlan.valEpisodes) for --split \(split.rawValue) (got \(firstEpisode)): "
+                    + "\(split.rawValue) seeds must stay below the test seeds (\(Split.test.seed(episode: 0)))")
         }
     }
 
@@ -55,10 +74,10 @@ struct DemosCommand: ParsableCommand {
         let assets = self.assets.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let generator = DemoGenerator(options: .init(
             task: task, split: split, count: count, out: out, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
-            shardIndex: shardIndex, numShards: numShards, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+            machineIndex: machineIndex, machines: machines, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
             workerExecutable: currentExecutable(), environment: ProcessInfo.processInfo.environment, assets: assets))
         let report = try reportingErrors { try generator.run() }
-        if json { printJSON(report) } else { printSummary(report) }
+        if json.enabled { printJSON(report) } else { printSummary(report) }
         if report.stopped {
             FileHandle.standardError.write(Data((RecorderErrorText.interrupted(report) + "\n").utf8))
             throw ExitCode(130)
@@ -78,6 +97,9 @@ struct DemosCommand: ParsableCommand {
         if failed > 0 {
             print("failures: " + report.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             for f in report.failureExamples { print("  seed \(f.seed): \(f.reason)") }
+        }
+        if let overcome = report.overcomeFailure {
+            print("note: \(overcome); the other workers finished its units")
         }
         if report.datasetComplete {
             print("the dataset is complete"
@@ -99,15 +121,15 @@ struct DemosWorkerCommand: ParsableCommand {
     @Option var episodesPerShard: Int
     @Option var firstEpisode: Int
     @Option(help: "The dataset folder itself.") var dataset: String
-    @Option var shardIndex: Int
-    @Option var numShards: Int
+    @Option(help: "This machine's share: its index among --machines.") var machineIndex: Int
+    @Option var machines: Int
     @Option var workerIndex: Int
     @Option var assets: String?
 
     func run() throws {
         let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
                                   assets: assets)
-        let status = DemoWorker.run(plan: plan, dataset: dataset, machine: MachineShard(index: shardIndex, count: numShards),
+        let status = DemoWorker.run(plan: plan, dataset: dataset, machine: MachineShare(index: machineIndex, count: machines),
                                     worker: workerIndex)
         if status != 0 { throw ExitCode(status) }
     }

@@ -10,17 +10,14 @@ struct TasksCommand: ParsableCommand {
             + "list it draws from (splits with the same lists are shown together; \"fixed\" means nothing depends on "
             + "the split). The lists are spelled out once at the end; --json gives everything, object names included.")
 
-    @Flag(help: "Print JSON for scripts: tasks (name, instruction_templates, max_steps, splits) and split seeds.")
-    var json = false
+    // --json: tasks (name, instruction_templates, max_steps, splits) and split seeds.
+    @OptionGroup var json: JSONOutputOptions
 
     func run() throws {
         let entries = TaskRegistry.all.map(TaskCatalogEntry.init)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
+        if json.enabled {
             let seeds = Dictionary(uniqueKeysWithValues: Split.allCases.map { ($0.rawValue, [$0.seed(episode: 0), $0.seed(episode: 1)]) })
-            print(String(decoding: try encoder.encode(Listing(tasks: entries, firstSeeds: seeds)), as: UTF8.self))
+            printJSON(Listing(tasks: entries, firstSeeds: seeds))
             return
         }
         for entry in entries {

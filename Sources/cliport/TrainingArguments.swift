@@ -7,13 +7,6 @@ extension AgentModel: ExpressibleByArgument {}
 extension LossReduction: ExpressibleByArgument {}
 extension InstructionEncoderKind: ExpressibleByArgument {}
 
-/// Refuses `value` outside `range` in a command's `validate()`, naming the option and the range.
-func requireOption<T: Comparable>(_ option: String, _ value: T, in range: ClosedRange<T>) throws {
-    guard range.contains(value) else {
-        throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
-    }
-}
-
 extension TrainingSetting {
     /// The `cliport train` option that sets it.
     var option: String {

@@ -58,6 +58,51 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(pictures.contains("final_heightmap_height.png"), "\(pictures)")
     }
 
+    /// Issue 15: docs/generation.md merges into `datasets/all.hdf5`, beside the dataset folders; that file
+    /// made `cliport demos --out datasets` take `datasets` for a dataset folder and refuse every other task.
+    func testAMergedFileBesideTheDatasetFoldersIsNotADataset() throws {
+        let first = try cliport("demos", "--task", "put-block-in-bowl-seen-colors", "--n", "1", "--out", folder)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let merge = try cliport("dataset", "merge", folder + "/put-block-in-bowl-seen-colors-train", "--out", folder + "/all.hdf5")
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        let other = try cliport("demos", "--task", "put-block-in-bowl-full", "--n", "1", "--out", folder)
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(other.stdout.contains("wrote 1 episodes to \(folder!)/put-block-in-bowl-full-train"), other.stdout)
+        let again = try cliport("demos", "--task", "put-block-in-bowl-seen-colors", "--n", "1", "--out", folder)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("the dataset is complete"), again.stdout)
+        XCTAssertTrue(DatasetChecker.check(folder + "/all.hdf5").ok, "the merged file still opens")
+    }
+
+    /// Issue 15: huge numbers crashed `cliport demos` (overflow in the seed arithmetic) after it had made the
+    /// dataset folder, negative ones got "Missing value for '--n'", and `--port 99999` wrapped to 34463. Each
+    /// is refused before anything is written, with a usage error naming the option and its range.
+    func testNumbersOutOfRangeAreRefusedNamingTheOptionAndItsRange() throws {
+        let out = folder + "/datasets"
+        let demos = ["demos", "--task", "put-block-in-bowl-seen-colors", "--out", out]
+        let cases: [(arguments: [String], message: String)] = [
+            (demos + ["--n", "9223372036854775807"], "--n must be between 1 and 1099511627776 (got 9223372036854775807)"),
+            (demos + ["--split", "val", "--n", "4611686018427387904"], "--n must be between 1 and 1099511627776"),
+            (demos + ["--split", "val", "--n", "5001"], "--n must be between 1 and 5000 for --split val"),
+            (demos + ["--n", "1", "--first-episode", "9223372036854775807"], "--first-episode must be between 0 and 1099511627775"),
+            (demos + ["--split", "val", "--n", "1", "--first-episode", "5000"], "--first-episode must be below 5000 for --split val"),
+            (demos + ["--n", "-5"], "--n must be between 1 and 1099511627776 (got -5)"),
+            (demos + ["--n", "2", "--episodes-per-shard", "0"], "--episodes-per-shard must be between 1 and"),
+            (demos + ["--n", "2", "--first-episode", "-1"], "--first-episode must be between 0 and"),
+            (demos + ["--n", "2", "--workers", "-2"], "--workers must be between 1 and 256"),
+            (demos + ["--n", "2", "--shard-index", "3", "--num-shards", "2"], "--shard-index must be between 0 and 1 (got 3)"),
+            (["capture", "--source", "sim", "--robot", "sim", "--out", out, "--port", "99999"], "--port must be between 0 and 65535 (got 99999)"),
+            (["capture", "--source", "sim", "--robot", "sim", "--out", out, "--port", "-1"], "--port must be between 0 and 65535 (got -1)"),
+        ]
+        for (arguments, message) in cases {
+            let run = try Self.run(arguments)
+            let line = arguments.joined(separator: " ")
+            XCTAssertEqual(run.status, 64, "\(line): a usage error, not a crash:\n\(run.stderr)")
+            XCTAssertTrue(run.stderr.hasPrefix("Error: " + message), "\(line):\n\(run.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(line): nothing is written")
+        }
+    }
+
     func testBadInputGetsOneClearMessage() throws {
         let unknown = try cliport("demos", "--task", "stack-blocks", "--n", "1", "--out", folder)
         XCTAssertNotEqual(unknown.status, 0)

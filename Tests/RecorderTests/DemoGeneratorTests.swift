@@ -72,7 +72,7 @@ final class DemoGeneratorTests: XCTestCase {
         let report = try generator(split: .test, n: 1).run()
         let reader = try DatasetReader(path: report.dataset)
         XCTAssertEqual(reader.episodes.first?.seed, 10_001 + 2 * (report.attempted - 1))
-        XCTAssertEqual(reader.episodes.first?.split, "test")
+        XCTAssertEqual(reader.episodes.first?.split, Split.test.rawValue)
     }
 
     func testUnknownTaskListsTheKnownOnes() {

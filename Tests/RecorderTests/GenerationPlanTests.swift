@@ -43,23 +43,23 @@ final class GenerationPlanTests: XCTestCase {
     }
 
     func testMachineShareComesFromFlagsSlurmOrKubernetes() throws {
-        XCTAssertEqual(try MachineShard.resolve(index: nil, count: nil, environment: [:]), .whole)
-        XCTAssertEqual(try MachineShard.resolve(index: 1, count: 4, environment: ["SLURM_ARRAY_TASK_ID": "3"]).index, 1,
+        XCTAssertEqual(try MachineShare.resolve(index: nil, count: nil, environment: [:]), .whole)
+        XCTAssertEqual(try MachineShare.resolve(index: 1, count: 4, environment: ["SLURM_ARRAY_TASK_ID": "3"]).index, 1,
                        "flags win over the scheduler")
-        let slurm = try MachineShard.resolve(index: nil, count: nil, environment: [
+        let slurm = try MachineShare.resolve(index: nil, count: nil, environment: [
             "SLURM_ARRAY_TASK_ID": "12", "SLURM_ARRAY_TASK_MIN": "10", "SLURM_ARRAY_TASK_COUNT": "4"])
         XCTAssertEqual([slurm.index, slurm.count], [2, 4])
-        let stepped = try MachineShard.resolve(index: nil, count: nil, environment: [
+        let stepped = try MachineShare.resolve(index: nil, count: nil, environment: [
             "SLURM_ARRAY_TASK_ID": "6", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "2", "SLURM_ARRAY_TASK_COUNT": "5"])
         XCTAssertEqual([stepped.index, stepped.count], [3, 5])
-        let k8s = try MachineShard.resolve(index: nil, count: 3, environment: ["JOB_COMPLETION_INDEX": "2"])
+        let k8s = try MachineShare.resolve(index: nil, count: 3, environment: ["JOB_COMPLETION_INDEX": "2"])
         XCTAssertEqual([k8s.index, k8s.count], [2, 3])
-        XCTAssertThrowsError(try MachineShard.resolve(index: nil, count: nil, environment: ["JOB_COMPLETION_INDEX": "2"])) { error in
+        XCTAssertThrowsError(try MachineShare.resolve(index: nil, count: nil, environment: ["JOB_COMPLETION_INDEX": "2"])) { error in
             XCTAssertTrue(String(describing: error).contains("--num-shards"), "\(error)")
         }
-        XCTAssertThrowsError(try MachineShard.resolve(index: 4, count: 4, environment: [:])) { error in
+        XCTAssertThrowsError(try MachineShare.resolve(index: 4, count: 4, environment: [:])) { error in
             XCTAssertTrue(String(describing: error).contains("outside 0..<4"), "\(error)")
         }
-        XCTAssertThrowsError(try MachineShard.resolve(index: 0, count: nil, environment: [:]))
+        XCTAssertThrowsError(try MachineShare.resolve(index: 0, count: nil, environment: [:]))
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Recorder
@@ -106,6 +107,79 @@ final class GenerationProcessTests: XCTestCase {
         XCTAssertTrue(check.ok, check.text)
     }
 
+    /// Issue 15: a worker killed (SIGKILL, as the OOM killer does) while its sibling goes on to finish every
+    /// unit, the dead worker's included, must not turn into an error asking for a rerun: the dataset is
+    /// complete and equal to the uninterrupted one; the run exits 0 and notes the death.
+    func testAWorkerKilledWhileTheOtherFinishesEveryUnitCompletesTheRun() throws {
+        let reference = try ReferenceDatasets.dataset(n: Self.n, perShard: Self.perShard)
+        let run = try demos(["--workers", "2", "--json"])
+        // Worker 1 starts at unit 1: kill it as soon as it has staged an episode there (mid-unit, holding its lock).
+        let unit1 = dataset + "/.staging/unit-00001"
+        var killed = false
+        let deadline = Date().addingTimeInterval(120)
+        while !killed, Date() < deadline, run.isRunning {
+            let staged = ((try? FileManager.default.contentsOfDirectory(atPath: unit1)) ?? []).filter { $0.hasSuffix(".hdf5") }
+            if !staged.isEmpty, let worker = workerPID(index: 1) { killed = kill(worker, SIGKILL) == 0 }
+            usleep(5_000)
+        }
+        XCTAssertTrue(killed, "worker 1 was caught mid-unit")
+        XCTAssertEqual(finish(run), 0, "the other worker finished every unit")
+        let report = try report(run)
+        XCTAssertEqual(report["dataset_complete"] as? Bool, true)
+        XCTAssertEqual(report["stopped"] as? Bool, false)
+        XCTAssertEqual(report["overcome_failure"] as? String, "worker 1 was killed by signal 9 (out of memory?)")
+        try assertSameDataset(dataset, reference)
+        let check = DatasetChecker.check(dataset)
+        XCTAssertTrue(check.ok, check.text)
+    }
+
+    /// Issue 15: `dataset check` tells the user to move a damaged shard aside and rerun the same command; that
+    /// rerun must make exactly that shard again (byte for byte with SOURCE_DATE_EPOCH) and nothing else.
+    func testAShardMovedAsideIsRegeneratedByTheSameCommand() throws {
+        let epoch = ["SOURCE_DATE_EPOCH": "1700000000"]
+        XCTAssertEqual(finish(try demos(["--workers", "2"], environment: epoch)), 0)
+        let shard = dataset + "/shard-00001.hdf5", aside = shard + ".damaged"  // as `dataset check` says
+        try FileManager.default.moveItem(atPath: shard, toPath: aside)
+        let rerun = try demos(["--workers", "2", "--json"], environment: epoch)
+        XCTAssertEqual(finish(rerun), 0)
+        let report = try report(rerun)
+        XCTAssertEqual(report["shards_written"] as? [String], [shard], "only the missing shard is made")
+        XCTAssertEqual(report["saved"] as? Int, Self.perShard)
+        XCTAssertEqual(report["dataset_complete"] as? Bool, true)
+        let made = try DatasetReader(path: shard), original = try DatasetReader(path: aside)
+        XCTAssertEqual(made.seeds, original.seeds)
+        XCTAssertEqual(made.episodes.count, Self.perShard)
+        for i in made.episodes.indices {
+            XCTAssertTrue(try made.episode(i) == original.episode(i), "episode \(i) (seed \(made.seeds[i])) differs")
+        }
+        XCTAssertEqual(try ShardGenerationRecord.read(shard: shard), try ShardGenerationRecord.read(shard: aside))
+        XCTAssertTrue(FileManager.default.contentsEqual(atPath: shard, andPath: aside),
+                      "with SOURCE_DATE_EPOCH the regenerated shard is byte-identical (cmp)")
+        let check = DatasetChecker.check(dataset)
+        XCTAssertTrue(check.ok, check.text)
+
+        // Moved aside into the parent folder instead (still a .hdf5 file): the parent does not become the
+        // dataset; the rerun makes the shard in the dataset folder again.
+        try FileManager.default.removeItem(atPath: aside)
+        try FileManager.default.moveItem(atPath: shard, toPath: folder + "/shard-00001.hdf5")
+        let third = try demos(["--workers", "1", "--json"], environment: epoch)
+        XCTAssertEqual(finish(third), 0)
+        XCTAssertEqual(try self.report(third)["shards_written"] as? [String], [shard])
+        XCTAssertEqual(try DatasetReader(path: shard).seeds, original.seeds)
+    }
+
+    /// The pid of this test's worker process `--worker-index index`, if it runs.
+    func workerPID(index: Int) -> pid_t? {
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let id = pid_t(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let arguments = String(decoding: data, as: UTF8.self).split(separator: "\0").map(String.init)
+            guard arguments.contains("demos-worker"), arguments.contains(dataset),
+                  let i = arguments.firstIndex(of: "--worker-index"), i + 1 < arguments.count, arguments[i + 1] == "\(index)" else { continue }
+            return id
+        }
+        return nil
+    }
+
     func testCtrlCStopsCleanlyAndARerunContinuesWithoutRepeatingASeed() throws {
         let reference = try ReferenceDatasets.dataset(n: Self.n, perShard: Self.perShard)
         let run = try demos(["--workers", "1", "--json"])
@@ -132,7 +206,7 @@ final class GenerationProcessTests: XCTestCase {
             .standardizedFileURL.path
         let first = try demos(["--shard-index", "0", "--num-shards", "2", "--workers", "1"])
         let second = try start(URL(fileURLWithPath: "/bin/bash"), [script], environment: [
-            "CLIPORT": Self.binary.path, "TASK": ReferenceDatasets.task, "SPLIT": "train", "N": "\(Self.n)",
+            "CLIPORT": Self.binary.path, "TASK": ReferenceDatasets.task, "SPLIT": Split.train.rawValue, "N": "\(Self.n)",
             "PER_SHARD": "\(Self.perShard)", "OUT": folder, "WORKERS": "1",
             "SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "2"])
         XCTAssertEqual(finish(first), 0)

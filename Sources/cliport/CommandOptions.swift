@@ -1,0 +1,41 @@
+import ArgumentParser
+import Core
+import Foundation
+import Trainer
+
+// Options shared by several commands, declared once (`@OptionGroup`), the range check every command's
+// `validate()` uses, and the split as a command-line argument (its raw value; the training settings' enums
+// are arguments in TrainingArguments.swift).
+
+extension Split: ExpressibleByArgument {}
+
+/// `--json`: print the result as one JSON object with snake_case keys instead of text.
+struct JSONOutputOptions: ParsableArguments {
+    @Flag(name: .customLong("json"), help: "Print JSON for scripts (snake_case keys).") var enabled = false
+}
+
+/// `--threads N`: BLAS threads (default: the cores divided among the processes on this machine).
+struct ThreadOptions: ParsableArguments {
+    @Option(name: .customLong("threads"), parsing: .unconditional,
+            help: "BLAS threads (default: the cores divided among the processes on this machine).")
+    var count: Int?
+
+    func validate() throws {
+        if let count { try requireOption("--threads", count, in: ComputeThreads.range) }
+    }
+}
+
+/// Refuses `value` outside `range` in a command's `validate()`, naming the option and the range.
+func requireOption<T: Comparable>(_ option: String, _ value: T, in range: ClosedRange<T>) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
+    }
+}
+
+/// Prints `value` as pretty JSON with sorted, snake_case keys.
+func printJSON<T: Encodable>(_ value: T) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
+}
