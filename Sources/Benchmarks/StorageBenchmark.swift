@@ -24,9 +24,6 @@ public enum StorageBenchmark {
         public var maxDepthErrorMM: Double
     }
 
-    /// CLIPort's pickles per three-camera observation (the figure `DatasetSummary` compares against too).
-    public static let clipportBytesPerObservation = CLIPortReferenceFigures.bytesPerObservation
-
     public static let candidates: [Candidate] = {
         let rgb1: [HDF5Filter] = [.deflate(level: 1)]
         let hs: [HDF5Filter] = [.shuffle, .deflate(level: 4)]
@@ -99,7 +96,7 @@ public enum StorageBenchmark {
             try? FileManager.default.removeItem(atPath: path)
             results.append(Result(name: candidate.name, rgbBytes: Double(rgb) / n, depthBytes: Double(depth) / n,
                                   heightmapBytes: Double(heightmap) / n, bytesPerObservation: Double(total) / n,
-                                  ratioToCLIPort: clipportBytesPerObservation / (Double(total) / n),
+                                  ratioToCLIPort: CLIPortReferenceFigures.bytesPerObservation / (Double(total) / n),
                                   writeCPUms: writeCPU / n * 1000, readCPUms: readCPU / n * 1000,
                                   maxDepthErrorMM: Double(maxError) * 1000))
         }
