@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Dependency direction (docs/architecture.md):
-//   cliport -> Recorder, Trainer, Capture -> Sim, Dataset, Model -> Core, Geometry and the C wrappers.
+//   cliport -> Recorder, Trainer, Capture, Benchmarks -> Sim, Dataset, Model -> Core, Geometry and the C wrappers.
+// Benchmarks (figures, never pass/fail) measures the modules beside it, so only cliport depends on it. It and
+// the tests make datasets with SyntheticData (simulator-free episodes and scenes), which builds on Dataset.
 // Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI, Zlib).
 let package = Package(
     name: "cliport",
@@ -42,6 +44,10 @@ let package = Package(
         .target(name: "Dataset", dependencies: ["Core", "Geometry", "HDF5", "PNG"]),
         .target(name: "Model", dependencies: ["Core", "BLAS", "HDF5", "Zlib"]),
         .target(name: "Trainer", dependencies: ["Core", "Model", "Dataset", "Sim", "Geometry", "MPI", "PNG", "HDF5", "BLAS"]),
+        // Synthetic datasets without a simulator: for the benchmarks and the loader and trainer tests.
+        .target(name: "SyntheticData", dependencies: ["Core", "Dataset", "Geometry"]),
+        // Benchmark code, kept out of the libraries it measures.
+        .target(name: "Benchmarks", dependencies: ["Core", "Dataset", "SyntheticData", "Trainer", "Model", "Geometry", "HDF5"]),
         .target(name: "Recorder", dependencies: ["Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5"]),
         // The web capture tool. Its page (Page/index.html, Page/app.js) is compiled into the module by the
         // EmbedCapturePage plugin, so the `cliport` binary serves it wherever it is copied.
@@ -54,7 +60,7 @@ let package = Package(
         .executableTarget(name: "PageEmbedder"),
         .plugin(name: "EmbedCapturePage", capability: .buildTool(), dependencies: ["PageEmbedder"]),
         .executableTarget(name: "cliport", dependencies: [
-            "Core", "Recorder", "Trainer", "Capture", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
+            "Core", "Recorder", "Trainer", "Capture", "Benchmarks", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -62,10 +68,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "Geometry", "MuJoCo"]),
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Geometry", "HDF5", "PNG"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "SyntheticData", "Geometry", "HDF5", "PNG"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5", "Zlib", "Core"], exclude: ["Fixtures"]),
         // Also runs the built `cliport` under mpirun (two real ranks).
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SyntheticData", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
         .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "TestSupport"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),

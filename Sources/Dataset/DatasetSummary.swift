@@ -60,7 +60,7 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         observations = observationCount
         bytesOnDisk = reader.shards.compactMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int }.reduce(0, +)
         bytesPerObservation = observationCount > 0 ? Double(imageBytes) / Double(observationCount) : 0
-        ratioToCLIPort = bytesPerObservation > 0 ? StorageBenchmark.clipportBytesPerObservation / bytesPerObservation : 0
+        ratioToCLIPort = bytesPerObservation > 0 ? CLIPortReferenceFigures.bytesPerObservation / bytesPerObservation : 0
         objectSet = reader.headers.first?.objectSet.map { set in set + (reader.headers.first?.objectAssets.map { " from \($0)" } ?? "") }
     }
 

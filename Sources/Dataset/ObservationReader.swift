@@ -3,7 +3,7 @@ import HDF5
 
 /// The read side of an observation group (`obs` or `final_obs` of one episode): opens the datasets
 /// `ObservationWriter` made and reads one `ObservationRecord` at a time (one chunk per image).
-struct ObservationReader {
+public struct ObservationReader {
     let cameras: [String]
     let rgb: [HDF5Dataset]
     let depth: [HDF5Dataset]
@@ -13,7 +13,7 @@ struct ObservationReader {
     let depthEncoding: DepthEncoding
 
     /// Opens the datasets of an existing observation group.
-    init(_ group: HDF5Group, cameras: [String]) throws {
+    public init(_ group: HDF5Group, cameras: [String]) throws {
         rgb = try cameras.map { try group.dataset(DatasetLayout.rgbKey($0)) }
         depth = try cameras.map { try group.dataset(DatasetLayout.depthKey($0)) }
         var encoding = DepthEncoding.float32
@@ -30,7 +30,7 @@ struct ObservationReader {
     var count: Int { heightmapRGB.shape.first ?? 0 }
 
     /// Reads observation `index`.
-    func read(at index: Int) throws -> ObservationRecord {
+    public func read(at index: Int) throws -> ObservationRecord {
         var frames: [RGBDFrame] = []
         for i in cameras.indices {
             let shape = rgb[i].shape

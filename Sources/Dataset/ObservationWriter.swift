@@ -4,7 +4,7 @@ import HDF5
 /// The write side of an observation group (`obs` or `final_obs` of one episode): creates the per-key
 /// datasets for `count` observations and writes one `ObservationRecord` at a time (one chunk per image).
 /// `ObservationReader` is the read side.
-struct ObservationWriter {
+public struct ObservationWriter {
     let cameras: [String]
     let rgb: [HDF5Dataset]
     let depth: [HDF5Dataset]
@@ -15,7 +15,7 @@ struct ObservationWriter {
     let heightQuantum: Double?
 
     /// Creates the datasets in `group` for `count` observations shaped like `sample`.
-    init(in group: HDF5Group, count: Int, cameras: [String], sample: ObservationRecord, storage: ObservationStorage) throws {
+    public init(in group: HDF5Group, count: Int, cameras: [String], sample: ObservationRecord, storage: ObservationStorage) throws {
         precondition(sample.frames.count == cameras.count, "one frame per camera")
         typealias A = DatasetLayout.ObservationAttribute
         var rgb: [HDF5Dataset] = [], depth: [HDF5Dataset] = []
@@ -53,7 +53,7 @@ struct ObservationWriter {
     }
 
     /// Writes observation `index`.
-    func write(_ observation: ObservationRecord, at index: Int) throws {
+    public func write(_ observation: ObservationRecord, at index: Int) throws {
         guard observation.frames.count == cameras.count else {
             throw DatasetError.badRecord("an observation has \(observation.frames.count) frames but the dataset has \(cameras.count) cameras")
         }

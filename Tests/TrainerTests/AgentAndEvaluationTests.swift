@@ -3,6 +3,7 @@ import Foundation
 import Geometry
 import PNG
 import Sim
+import SyntheticData
 import TestSupport
 import XCTest
 @testable import Trainer

@@ -1,6 +1,7 @@
 import Dataset
 import Foundation
 import Geometry
+import SyntheticData
 @testable import Trainer
 
 /// Small, fast training set-ups: CLIPort's workspace at 12.5 mm pixels (80 x 40 images), 4 rotations,

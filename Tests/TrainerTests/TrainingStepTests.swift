@@ -1,6 +1,7 @@
 import Dataset
 import Geometry
 import Model
+import SyntheticData
 import XCTest
 @testable import Trainer
 

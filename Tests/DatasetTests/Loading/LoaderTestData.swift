@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import SyntheticData
 @testable import Dataset
 
 /// Small synthetic datasets for the loader tests, written once per test process.

@@ -1,4 +1,5 @@
 import Geometry
+import SyntheticData
 import XCTest
 @testable import Dataset
 

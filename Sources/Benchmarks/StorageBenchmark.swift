@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import Geometry
 import HDF5
@@ -22,9 +23,6 @@ public enum StorageBenchmark {
         public var readCPUms: Double         // per observation
         public var maxDepthErrorMM: Double
     }
-
-    /// CLIPort's pickles: 6.45 MB per three-camera observation (reference, cliport.md section 4).
-    public static let clipportBytesPerObservation = 6.45e6
 
     public static let candidates: [Candidate] = {
         let rgb1: [HDF5Filter] = [.deflate(level: 1)]
@@ -74,9 +72,11 @@ public enum StorageBenchmark {
                                                      sample: observations[0], storage: candidate.storage)
                 for (i, o) in observations.enumerated() { try datasets.write(o, at: i) }
                 try file.flush()
-                rgb = datasets.rgb.map { $0.storageSize() }.reduce(0, +)
-                depth = datasets.depth.map { $0.storageSize() }.reduce(0, +)
-                heightmap = datasets.heightmapRGB.storageSize() + datasets.heightmapHeight.storageSize()
+                // Sizes by the layout's keys, so the writer's dataset handles stay its own.
+                rgb = try cameras.map { try group.dataset(DatasetLayout.rgbKey($0)).storageSize() }.reduce(0, +)
+                depth = try cameras.map { try group.dataset(DatasetLayout.depthKey($0)).storageSize() }.reduce(0, +)
+                heightmap = try group.dataset(DatasetLayout.heightmapRGBKey).storageSize()
+                    + group.dataset(DatasetLayout.heightmapHeightKey).storageSize()
             }
             let writeCPU = cpuSeconds() - start
             let readStart = cpuSeconds()
@@ -96,7 +96,7 @@ public enum StorageBenchmark {
             try? FileManager.default.removeItem(atPath: path)
             results.append(Result(name: candidate.name, rgbBytes: Double(rgb) / n, depthBytes: Double(depth) / n,
                                   heightmapBytes: Double(heightmap) / n, bytesPerObservation: Double(total) / n,
-                                  ratioToCLIPort: clipportBytesPerObservation / (Double(total) / n),
+                                  ratioToCLIPort: CLIPortReferenceFigures.bytesPerObservation / (Double(total) / n),
                                   writeCPUms: writeCPU / n * 1000, readCPUms: readCPU / n * 1000,
                                   maxDepthErrorMM: Double(maxError) * 1000))
         }

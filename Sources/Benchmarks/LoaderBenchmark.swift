@@ -1,4 +1,7 @@
+import Core
+import Dataset
 import Foundation
+import SyntheticData
 
 /// What `cliport bench loader` prints: loader throughput and peak memory on synthetic datasets.
 public struct LoaderBenchmarkResult: Codable, Sendable {
@@ -73,13 +76,13 @@ public enum LoaderBenchmark {
                     let loader = try Loader(path: ratePath, configuration: config)
                     _ = try loader.next()  // warm up: threads started, files opened
                     let batches = max(1, samplesPerRate / batch)
-                    let start = Date(), cpuStart = ProcessMemory.cpuSeconds()
+                    let start = Date(), cpuStart = ProcessClock.cpuSeconds()
                     for _ in 0..<batches { _ = try loader.next() }
                     let seconds = Date().timeIntervalSince(start)
                     loader.stop()  // waits for the workers, so their CPU time is all counted
                     let samples = batches * batch
                     // The queue was full when the clock started and fills again before stop: about `samples` were made.
-                    let cpuMs = (ProcessMemory.cpuSeconds() - cpuStart) * 1000 / Double(samples)
+                    let cpuMs = (ProcessClock.cpuSeconds() - cpuStart) * 1000 / Double(samples)
                     let cores = ProcessInfo.processInfo.activeProcessorCount
                     let rate = LoaderBenchmarkResult.Rate(batchSize: batch, augment: augment, workers: workers, samples: samples,
                                                           seconds: seconds, samplesPerSecond: Double(samples) / seconds,
@@ -111,39 +114,5 @@ public enum LoaderBenchmark {
                                      loadAverageAfter: ProcessMemory.loadAverage(), stepsPerEpisode: steps,
                                      rateEpisodes: rateEpisodes, rates: rates, memory: memory, peakMemoryRatio: ratio,
                                      cliportSamplesPerSecond: 3, augmentedSpeedup: bestAugmented / 3, datasetWriteSeconds: writeSeconds)
-    }
-}
-
-/// Resident memory of this process from /proc/self/status (Linux).
-enum ProcessMemory {
-    static func field(_ name: String) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
-            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-            return kb / 1024
-        }
-        return 0
-    }
-
-    static func residentMiB() -> Double { field("VmRSS") }
-    static func peakResidentMiB() -> Double { field("VmHWM") }
-
-    /// User + system CPU seconds of the whole process (all threads).
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    /// The 1-minute load average (/proc/loadavg).
-    static func loadAverage() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return 0 }
-        return Double(text.split(separator: " ").first ?? "") ?? 0
-    }
-
-    /// Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+), so peaks of runs can be compared.
-    static func resetPeak() {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 }

@@ -1,6 +1,8 @@
 import Dataset
 import Foundation
 import Model
+import SyntheticData
+import Trainer
 
 /// `cliport bench train`: seconds per training step of each model through the real trainer (loader
 /// with augmentation and prefetch, forward, backward, Adam, metrics), and the share of each step spent

@@ -1,4 +1,5 @@
 import Core
+import Dataset
 import Foundation
 import Geometry
 
