@@ -47,7 +47,7 @@ let package = Package(
         // Synthetic datasets without a simulator: for the benchmarks and the loader and trainer tests.
         .target(name: "SyntheticData", dependencies: ["Core", "Dataset", "Geometry"]),
         // Benchmark code, kept out of the libraries it measures.
-        .target(name: "Benchmarks", dependencies: ["Core", "Dataset", "SyntheticData", "Trainer", "Model", "Geometry", "HDF5"]),
+        .target(name: "Benchmarks", dependencies: ["Core", "Dataset", "SyntheticData", "Recorder", "Sim", "Trainer", "Model", "BLAS", "Geometry", "HDF5"]),
         .target(name: "Recorder", dependencies: ["Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5"]),
         // The web capture tool. Its page (Page/index.html, Page/app.js) is compiled into the module by the
         // EmbedCapturePage plugin, so the `cliport` binary serves it wherever it is copied.

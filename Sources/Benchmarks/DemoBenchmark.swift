@@ -1,5 +1,8 @@
+import Core
 import Dataset
 import Foundation
+import Geometry
+import Recorder
 import Sim
 
 /// `cliport bench demos`: generates small datasets in a temporary folder and reports where the time and
@@ -8,7 +11,6 @@ import Sim
 /// generation scales from 1 to 2 worker processes (issue #6).
 public enum DemoBenchmark {
     public static let clipportCPUSecondsPerEpisode = 7.2
-    public static let clipportBytesPerObservation = 6.45e6
 
     public struct Result: Codable, Sendable {
         public var task: String
@@ -40,7 +42,7 @@ public enum DemoBenchmark {
                 String(format: "CPU seconds per episode   %.3f   (CLIPort %.1f: %.1fx less)",
                        cpuSecondsPerEpisode, clipportCPUSecondsPerEpisode, cpuRatioToCLIPort),
                 String(format: "bytes per observation     %.0f   (CLIPort %.2f MB: %.1fx less)",
-                       bytesPerObservation, clipportBytesPerObservation / 1e6, diskRatioToCLIPort),
+                       bytesPerObservation, CLIPortReferenceFigures.bytesPerObservation / 1e6, diskRatioToCLIPort),
             ].joined(separator: "\n")
         }
     }
@@ -106,7 +108,7 @@ public enum DemoBenchmark {
                       secondsPerEpisode: perEpisode, wallSecondsPerEpisode: report.wallSeconds / n,
                       cpuSecondsPerEpisode: cpu, bytesPerObservation: summary.bytesPerObservation,
                       cpuRatioToCLIPort: clipportCPUSecondsPerEpisode / max(cpu, 1e-9),
-                      diskRatioToCLIPort: clipportBytesPerObservation / max(summary.bytesPerObservation, 1))
+                      diskRatioToCLIPort: CLIPortReferenceFigures.bytesPerObservation / max(summary.bytesPerObservation, 1))
     }
 
     /// Generates `episodes` episodes of each task with 1 and with 2 worker processes of `executable` (the

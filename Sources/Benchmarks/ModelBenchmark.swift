@@ -1,6 +1,7 @@
 import Core
 import BLAS
 import Foundation
+import Model
 
 /// `cliport bench model`: times the attention and transport modules (forward, forward + backward) and
 /// the whole training step, and reports GFLOP/s against the sgemm peak measured in the same run.
