@@ -2,6 +2,7 @@ import Core
 import BLAS
 import Foundation
 import Model
+import Trainer
 
 /// `cliport bench model`: times the attention and transport modules (forward, forward + backward) and
 /// the whole training step, and reports GFLOP/s against the sgemm peak measured in the same run.
@@ -47,26 +48,14 @@ public struct ModelBenchmarkResult: Codable, Sendable {
     public var speedupOverReference: Double?
 }
 
-public enum ModelBenchmarkError: Error, CustomStringConvertible, Equatable {
-    case unknownModel(String)
-    public var description: String {
-        switch self {
-        case let .unknownModel(m): return "unknown model '\(m)'; choose transporter, transporter-lang or cliport"
-        }
-    }
-}
-
 public enum ModelBenchmark {
     /// - Parameters:
     ///   - width: channel multiplier (1 = CLIPort's full size).
     ///   - repetitions: timed repetitions per measurement (the median is reported) after one warm-up.
     ///   - progress: receives one line per finished measurement.
-    public static func run(model: String = "transporter", width: Double = 1, threads: Int = 2,
+    public static func run(model: AgentModel = .transporter, width: Double = 1, threads: Int = 2,
                            imageHeight: Int = 320, imageWidth: Int = 160, repetitions: Int = 1,
                            progress: (String) -> Void = { _ in }) throws -> ModelBenchmarkResult {
-        guard ["transporter", "transporter-lang", "cliport"].contains(model) else {
-            throw ModelBenchmarkError.unknownModel(model)
-        }
         // OpenBLAS 0.3.21 mistakes this machine's CPU for a "Prescott"; use the AVX-512 kernels.
         BLAS.useBestKernels()
         BLAS.threadCount = threads
@@ -85,14 +74,15 @@ public enum ModelBenchmark {
         // Timing does not depend on weight values: cliport runs on a random RN50 trunk and sentence.
         let agent: TransporterAgentNetworks
         var text: Tensor? = nil
-        if model == "cliport" {
+        switch model {
+        case .cliport:
             let trunk = try CLIPVisualTrunk.random(using: &g)
             agent = .cliport(clip: trunk, width: width)
             text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
-        } else if model == "transporter-lang" {
+        case .transporterLang:
             agent = .transporterLang(width: width)
             text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
-        } else {
+        case .transporter:
             agent = .transporter(width: width)
         }
         var image = Tensor.zeros([6, imageHeight, imageWidth])
@@ -137,12 +127,12 @@ public enum ModelBenchmark {
         progress(String(format: "training step, networks one after the other: %.2f s", sequential.seconds))
         let step = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
         let fullSize = width == 1 && imageHeight == 320 && imageWidth == 160
-        let reference: Double? = fullSize ? ["transporter": 26.1, "cliport": 54.2][model] : nil
+        let reference: Double? = fullSize ? [AgentModel.transporter: 26.1, .cliport: 54.2][model] : nil
         progress(String(format: "training step, networks side by side: %.2f s (%.0f GFLOP, %.2fx one after the other, %.2f cores busy)%@",
                         step.seconds, step.flops / 1e9, sequential.seconds / step.seconds, step.coresBusy,
                         reference.map { String(format: ", %.1fx CLIPort's PyTorch %.1f s", $0 / step.seconds, $0) } ?? ""))
         return ModelBenchmarkResult(
-            model: model, width: width, imageHeight: imageHeight, imageWidth: imageWidth, threads: threads,
+            model: model.rawValue, width: width, imageHeight: imageHeight, imageWidth: imageWidth, threads: threads,
             blasCore: BLAS.coreName, blasConfiguration: BLAS.configuration, sgemm: sgemm, sgemmPeakGFLOPS: peak,
             attention: attention, transport: transport,
             trainingStepSeconds: step.seconds, sequentialStepSeconds: sequential.seconds,

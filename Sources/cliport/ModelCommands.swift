@@ -3,6 +3,7 @@ import Benchmarks
 import Foundation
 import HDF5
 import Model
+import Trainer
 
 /// `cliport weights import`: CLIP RN50 weights (OpenAI or open_clip names, safetensors) into our HDF5 file.
 struct WeightsCommand: ParsableCommand {
@@ -31,18 +32,24 @@ struct WeightsCommand: ParsableCommand {
 struct BenchModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model", abstract: "Model speed: module forward/backward, training step, GFLOP/s vs sgemm peak.")
-    @Option(help: "transporter, transporter-lang or cliport.") var model: String = "transporter"
-    @Option(help: "Channel width multiplier (1 = CLIPort's full size).") var width: Double = 1
-    @Option(help: "BLAS threads.") var threads: Int = 2
-    @Option(help: "Timed repetitions per measurement after one warm-up (the median is reported).") var repetitions: Int = 1
-    @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "The agent whose networks are timed.") var model: AgentModel = .transporter
+    @Option(parsing: .unconditional, help: "Channel width multiplier (1 = CLIPort's full size).") var width: Double = 1
+    @OptionGroup var threads: ThreadOptions
+    @Option(parsing: .unconditional, help: "Timed repetitions per measurement after one warm-up (the median is reported).")
+    var repetitions: Int = 1
+    @OptionGroup var json: JSONOutputOptions
+
+    func validate() throws {
+        try requireOption("--width", width, in: 0.01...4)
+        try requireOption("--repetitions", repetitions, in: 1...1000)
+    }
 
     func run() throws {
         let result = try reportingErrors {
-            try ModelBenchmark.run(model: model, width: width, threads: threads, repetitions: repetitions,
-                                   progress: { line in if !json { print(line) } })
+            try ModelBenchmark.run(model: model, width: width, threads: threads.count ?? 2, repetitions: repetitions,
+                                   progress: { line in if !json.enabled { print(line) } })
         }
-        if json { printJSON(result) } else {
+        if json.enabled { printJSON(result) } else {
             print(String(format: "BLAS core %@, sgemm peak %.1f GFLOP/s; step %.2f s = %.1f GFLOP/s as direct convolutions (%.0f%% of peak)",
                          result.blasCore, result.sgemmPeakGFLOPS, result.trainingStepSeconds,
                          result.trainingStepGFLOP / result.trainingStepSeconds,
