@@ -5,27 +5,13 @@ import XCTest
 
 /// Runs `cliport` as a user would, and checks what it prints and the files it leaves.
 final class CLITests: XCTestCase {
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
+    typealias Run = ProgramRun
 
     static var binary: URL { BuiltProgram.cliport }
 
     func cliport(_ arguments: String...) throws -> Run { try Self.run(arguments) }
 
-    /// Runs the built `cliport` with `arguments` and collects its status and output.
-    static func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    static func run(_ arguments: [String]) throws -> Run { try BuiltProgram.run(arguments) }
 
     var folder: String!
     override func setUpWithError() throws {

@@ -10,3 +10,29 @@ public enum BuiltProgram {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("cliport")
     }
 }
+
+/// What a run of the built program did.
+public struct ProgramRun {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+extension BuiltProgram {
+    /// Runs the built `cliport` with `arguments` (in `folder` when given) and collects its status and output.
+    public static func run(_ arguments: [String], in folder: String? = nil) throws -> ProgramRun {
+        let process = Process()
+        process.executableURL = cliport
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ProgramRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                          stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}

@@ -6,22 +6,8 @@ import XCTest
 
 /// `cliport train` and `cliport eval` run as a user would: what they refuse, and what they leave.
 final class TrainCommandTests: XCTestCase {
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    func cliport(_ arguments: [String], in folder: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = BuiltProgram.cliport
-        process.arguments = arguments
-        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+    func cliport(_ arguments: [String], in folder: String? = nil) throws -> ProgramRun {
+        try BuiltProgram.run(arguments, in: folder)
     }
 
     let folders = TemporaryFolders(prefix: "cliport-trainer")
