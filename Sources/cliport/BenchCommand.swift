@@ -46,7 +46,7 @@ struct BenchCommand: ParsableCommand {
         @OptionGroup var json: JSONOutputOptions
 
         func validate() throws {
-            guard width.isFinite, width > 0, width <= 16 else { throw ValidationError("--width must be above 0 and at most 16 (got \(width))") }
+            try requireWidth(width)
             try requireOption("--steps", steps, in: 1...1_000_000)
         }
 

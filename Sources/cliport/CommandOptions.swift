@@ -32,6 +32,14 @@ func requireOption<T: Comparable>(_ option: String, _ value: T, in range: Closed
     }
 }
 
+/// Refuses a channel width multiplier the networks are not built at: the rule of `train --width`, which the
+/// benchmarks share so they time only widths a run can use.
+func requireWidth(_ width: Double) throws {
+    guard width > 0, width <= TrainingConfiguration.widthLimit else {
+        throw ValidationError("--width must be in (0, \(TrainingConfiguration.widthLimit)] (got \(width)); 1 is CLIPort's size")
+    }
+}
+
 /// Prints `value` as pretty JSON with sorted, snake_case keys.
 func printJSON<T: Encodable>(_ value: T) {
     let encoder = JSONEncoder()

@@ -40,7 +40,7 @@ struct BenchModelCommand: ParsableCommand {
     @OptionGroup var json: JSONOutputOptions
 
     func validate() throws {
-        try requireOption("--width", width, in: 0.01...4)
+        try requireWidth(width)
         try requireOption("--repetitions", repetitions, in: 1...1000)
     }
 

@@ -53,9 +53,7 @@ struct TrainCommand: ParsableCommand {
         try requireOption("--n-demos", nDemos, in: TrainingConfiguration.nDemosRange)
         try requireOption("--steps", steps, in: TrainingConfiguration.stepsRange)
         try requireOption("--batch", batch, in: TrainingConfiguration.batchRange)
-        guard width > 0, width <= TrainingConfiguration.widthLimit else {
-            throw ValidationError("--width must be in (0, \(TrainingConfiguration.widthLimit)] (got \(width)); 1 is CLIPort's size")
-        }
+        try requireWidth(width)
         try requireOption("--rotations", rotations, in: TrainingConfiguration.rotationsRange)
         try requireOption("--crop-size", cropSize, in: TrainingConfiguration.cropSizeRange)
         guard cropSize % 2 == 0 else { throw ValidationError("--crop-size must be even (got \(cropSize))") }
