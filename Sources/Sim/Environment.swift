@@ -39,14 +39,14 @@ public final class Environment {
     public var timing = SimTiming()
 
     public init(cameras: [CameraConfig] = CameraConfig.realSenseD415, workspace: Workspace = .cliport,
-                timestep: Double = 0.002) throws {
+                timestep: Double = 0.002, look: SceneLook = .cliport) throws {
         self.cameras = cameras
         self.workspace = workspace
         taskWorkspace = Workspace(xRange: workspace.xRange, yRange: workspace.yRange,
                                   zRange: workspace.zRange.lowerBound...0.3, pixelSize: workspace.pixelSize)
         let width = cameras.map(\.intrinsics.width).max() ?? 640
         let height = cameras.map(\.intrinsics.height).max() ?? 480
-        builder = MJCFBuilder(timestep: timestep, offscreenWidth: width, offscreenHeight: height)
+        builder = MJCFBuilder(timestep: timestep, offscreenWidth: width, offscreenHeight: height, look: look)
         renderer = try OffscreenRenderer()
     }
 

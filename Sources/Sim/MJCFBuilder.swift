@@ -18,9 +18,11 @@ public struct MJCFBuilder: Sendable {
     public var timestep: Double
     public var offscreenWidth: Int
     public var offscreenHeight: Int
+    public var look: SceneLook
 
-    public init(timestep: Double = 0.002, offscreenWidth: Int = 640, offscreenHeight: Int = 480) {
+    public init(timestep: Double = 0.002, offscreenWidth: Int = 640, offscreenHeight: Int = 480, look: SceneLook = .cliport) {
         self.timestep = timestep; self.offscreenWidth = offscreenWidth; self.offscreenHeight = offscreenHeight
+        self.look = look
     }
 
     public static let cupBodyName = "cup"
