@@ -87,6 +87,18 @@ final class CLIPImportTests: XCTestCase {
         try assertFeaturesMatch(loaded, try Reference(fixture("clip_torchscript.features.safetensors")), "loaded")
     }
 
+    /// open_clip's custom-text layout puts the text tower under `text.`; wrappers add `module.`.
+    func testOpenCLIPTextPrefixAndWrapperPrefixes() {
+        let t = Tensor.zeros([1])
+        let w = CLIPWeights(stateDict: TensorDictionary([
+            "text.token_embedding.weight": t, "text.transformer.resblocks.0.ln_1.weight": t, "text.text_projection": t,
+            "module.visual.attnpool.c_proj.bias": t, "state_dict.module.visual.conv1.weight": t,
+            "transformer.resblocks.0.attn_mask": t]))
+        XCTAssertEqual(Set(w.text.tensors.keys), ["token_embedding.weight", "transformer.resblocks.0.ln_1.weight", "text_projection"])
+        XCTAssertEqual(Set(w.attentionPool.tensors.keys), ["c_proj.bias"])
+        XCTAssertEqual(Set(w.visual.tensors.keys), ["conv1.weight"])
+    }
+
     /// Views keep their strides and offsets: a transpose, a strided slice, a row of an fp16 copy.
     func testStridedViewsOfSharedStorages() throws {
         let (format, contents) = try TorchCheckpoint.read(try ZipArchive(path: fixture("views.pt")))

@@ -24,6 +24,10 @@ Also the refusal fixtures: `int64_only.pt` (a state dict of int64 tensors only) 
 Run (torch from /work/venvs/torch):
   python scripts/reference/make_clip_archive.py                         # the small test fixtures
   python scripts/reference/make_clip_archive.py --rn50 --out DIR        # full-size RN50 (random)
+  python scripts/reference/make_clip_archive.py --openai-model clip/model.py --out DIR
+      # check against CLIP's own code (a checkout of openai/CLIP): its build_model must load this
+      # generator's state dict strictly, and its model traced and saved (DIR/clip_openai_traced.pt, with
+      # DIR/clip_openai_traced.features.safetensors) is another archive for `cliport weights import`.
 """
 import argparse
 import copy
@@ -362,14 +366,38 @@ def small_fixtures(out_dir):
                             ("whole", base)]), os.path.join(out_dir, "views.pt"))
 
 
+def check_against_openai(model_py, out_dir):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("openai_clip_model", model_py)
+    oc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(oc)
+    cfg = dict(embed=64, resolution=64, layers=[1, 2, 1, 1], width=4, context=77, vocab=256, text_width=64, text_layers=2)
+    mine = build(cfg, 1)
+    theirs = oc.build_model({k: v.clone() for k, v in mine.state_dict().items()})   # strict: same names and shapes
+    theirs = theirs.float().eval()
+    image, tokens = fixed_inputs(mine, 64, 77, 256, 1)
+    traced = torch.jit.trace_module(theirs, {"forward": (image, tokens), "encode_image": (image,), "encode_text": (tokens,)})
+    os.makedirs(out_dir, exist_ok=True)
+    torch.jit.save(traced, os.path.join(out_dir, "clip_openai_traced.pt"))
+    feats = features(mine, image, tokens)
+    with torch.no_grad():
+        err = max((theirs.encode_image(image) - feats["image_features"]).abs().max().item(),
+                  (theirs.encode_text(tokens) - feats["text_features"]).abs().max().item())
+    print(f"CLIP's build_model loaded the generator's state dict strictly; features differ by {err:.2g}")
+    write_safetensors(os.path.join(out_dir, "clip_openai_traced.features.safetensors"), feats)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rn50", action="store_true", help="full-size RN50 (random weights) instead of the fixtures")
     p.add_argument("--out", default=FIXTURES)
     p.add_argument("--seed", type=int, default=50)
+    p.add_argument("--openai-model", help="openai/CLIP's clip/model.py: check the layout against CLIP's own code")
     a = p.parse_args()
     torch.set_num_threads(2)
-    if a.rn50:
+    if a.openai_model:
+        check_against_openai(a.openai_model, a.out)
+    elif a.rn50:
         rn50 = dict(embed=1024, resolution=224, layers=[3, 4, 6, 3], width=64, context=77, vocab=49408,
                     text_width=512, text_layers=12)
         model = build(rn50, a.seed)
