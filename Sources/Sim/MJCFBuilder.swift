@@ -78,7 +78,7 @@ public struct MJCFBuilder: Sendable {
             let (c, d) = o.shape.inertia(mass: o.mass)
             s += "      <inertial pos=\"\(v3(c))\" mass=\"\(f(o.mass))\" diaginertia=\"\(v3(d))\"/>\n"
         }
-        for (i, part) in o.shape.parts.enumerated() {
+        for (i, part) in o.shape.parts(look: look).enumerated() {
             let pq = part.pose.rotation.normalized
             var g = "      <geom name=\"\(o.name)-\(i)\" pos=\"\(v3(part.pose.position))\" quat=\"\(f(pq.w)) \(f(pq.x)) \(f(pq.y)) \(f(pq.z))\""
             switch part.kind {
