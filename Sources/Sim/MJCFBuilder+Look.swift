@@ -25,9 +25,11 @@ extension MJCFBuilder {
     /// Diffuse of the light that casts no shadow, and of the one that does (see the type comment).
     static let cliportDiffuseUnshadowed = 0.3056
     static let cliportDiffuseShadowed = 0.0849
-    /// Shadow map size (texels per side): 1024 texels over MuJoCo's 2 m shadow frustum are 2 mm, finer than a
-    /// heightmap cell (3.125 mm); `cliport bench demos` measures its render cost.
-    static let cliportShadowSize = 1024
+    /// Shadow map size (texels per side): 512 texels over MuJoCo's 2 m shadow frustum are 3.9 mm, about a
+    /// heightmap cell (3.125 mm). Measured with `cliport bench demos` (put-block-in-bowl, release build, CPU-s per
+    /// episode; plain look 0.145): 256 0.193, 512 0.195, 1024 0.208, 2048 0.248. The shadow's extra passes
+    /// (MuJoCo draws the scene again, additively, for each shadowed light) cost most; the map size adds the rest.
+    static let cliportShadowSize = 512
 
     /// `<quality .../>`: shadows only in CLIPort's look; no multisampling in either (5-6x faster on llvmpipe).
     var qualityElement: String {
@@ -49,6 +51,8 @@ extension MJCFBuilder {
             """
         case .cliport:
             let d = Self.cliportLightDirection
+            // The floor's grid spacing (its third size) is 1 m: MuJoCo draws a plane as a grid of that spacing, and
+            // the floor needs no finer one (uniform colour, directional light).
             // MuJoCo centres a directional light's shadow frustum on the light's position: put it on the line
             // through the workspace centre, 2 m away, so the frustum (+-1 m) covers the table and the arm.
             let centre = SIMD3<Double>(0.5, 0, 0)
@@ -61,7 +65,7 @@ extension MJCFBuilder {
                 <light name="sun" directional="true" pos="\(v3(pos))" dir="\(v3(d))" diffuse="\(f(d1)) \(f(d1)) \(f(d1))" ambient="\(f(a)) \(f(a)) \(f(a))" specular="0 0 0" castshadow="false"/>
                 <light name="sun-shadow" directional="true" pos="\(v3(pos))" dir="\(v3(d))" diffuse="\(f(d2)) \(f(d2)) \(f(d2))" ambient="0 0 0" specular="0 0 0" castshadow="true"/>
                 <geom name="table" type="plane" size="2 2 0.1" group="3" rgba="0.5 0.5 0.5 1"/>
-                <geom name="floor" type="plane" size="4 4 0.1" contype="0" conaffinity="0" rgba="\(rgbaText(NamedColor.floor.unit))"/>
+                <geom name="floor" type="plane" size="4 4 1" contype="0" conaffinity="0" rgba="\(rgbaText(NamedColor.floor.unit))"/>
                 <geom name="table-surface" type="plane" pos="\(f(mid.x)) \(f(mid.y)) \(f(Self.tableSurfaceLift))" size="\(f(half.x)) \(f(half.y)) 0.1" contype="0" conaffinity="0" rgba="\(rgbaText(NamedColor.workspace.unit))"/>
 
             """
