@@ -120,6 +120,7 @@ final class CLIPortLookTests: XCTestCase {
         try XCTSkipIf(bodies <= 1, "the UR5 arm is not in the scene yet (helper arm, issue #17 item 1)")
         let cells = tableCells(map)
         let shadowed = Double(cells.filter { $0 < (Self.clipportTable + Self.clipportTableInShadow) / 2 + 0.5 }.count) / Double(cells.count)
+        print("shadowed fraction of the empty table with the arm at home: \(shadowed) (CLIPort 0.194)")
         XCTAssertEqual(shadowed, 0.194, accuracy: 0.06, "shadowed fraction of the table cells")
         let dark = cells.filter { $0 < 45.5 }
         XCTAssertEqual(dark.reduce(0, +) / Double(max(dark.count, 1)), Self.clipportTableInShadow, accuracy: 5)
