@@ -41,7 +41,7 @@ public struct MJCFBuilder: Sendable {
             <global offwidth="\(offscreenWidth)" offheight="\(offscreenHeight)"/>
             \(qualityElement)
             <headlight active="0" ambient="0 0 0" diffuse="0 0 0" specular="0 0 0"/>
-            <map znear="0.01" zfar="10"/>
+            \(mapElement)
           </visual>
           <statistic extent="1" center="0.5 0 0"/>
           <default>
