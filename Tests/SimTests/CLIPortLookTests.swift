@@ -21,6 +21,11 @@ final class CLIPortLookTests: XCTestCase {
     ]
     /// The red, 221,75,77: a red block top in CLIPort's arm shadow (the table's 44/51 factor).
     static let clipportShadowedRed = SIMD3<Double>(221, 75, 77)
+    /// Where TinyRenderer casts shadows from: 2 m along its light direction (-50, 30, 100) from the origin.
+    static let clipportShadowPoint: SIMD3<Double> = {
+        let v = SIMD3<Double>(-50, 30, 100)
+        return 2 * v / (v * v).sum().squareRoot()
+    }()
 
     private func fusedHeightmap(_ scene: Scene, look: SceneLook) throws -> (Heightmap, TabletopWorld) {
         let world = try TabletopWorld(scene: scene, builder: MJCFBuilder(look: look))
@@ -69,17 +74,20 @@ final class CLIPortLookTests: XCTestCase {
         var scene = Scene()
         var litBlocks: [(NamedColor, SIMD3<Double>)] = []
         for (i, colour) in NamedColor.all.enumerated() {
-            // A 4 x 3 grid 0.1 m apart: each block's shadow (2.3 cm long, away from the light) stays on the table.
-            let position = SIMD3(0.35 + 0.1 * Double(i % 4), -0.3 + 0.2 * Double(i / 4), 0.02)
+            // A 4 x 3 grid 0.1 m apart on the +y half, which the arm at home leaves lit in both simulators; each
+            // block's shadow (about 3 cm, away from the light) stays on the table.
+            let position = SIMD3(0.35 + 0.1 * Double(i % 4), 0.06 + 0.12 * Double(i / 4), 0.02)
             scene.objects.append(SceneObject(name: "block-\(colour.name)", shape: .block, color: colour, mass: 0.01,
                                              pose: Pose(position: position), isFixed: true))
             litBlocks.append((colour, position))
         }
-        // A red block in the shadow of a 0.25 m box set 8 cm from it toward the light (x -, y +).
-        let shaded = SIMD3(0.62, 0.3, 0.02)
+        // A red block in the shadow of a 0.25 m box set 8 cm from it toward CLIPort's shadow point.
+        let shaded = SIMD3(0.62, 0.44, 0.02)
         scene.objects.append(SceneObject(name: "shaded-red", shape: .block, color: .red, mass: 0.01, pose: Pose(position: shaded),
                                          isFixed: true))
-        let towerPosition = SIMD3(shaded.x - 0.068, shaded.y + 0.041, 0.125)
+        let towardLight = SIMD2(Self.clipportShadowPoint.x - shaded.x, Self.clipportShadowPoint.y - shaded.y)
+        let step = 0.08 * towardLight / (towardLight * towardLight).sum().squareRoot()
+        let towerPosition = SIMD3(shaded.x + step.x, shaded.y + step.y, 0.125)
         scene.objects.append(SceneObject(name: "tower", shape: .box(size: SIMD3(0.06, 0.06, 0.25)), color: .gray, mass: 1,
                                          pose: Pose(position: towerPosition), isFixed: true))
         let (map, _) = try fusedHeightmap(scene, look: .cliport)
@@ -96,8 +104,8 @@ final class CLIPortLookTests: XCTestCase {
             XCTAssertEqual(red[k], Self.clipportShadowedRed[k], accuracy: 0.05 * Self.clipportShadowedRed[k] + 0.5,
                            "shadowed red channel \(k): \(red)")
         }
-        // The table just beside the shaded block, still in the box's shadow (its far side from the light).
-        let shadowTable = meanColour(map, around: SIMD3(shaded.x + 0.035, shaded.y - 0.02, 0))
+        // The table just beyond the shaded block, still in the box's shadow (its far side from the light).
+        let shadowTable = meanColour(map, around: SIMD3(shaded.x - 1.5 * step.x, shaded.y - 1.5 * step.y, 0))
         XCTAssertEqual(shadowTable.x, Self.clipportTableInShadow, accuracy: 5)
         let litTable = meanColour(map, around: SIMD3(0.3, 0.4, 0))
         XCTAssertEqual(litTable.x, Self.clipportTable, accuracy: 5)
