@@ -76,7 +76,7 @@ final class CLIPortLookTests: XCTestCase {
         for (i, colour) in NamedColor.all.enumerated() {
             // A 4 x 3 grid 0.1 m apart on the +y half, which the arm at home leaves lit in both simulators; each
             // block's shadow (about 3 cm, away from the light) stays on the table.
-            let position = SIMD3(0.35 + 0.1 * Double(i % 4), 0.06 + 0.12 * Double(i / 4), 0.02)
+            let position = SIMD3(0.42 + 0.1 * Double(i % 4), 0.12 + 0.11 * Double(i / 4), 0.02)
             scene.objects.append(SceneObject(name: "block-\(colour.name)", shape: .block, color: colour, mass: 0.01,
                                              pose: Pose(position: position), isFixed: true))
             litBlocks.append((colour, position))
