@@ -38,9 +38,9 @@ extension MJCFBuilder {
     static let cliportSpotCutoff = 85.0
     static let cliportShadowScale = 40.0 / (2 * cliportSpotCutoff)
     /// Shadow map size (texels per side): 512 texels over the 40-degree frustum are 3.2 mm at the workspace,
-    /// about a heightmap cell (3.125 mm). Measured with `cliport bench demos` (put-block-in-bowl, release build, CPU-s per
-    /// episode; plain look 0.145): 256 0.193, 512 0.195, 1024 0.208, 2048 0.248. The shadow's extra passes
-    /// (MuJoCo draws the scene again, additively, for each shadowed light) cost most; the map size adds the rest.
+    /// about a heightmap cell (3.125 mm). Measured with `cliport bench demos` (put-block-in-bowl, no arm, release
+    /// build, CPU-s per episode; plain look 0.145): 256 0.193, 512 0.195, 1024 0.208, 2048 0.248. The shadow's
+    /// extra passes (MuJoCo draws the scene again, additively, for each shadowed light) cost most.
     static let cliportShadowSize = 512
 
     /// `<quality .../>`: shadows only in CLIPort's look; no multisampling in either (5-6x faster on llvmpipe).
