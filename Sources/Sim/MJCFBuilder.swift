@@ -66,6 +66,7 @@ public struct MJCFBuilder: Sendable {
         s += linkEqualities(scene)
         s += "  </equality>\n"
         s += meshAssets(scene)
+        if look == .cliport { s += armAssets(scene) }
         s += linkContactExclusions(scene)
         s += "</mujoco>\n"
         return s
