@@ -41,11 +41,8 @@ final class WriteFailureTests: XCTestCase {
         mounted = true
     }
 
-    /// The plain look: the disk sizes below are those of its shards (CLIPort's look, with the arm and shadows,
-    /// compresses less).
     func generator(n: Int, perShard: Int, out: String) -> DemoGenerator {
-        var g = DemoGenerator(options: .init(task: ReferenceDatasets.task, split: .train, count: n, out: out, episodesPerShard: perShard,
-                                             look: .plain))
+        var g = DemoGenerator(options: .init(task: ReferenceDatasets.task, split: .train, count: n, out: out, episodesPerShard: perShard))
         g.showProgress = false
         return g
     }
@@ -69,7 +66,7 @@ final class WriteFailureTests: XCTestCase {
             let process = Process()
             process.executableURL = binary
             process.arguments = ["demos", "--task", ReferenceDatasets.task, "--n", "16", "--episodes-per-shard", "2",
-                                 "--workers", "\(workers)", "--out", mountPoint, "--look", "plain"]
+                                 "--workers", "\(workers)", "--out", mountPoint]
             let stderrFile = folders.path("stderr")
             FileManager.default.createFile(atPath: stderrFile, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: stderrFile) }
