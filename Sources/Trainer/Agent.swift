@@ -55,9 +55,16 @@ public final class Agent {
         self.init(networks: networks, model: c.model, encoder: textEncoder, workspace: workspace, step: info.step)
     }
 
-    /// The action for `heightmap` (on `workspace`'s grid) and the instruction.
-    public func act(heightmap: Heightmap, instruction: String) throws -> AgentAction {
-        let image = ImageTensor.input(heightmap)
+    /// The action for `heightmap` (on `workspace`'s grid) and the instruction; image-goal agents also
+    /// read `goal`, the goal observation (CLIPort's eval passes the demonstration's last one).
+    public func act(heightmap: Heightmap, instruction: String, goal: Heightmap? = nil) throws -> AgentAction {
+        let image: Tensor
+        if model.needsGoalImage {
+            guard let goal else { throw TrainerError.goalImageRequired(model.rawValue) }
+            image = ImageTensor.input(heightmap, goal: goal)
+        } else {
+            image = ImageTensor.input(heightmap)
+        }
         let text = try encoder?.feature(for: instruction)
         let pickProbabilities = Self.softmax(networks.attention.forward(image, text: text).scalars)
         let pickIndex = Self.argmax(pickProbabilities)

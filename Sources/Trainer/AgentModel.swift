@@ -1,6 +1,8 @@
 import Model
 
-/// The agents `cliport train` can build (CLIPort's `agents.names` we follow).
+/// Every agent of CLIPort's `agents.names`, by CLIPort's name with `-` for `_` (`cliport agents` lists
+/// them with what each needs). `cliport` is CLIPort's own agent; CLIPort also registers it as
+/// `two_stream_clip_lingunet_lat_transporter`, which `named(_:)` accepts as an alias.
 public enum AgentModel: String, CaseIterable, Codable, Sendable {
     /// Transporter without language (`OriginalTransporterAgent`): ResNet43 pick and place.
     case transporter
@@ -8,27 +10,133 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
     case transporterLang = "transporter-lang"
     /// CLIPort's two-stream agent: frozen CLIP RN50 and Transporter streams (needs imported CLIP weights).
     case cliport
+    /// CLIPort without language (`two_stream_clip_unet_lat_transporter`).
+    case twoStreamCLIPUNetLat = "two-stream-clip-unet-lat-transporter"
+    /// CLIPort without lateral connections (`two_stream_clip_lingunet_transporter`).
+    case twoStreamCLIPLingUNet = "two-stream-clip-lingunet-transporter"
+    /// CLIPort without language and laterals (`two_stream_clip_unet_transporter`).
+    case twoStreamCLIPUNet = "two-stream-clip-unet-transporter"
+    /// CLIPort without language, laterals or skips (`two_stream_clip_woskip_transporter`).
+    case twoStreamCLIPWithoutSkips = "two-stream-clip-woskip-transporter"
+    /// CLIPort with FiLM language fusion (`two_stream_clip_film_lingunet_lat_transporter`; not in the paper).
+    case twoStreamCLIPFiLMLingUNetLat = "two-stream-clip-film-lingunet-lat-transporter"
+    /// CLIP-only without language (`clip_unet_transporter`).
+    case clipUNet = "clip-unet-transporter"
+    /// CLIP-only (`clip_lingunet_transporter`).
+    case clipLingUNet = "clip-lingunet-transporter"
+    /// Transporter conditioned on a goal image instead of language (`image_goal_transporter`).
+    case imageGoalTransporter = "image-goal-transporter"
+    /// RN50-BERT (`two_stream_full_rn50_bert_lingunet_lat_transporter`): not built yet, see `availability`.
+    case twoStreamRN50BERTLingUNetLat = "two-stream-full-rn50-bert-lingunet-lat-transporter"
+    /// RN50-BERT without language (`two_stream_full_rn50_bert_unet_transporter`): not built yet.
+    case twoStreamRN50BERTUNet = "two-stream-full-rn50-bert-unet-transporter"
+    /// RN50-BERT without laterals (`two_stream_full_rn50_bert_lingunet_transporter`): not built yet.
+    case twoStreamRN50BERTLingUNet = "two-stream-full-rn50-bert-lingunet-transporter"
+    /// Untrained RN50-BERT (`two_stream_full_untrained_rn50_bert_lingunet_transporter`): not built yet.
+    case twoStreamUntrainedRN50BERTLingUNet = "two-stream-full-untrained-rn50-bert-lingunet-transporter"
 
-    public var isLanguageConditioned: Bool { self != .transporter }
+    /// CLIPort's `agents.names` key of the agent.
+    public var clipportName: String { rawValue.replacingOccurrences(of: "-", with: "_") }
 
+    /// Other names `named(_:)` accepts: CLIPort's registers `cliport` twice.
+    public static let aliases: [String: AgentModel] = ["two-stream-clip-lingunet-lat-transporter": .cliport]
+
+    /// The model of a name: ours, an alias, or CLIPort's own spelling with `_`.
     public static func named(_ name: String) throws -> AgentModel {
-        guard let model = AgentModel(rawValue: name) else { throw TrainerError.unknownModel(name) }
+        let dashed = name.replacingOccurrences(of: "_", with: "-")
+        guard let model = AgentModel(rawValue: dashed) ?? aliases[dashed] else { throw TrainerError.unknownModel(name) }
         return model
     }
 
+    /// The semantic decoder of the agents with a CLIP stream (nil: no CLIP visual trunk).
+    var semanticDecoder: SemanticDecoderKind? {
+        switch self {
+        case .cliport: return .unet(language: .product, laterals: true)
+        case .twoStreamCLIPUNetLat: return .unet(language: .none, laterals: true)
+        case .twoStreamCLIPLingUNet, .clipLingUNet: return .unet(language: .product, laterals: false)
+        case .twoStreamCLIPUNet, .clipUNet: return .unet(language: .none, laterals: false)
+        case .twoStreamCLIPWithoutSkips: return .withoutSkips
+        case .twoStreamCLIPFiLMLingUNetLat: return .unet(language: .film, laterals: true)
+        case .transporter, .transporterLang, .imageGoalTransporter, .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet,
+             .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet:
+            return nil
+        }
+    }
+
+    /// Whether it runs the frozen CLIP RN50 visual trunk (imported CLIP weights).
+    public var needsCLIPVisualTrunk: Bool { semanticDecoder != nil }
+
+    /// Whether it reads the instruction (a sentence encoder).
+    public var isLanguageConditioned: Bool {
+        switch self {
+        case .transporterLang, .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet: return true
+        default: return semanticDecoder?.usesLanguage ?? false
+        }
+    }
+
+    /// Whether it reads a goal image (the demonstration's goal observation) besides the observation.
+    public var needsGoalImage: Bool { self == .imageGoalTransporter }
+
+    /// The sentence encoder a run uses unless told: CLIP's for the agents that hold CLIP weights anyway.
+    public var defaultTextEncoder: InstructionEncoderKind { needsCLIPVisualTrunk ? .clip : .hashedNgrams }
+
+    /// Why the agent cannot be built yet (nil: it can).
+    public var unavailableReason: String? {
+        switch self {
+        case .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet, .twoStreamRN50BERTLingUNet:
+            return "needs torchvision's ImageNet ResNet-50 trunk and DistilBERT (distilbert-base-uncased) with its WordPiece tokenizer, none of which is implemented or importable yet"
+        case .twoStreamUntrainedRN50BERTLingUNet:
+            return "needs the ImageNet ResNet-50 and DistilBERT architectures (randomly initialised) and DistilBERT's WordPiece vocabulary, not implemented yet"
+        default:
+            return nil
+        }
+    }
+
+    /// What the agent is for (CLIPort's comment in `agents/__init__.py`, and the paper's table).
+    public var purpose: String {
+        switch self {
+        case .transporter: return "Transporter-only baseline: no language, ResNet43 pick and place"
+        case .transporterLang: return "one-stream Transporter with the instruction fused at the bottleneck (paper: ~0% without a semantic stream)"
+        case .cliport: return "CLIPort: CLIP semantic stream + Transporter spatial stream, lateral connections, language product (the paper's agent)"
+        case .twoStreamCLIPUNetLat: return "ablation: CLIPort without language"
+        case .twoStreamCLIPLingUNet: return "ablation: CLIPort without lateral connections"
+        case .twoStreamCLIPUNet: return "ablation: CLIPort without language and lateral connections"
+        case .twoStreamCLIPWithoutSkips: return "ablation: CLIPort without language, lateral or skip connections"
+        case .twoStreamCLIPFiLMLingUNetLat: return "variant not in the paper: CLIPort with FiLM language fusion (README: reads text better in the real world)"
+        case .clipUNet: return "CLIP-only baseline without language"
+        case .clipLingUNet: return "CLIP-only baseline (paper Table 1)"
+        case .imageGoalTransporter: return "Transporter conditioned on a goal image instead of language"
+        case .twoStreamRN50BERTLingUNetLat: return "RN50-BERT baseline: ImageNet ResNet-50 + DistilBERT in place of CLIP (paper Table 1)"
+        case .twoStreamRN50BERTUNet: return "RN50-BERT without language"
+        case .twoStreamRN50BERTLingUNet: return "RN50-BERT without lateral connections"
+        case .twoStreamUntrainedRN50BERTLingUNet: return "untrained-encoder baseline: RN50-BERT with random frozen encoders (paper Table 5)"
+        }
+    }
+
     /// Freshly initialised networks (seeded, so every rank of a data-parallel job builds the same ones).
-    /// `clip` is required by `.cliport` only.
+    /// `clip` is required by the agents with a CLIP stream (`needsCLIPVisualTrunk`).
     public func makeNetworks(width: Double, rotations: Int = 36, cropSize: Int = 64, seed: UInt64, textDimension: Int,
                              learningRate: Float, clip: CLIPVisualTrunk?) throws -> TransporterAgentNetworks {
+        if let reason = unavailableReason { throw TrainerError.agentUnavailable(rawValue, reason: reason) }
         let networks: TransporterAgentNetworks
         switch self {
         case .transporter:
             networks = .transporter(width: width, rotations: rotations, cropSize: cropSize, seed: seed)
         case .transporterLang:
             networks = .transporterLang(textDimension: textDimension, width: width, rotations: rotations, cropSize: cropSize, seed: seed)
+        case .imageGoalTransporter:
+            networks = .imageGoal(width: width, rotations: rotations, cropSize: cropSize, seed: seed)
         case .cliport:
             guard let clip else { throw TrainerError.clipWeightsRequired }
             networks = .cliport(clip: clip, textDimension: textDimension, width: width, rotations: rotations, cropSize: cropSize, seed: seed)
+        case .clipUNet, .clipLingUNet:
+            guard let clip else { throw TrainerError.clipWeightsRequired }
+            networks = .clipOnly(clip: clip, language: self == .clipUNet ? .none : .product, textDimension: textDimension, width: width,
+                                 rotations: rotations, cropSize: cropSize, seed: seed)
+        default:
+            guard let clip else { throw TrainerError.clipWeightsRequired }
+            networks = .twoStream(clip: clip, decoder: semanticDecoder!, textDimension: textDimension, width: width,
+                                  rotations: rotations, cropSize: cropSize, seed: seed)
         }
         networks.attentionOptimizer.configuration.learningRate = learningRate
         networks.transportOptimizer.configuration.learningRate = learningRate

@@ -1,7 +1,7 @@
 import Model
 
 /// What a model needs besides its trained weights, built from a run's configuration: the frozen CLIP
-/// visual trunk (`cliport`) and the sentence encoder (language-conditioned models). CLIP's weights and
+/// visual trunk (the agents with a CLIP stream) and the sentence encoder (language-conditioned models). CLIP's weights and
 /// vocabulary come from the files the configuration names; nothing is downloaded.
 public struct FrozenComponents {
     public var clip: CLIPVisualTrunk?
@@ -10,7 +10,7 @@ public struct FrozenComponents {
     /// `clip` and `encoder` when given (tests, benchmarks), the configuration's files for what is missing.
     public static func resolve(for c: TrainingConfiguration, clip: CLIPVisualTrunk?, encoder: InstructionEncoder?) throws -> FrozenComponents {
         var result = FrozenComponents(clip: clip, encoder: encoder)
-        if (c.model == .cliport && clip == nil) || (c.model.isLanguageConditioned && encoder == nil) {
+        if (c.model.needsCLIPVisualTrunk && clip == nil) || (c.model.isLanguageConditioned && encoder == nil) {
             let loaded = try load(for: c)
             result.clip = clip ?? loaded.clip
             result.encoder = encoder ?? loaded.encoder
@@ -20,14 +20,14 @@ public struct FrozenComponents {
     }
 
     public static func load(for c: TrainingConfiguration) throws -> FrozenComponents {
-        let needsCLIPWeights = c.model == .cliport || c.textEncoder == .clip
+        let needsCLIPWeights = c.model.needsCLIPVisualTrunk || (c.model.isLanguageConditioned && c.textEncoder == .clip)
         var weights: CLIPWeights?
         if needsCLIPWeights {
             guard let path = c.clipWeights else { throw TrainerError.clipWeightsRequired }
             weights = try CLIPWeights.load(path: path)
         }
         var result = FrozenComponents()
-        if c.model == .cliport { result.clip = try weights!.visualTrunk() }
+        if c.model.needsCLIPVisualTrunk { result.clip = try weights!.visualTrunk() }
         if c.model.isLanguageConditioned {
             switch c.textEncoder {
             case .clip:

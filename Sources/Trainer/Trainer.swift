@@ -179,7 +179,7 @@ public final class Trainer {
         let n = configuration.validationSamples
         guard n > 0, let validationData else { return nil }
         let loaderConfiguration = LoaderConfiguration(mode: .validation, batchSize: 1, seed: configuration.seed, workers: 1,
-                                                      prefetchBatches: 2, augment: false)
+                                                      prefetchBatches: 2, augment: false, goalImages: configuration.model.needsGoalImage)
         guard let loader = try? makeLoader(validationData, configuration: loaderConfiguration) else { return nil }
         defer { loader.stop() }
         var total = 0.0, count = 0
@@ -209,7 +209,8 @@ public final class Trainer {
     func trainingLoaderConfiguration() -> LoaderConfiguration {
         let c = configuration
         var loaderConfiguration = LoaderConfiguration(mode: .training, batchSize: c.batch, seed: c.seed, workers: 2,
-                                                      prefetchBatches: 4, augment: c.augment, nDemos: c.nDemos)
+                                                      prefetchBatches: 4, augment: c.augment, goalImages: c.model.needsGoalImage,
+                                                      nDemos: c.nDemos)
         loaderConfiguration.firstBatch = startStep * group.size + group.rank
         loaderConfiguration.batchStride = group.size
         return loaderConfiguration

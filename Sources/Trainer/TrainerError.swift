@@ -3,6 +3,10 @@
 public enum TrainerError: Error, CustomStringConvertible, Equatable {
     case unknownModel(String)
     case clipWeightsRequired
+    /// An agent CLIPort defines that cannot be built yet, and why.
+    case agentUnavailable(String, reason: String)
+    /// An image-goal agent asked to act without a goal image.
+    case goalImageRequired(String)
     case noData
     /// No validation folder: none named and no `-val` sibling.
     case noValidationData
@@ -24,7 +28,11 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
         case .unknownModel(let name):
             return "unknown model '\(name)'; choose one of: \(AgentModel.allCases.map(\.rawValue).joined(separator: ", "))"
         case .clipWeightsRequired:
-            return "the cliport model needs CLIP's RN50 weights: import them once with `cliport weights import RN50.safetensors` and pass --clip-weights FILE (transporter and transporter-lang need none)"
+            return "the cliport model and every agent with a CLIP stream (clip-*, two-stream-clip-*) need CLIP's RN50 weights: import them once with `cliport weights import RN50.safetensors` and pass --clip-weights FILE (transporter and transporter-lang need none)"
+        case .agentUnavailable(let name, let reason):
+            return "the \(name) agent cannot be built yet: it \(reason); `cliport agents` lists the agents that can"
+        case .goalImageRequired(let name):
+            return "the \(name) agent acts towards a goal image: pass the goal observation (datasets store it; rollouts from a seed alone have none)"
         case .noData:
             return "no training data: pass --data with a dataset folder made by `cliport demos` (one or more), or a dataset root with --group"
         case .noValidationData:

@@ -69,7 +69,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.saveSteps = Self.effectiveSaveSteps(saveSteps ?? Self.cliportSaveSteps, steps: steps)
         self.lastEvery = lastEvery; self.validationSamples = validationSamples; self.augment = augment
         // CLIPort's agent reads instructions with CLIP; the others default to the weight-free encoder.
-        self.textEncoder = textEncoder ?? (model == .cliport ? .clip : .hashedNgrams)
+        self.textEncoder = textEncoder ?? model.defaultTextEncoder
         self.clipWeights = clipWeights.map(Self.absolutePath); self.clipVocabulary = clipVocabulary.map(Self.absolutePath)
         self.lossReduction = lossReduction
     }

@@ -24,7 +24,7 @@ struct TrainCommand: ParsableCommand {
     var group: String?
     @Option(parsing: .upToNextOption, help: "Validation folders (default: the -val sibling of each -train folder, when present).")
     var valData: [String] = []
-    @Option(help: "The agent to train.") var model: AgentModel
+    @Option(help: "The agent to train: any available one of `cliport agents` (our name or CLIPort's).") var model: AgentModel
     @Option(parsing: .unconditional, help: "Episodes per task to train from (CLIPort's n_demos; 0 = all).") var nDemos: Int = 0
     @Option(parsing: .unconditional, help: "Optimiser steps.") var steps: Int = 201_000
     @Option(parsing: .unconditional, help: "Examples per step on each process.") var batch: Int = 1

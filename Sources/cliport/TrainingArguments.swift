@@ -3,7 +3,13 @@ import Core
 import Trainer
 
 // The training settings with a fixed set of values, as command-line arguments (their raw values).
-extension AgentModel: ExpressibleByArgument {}
+extension AgentModel: ExpressibleByArgument {
+    /// Our name, CLIPort's (with `_`), or an alias (`two_stream_clip_lingunet_lat_transporter` is `cliport`).
+    public init?(argument: String) {
+        guard let model = try? AgentModel.named(argument) else { return nil }
+        self = model
+    }
+}
 extension LossReduction: ExpressibleByArgument {}
 extension InstructionEncoderKind: ExpressibleByArgument {}
 
