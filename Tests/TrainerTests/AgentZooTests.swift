@@ -1,0 +1,96 @@
+import Dataset
+import Foundation
+import Geometry
+import Model
+import SyntheticData
+import TestSupport
+import XCTest
+@testable import Trainer
+
+/// Every agent CLIPort registers: named as CLIPort names it, and each one that can be built trains a
+/// few steps through the real trainer and acts from its checkpoint.
+final class AgentZooTests: XCTestCase {
+    let folders = TemporaryFolders(prefix: "cliport-zoo")
+    override func tearDown() { folders.removeAll() }
+
+    /// CLIPort's `agents.names` (cliport/agents/__init__.py), every key.
+    static let clipportNames = [
+        "cliport", "two_stream_clip_lingunet_lat_transporter", "two_stream_clip_unet_lat_transporter",
+        "two_stream_clip_lingunet_transporter", "two_stream_clip_unet_transporter", "two_stream_clip_woskip_transporter",
+        "two_stream_full_rn50_bert_lingunet_lat_transporter", "two_stream_full_rn50_bert_unet_transporter",
+        "two_stream_full_rn50_bert_lingunet_transporter", "two_stream_full_untrained_rn50_bert_lingunet_transporter",
+        "transporter", "clip_unet_transporter", "clip_lingunet_transporter", "transporter_lang", "image_goal_transporter",
+        "two_stream_clip_film_lingunet_lat_transporter",
+    ]
+
+    func testEveryCLIPortNameIsAnAgent() throws {
+        let covered = Set(AgentCatalogEntry.all.flatMap { [$0.clipportName] + $0.aliases })
+        XCTAssertEqual(covered, Set(Self.clipportNames))
+        XCTAssertEqual(AgentModel.allCases.count, Self.clipportNames.count - 1, "one entry per agent class, cliport's alias aside")
+        for name in Self.clipportNames {
+            let model = try AgentModel.named(name)
+            XCTAssertEqual(try AgentModel.named(name.replacingOccurrences(of: "_", with: "-")), model)
+        }
+        XCTAssertEqual(try AgentModel.named("two_stream_clip_lingunet_lat_transporter"), .cliport)
+        XCTAssertThrowsError(try AgentModel.named("two-stream-clip")) { XCTAssertTrue("\($0)".contains("image-goal-transporter")) }
+        // What each needs, for a few that differ.
+        XCTAssertEqual(AgentCatalogEntry(.cliport).needs, [.clipWeights, .textEncoder])
+        XCTAssertEqual(AgentCatalogEntry(.twoStreamCLIPUNetLat).needs, [.clipWeights])
+        XCTAssertEqual(AgentCatalogEntry(.transporterLang).needs, [.textEncoder])
+        XCTAssertEqual(AgentCatalogEntry(.imageGoalTransporter).needs, [.goalImages])
+        XCTAssertEqual(AgentCatalogEntry(.transporter).needs, [])
+        // The RN50-BERT agents are refused with what is missing.
+        XCTAssertThrowsError(try AgentModel.twoStreamRN50BERTLingUNetLat.makeNetworks(width: 0.1, seed: 0, textDimension: 8,
+                                                                                      learningRate: 1e-4, clip: nil)) { error in
+            XCTAssertTrue("\(error)".contains("DistilBERT"), "\(error)")
+        }
+        XCTAssertEqual(AgentCatalogEntry.all.filter { !$0.available }.count, 4)
+    }
+
+    /// Each buildable agent: 2 training steps (loss finite, a validation pass, checkpoints), then an
+    /// agent read back from the checkpoint acts exactly as the trained networks do. Images are 64 x 32
+    /// (CLIP's stride 32 divides the padded pick, key and crop sizes), channels 1/32, a CLIP trunk of
+    /// width 4 with random weights, hashed sentence features.
+    func testEveryAvailableAgentTrainsAndActsFromItsCheckpoint() throws {
+        let root = folders.make("zoo")
+        let workspace = Workspace(xRange: 0.25...0.75, yRange: -0.5...0.5, zRange: 0...0.28, pixelSize: 1.0 / 64)
+        let train = root + "/put-block-in-bowl-seen-colors-train", val = root + "/put-block-in-bowl-seen-colors-val"
+        try SyntheticPickPlaceEpisodes.writeDataset(directory: train, split: .train, episodes: 3, workspace: workspace)
+        try SyntheticPickPlaceEpisodes.writeDataset(directory: val, split: .val, episodes: 1, workspace: workspace)
+        var g = SplitMix64(seed: 0)
+        let trunk = try CLIPVisualTrunk.random(width: 4, blocks: [1, 1, 1, 1], using: &g)
+        let episode = SyntheticPickPlaceEpisodes.episode(seed: 5, workspace: workspace)
+        let map = episode.steps[0].observation.heightmap, goal = episode.steps[1].observation.heightmap
+        XCTAssertEqual([map.rows, map.cols], [64, 32])
+        let encoder = HashedInstructionEncoder()
+        for model in AgentModel.allCases where model.unavailableReason == nil {
+            let configuration = TrainingConfiguration(model: model, data: [train], steps: 2, batch: 1, width: 1.0 / 32, rotations: 2,
+                                                      cropSize: 32, seed: 7, learningRate: 1e-3, saveSteps: [1], lastEvery: 1,
+                                                      validationSamples: 1, textEncoder: .hashedNgrams)
+            let run = TrainingRun(path: root + "/run-\(model.rawValue)")
+            let trainer = try Trainer(configuration: configuration, run: run, encoder: encoder, clip: trunk)
+            trainer.log = { _ in }
+            trainer.showsProgress = false
+            let summary = try trainer.train()
+            XCTAssertEqual(summary.finalStep, 2, "\(model)")
+            XCTAssertTrue(summary.lastLoss.isFinite && summary.lastLoss > 0, "\(model): loss \(summary.lastLoss)")
+            XCTAssertNotNil(try TrainingCheckpoint.info(run.checkpoint(step: 1)).validationLoss, "\(model): validation ran")
+
+            let trained = Agent(networks: trainer.networks, model: model, encoder: model.isLanguageConditioned ? encoder : nil,
+                                workspace: workspace)
+            let loaded = try Agent(checkpoint: run.lastCheckpoint, clip: trunk, encoder: encoder, workspace: workspace)
+            let instruction = episode.steps[0].instruction
+            let goalMap = model.needsGoalImage ? goal : nil
+            let a = try trained.act(heightmap: map, instruction: instruction, goal: goalMap)
+            let b = try loaded.act(heightmap: map, instruction: instruction, goal: goalMap)
+            XCTAssertEqual(a.affordances.place.count, 2 * 64 * 32, "\(model)")
+            XCTAssertEqual(a.affordances.pick.reduce(0, +), 1, accuracy: 1e-3)
+            XCTAssertEqual(a, b, "\(model): the checkpoint holds every trained weight")
+            if model.needsGoalImage {
+                XCTAssertThrowsError(try loaded.act(heightmap: map, instruction: instruction)) { error in
+                    XCTAssertEqual(error as? TrainerError, .goalImageRequired(model.rawValue))
+                }
+            }
+        }
+    }
+}
