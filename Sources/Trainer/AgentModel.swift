@@ -113,6 +113,20 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Refuses image sizes the agent's networks cannot read: CLIP's trunk has stride 32 and the decoders
+    /// join its maps to the spatial stream's, so the pick's padded square, the key's padded image and the
+    /// crops must all be multiples of 32 (CLIPort's 320x160 with 64-pixel crops are).
+    public func checkImageSize(rows: Int, cols: Int, cropSize: Int) throws {
+        guard needsCLIPVisualTrunk else { return }
+        let side = max(rows, cols)
+        let sizes = [side, rows + cropSize, cols + cropSize, cropSize]
+        guard sizes.allSatisfy({ $0 % 32 == 0 }) else {
+            throw TrainerError.badOption("the \(rawValue) agent runs CLIP's stride-32 trunk, so its padded pick image (\(side)x\(side)), "
+                + "padded place image (\(rows + cropSize)x\(cols + cropSize)) and crops (--crop-size \(cropSize)) must be multiples of 32; "
+                + "the data's heightmaps are \(rows)x\(cols) (CLIPort's 320x160 with --crop-size 64 fit)")
+        }
+    }
+
     /// Freshly initialised networks (seeded, so every rank of a data-parallel job builds the same ones).
     /// `clip` is required by the agents with a CLIP stream (`needsCLIPVisualTrunk`).
     public func makeNetworks(width: Double, rotations: Int = 36, cropSize: Int = 64, seed: UInt64, textDimension: Int,

@@ -53,6 +53,10 @@ public final class Trainer {
         // val split) are used when they do.
         validationData = configuration.validationData.isEmpty ? try? Self.tasks(configuration, split: .val)
                                                               : try Self.tasks(configuration, split: .val)
+        for task in trainingData.tasks {
+            try configuration.model.checkImageSize(rows: task.heightmapSize.rows, cols: task.heightmapSize.cols,
+                                                   cropSize: configuration.cropSize)
+        }
         let frozen = try FrozenComponents.resolve(for: configuration, clip: clip, encoder: encoder)
         self.encoder = frozen.encoder
         networks = try configuration.model.makeNetworks(

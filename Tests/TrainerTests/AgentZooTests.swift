@@ -63,6 +63,13 @@ final class AgentZooTests: XCTestCase {
         let map = episode.steps[0].observation.heightmap, goal = episode.steps[1].observation.heightmap
         XCTAssertEqual([map.rows, map.cols], [64, 32])
         let encoder = HashedInstructionEncoder()
+        // The CLIP agents refuse sizes CLIP's stride 32 does not divide, before writing anything.
+        let odd = TrainingConfiguration(model: .clipLingUNet, data: [train], steps: 2, width: 1.0 / 32, rotations: 2, cropSize: 16,
+                                        textEncoder: .hashedNgrams)
+        XCTAssertThrowsError(try Trainer(configuration: odd, run: TrainingRun(path: root + "/odd"), encoder: encoder, clip: trunk)) {
+            XCTAssertTrue("\($0)".contains("multiples of 32"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/odd"))
         for model in AgentModel.allCases where model.unavailableReason == nil {
             let configuration = TrainingConfiguration(model: model, data: [train], steps: 2, batch: 1, width: 1.0 / 32, rotations: 2,
                                                       cropSize: 32, seed: 7, learningRate: 1e-3, saveSteps: [1], lastEvery: 1,
