@@ -44,13 +44,14 @@ public final class Agent {
 
     /// The agent of a checkpoint written by `cliport train` (CLIP for the `cliport` model comes from `clip`).
     public convenience init(checkpoint path: String, clip: CLIPVisualTrunk? = nil, encoder: InstructionEncoder? = nil,
-                            workspace: Workspace = .cliport) throws {
+                            workspace: Workspace = .cliport, imageNet: ImageNetResNetTrunk? = nil) throws {
         let info = try TrainingCheckpoint.info(path)
         let c = info.configuration
-        let frozen = try FrozenComponents.resolve(for: c, clip: clip, encoder: encoder)
+        let frozen = try FrozenComponents.resolve(for: c, clip: clip, encoder: encoder, imageNet: imageNet)
         let textEncoder = frozen.encoder
         let networks = try c.model.makeNetworks(width: c.width, rotations: c.rotations, cropSize: c.cropSize, seed: UInt64(c.seed),
-                                                textDimension: textEncoder?.dimension ?? 1024, learningRate: c.learningRate, clip: frozen.clip)
+                                                textDimension: textEncoder?.dimension ?? 1024, learningRate: c.learningRate, clip: frozen.clip,
+                                                imageNet: frozen.imageNet)
         try TrainingCheckpoint.read(path, into: networks, optimizers: false)
         self.init(networks: networks, model: c.model, encoder: textEncoder, workspace: workspace, step: info.step)
     }

@@ -4,6 +4,8 @@ public struct AgentCatalogEntry: Codable, Equatable, Sendable {
     public enum Requirement: String, Codable, CaseIterable, Sendable {
         /// CLIP RN50 weights (`cliport weights import`, then `--clip-weights`): the frozen visual trunk.
         case clipWeights = "clip-weights"
+        /// torchvision's ImageNet ResNet-50 weights (`--visual-weights`, safetensors): the RN50-BERT trunk.
+        case imageNetWeights = "imagenet-weights"
         /// A sentence encoder for the instruction (`--text-encoder`: clip, or hashed-ngrams without weights).
         case textEncoder = "text-encoder"
         /// The goal observation of each step (the dataset stores it; rollouts from a seed have none).
@@ -29,6 +31,7 @@ public struct AgentCatalogEntry: Codable, Equatable, Sendable {
         aliases = AgentModel.aliases.filter { $0.value == model }.keys.sorted().map { $0.replacingOccurrences(of: "-", with: "_") }
         var needs: [Requirement] = []
         if model.needsCLIPVisualTrunk { needs.append(.clipWeights) }
+        if model.needsImageNetWeights { needs.append(.imageNetWeights) }
         if model.isLanguageConditioned { needs.append(.textEncoder) }
         if model.needsGoalImage { needs.append(.goalImages) }
         self.needs = needs

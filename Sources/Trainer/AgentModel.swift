@@ -26,13 +26,13 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
     case clipLingUNet = "clip-lingunet-transporter"
     /// Transporter conditioned on a goal image instead of language (`image_goal_transporter`).
     case imageGoalTransporter = "image-goal-transporter"
-    /// RN50-BERT (`two_stream_full_rn50_bert_lingunet_lat_transporter`): not built yet, see `availability`.
+    /// RN50-BERT (`two_stream_full_rn50_bert_lingunet_lat_transporter`): ImageNet ResNet-50 and DistilBERT.
     case twoStreamRN50BERTLingUNetLat = "two-stream-full-rn50-bert-lingunet-lat-transporter"
-    /// RN50-BERT without language (`two_stream_full_rn50_bert_unet_transporter`): not built yet.
+    /// RN50-BERT without language (`two_stream_full_rn50_bert_unet_transporter`).
     case twoStreamRN50BERTUNet = "two-stream-full-rn50-bert-unet-transporter"
-    /// RN50-BERT without laterals (`two_stream_full_rn50_bert_lingunet_transporter`): not built yet.
+    /// RN50-BERT without laterals (`two_stream_full_rn50_bert_lingunet_transporter`).
     case twoStreamRN50BERTLingUNet = "two-stream-full-rn50-bert-lingunet-transporter"
-    /// Untrained RN50-BERT (`two_stream_full_untrained_rn50_bert_lingunet_transporter`): not built yet.
+    /// Untrained RN50-BERT (`two_stream_full_untrained_rn50_bert_lingunet_transporter`): both encoders random and frozen.
     case twoStreamUntrainedRN50BERTLingUNet = "two-stream-full-untrained-rn50-bert-lingunet-transporter"
 
     /// CLIPort's `agents.names` key of the agent.
@@ -48,49 +48,53 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
         return model
     }
 
-    /// The semantic decoder of the agents with a CLIP stream (nil: no CLIP visual trunk).
+    /// The semantic decoder of the agents with a semantic stream (nil: none).
     var semanticDecoder: SemanticDecoderKind? {
         switch self {
-        case .cliport: return .unet(language: .product, laterals: true)
+        case .cliport, .twoStreamRN50BERTLingUNetLat: return .unet(language: .product, laterals: true)
+        case .twoStreamRN50BERTUNet: return .unet(language: .none, laterals: false)
+        case .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet: return .unet(language: .product, laterals: false)
         case .twoStreamCLIPUNetLat: return .unet(language: .none, laterals: true)
         case .twoStreamCLIPLingUNet, .clipLingUNet: return .unet(language: .product, laterals: false)
         case .twoStreamCLIPUNet, .clipUNet: return .unet(language: .none, laterals: false)
         case .twoStreamCLIPWithoutSkips: return .withoutSkips
         case .twoStreamCLIPFiLMLingUNetLat: return .unet(language: .film, laterals: true)
-        case .transporter, .transporterLang, .imageGoalTransporter, .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet,
-             .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet:
+        case .transporter, .transporterLang, .imageGoalTransporter:
             return nil
         }
     }
 
-    /// Whether it runs the frozen CLIP RN50 visual trunk (imported CLIP weights).
-    public var needsCLIPVisualTrunk: Bool { semanticDecoder != nil }
+    /// The RN50-BERT agents: torchvision's ImageNet ResNet-50 in place of CLIP's, DistilBERT for text.
+    public var isRN50BERT: Bool {
+        [.twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet, .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet].contains(self)
+    }
 
-    /// Whether it reads the instruction (a sentence encoder).
+    /// Whether it runs the frozen CLIP RN50 visual trunk (imported CLIP weights).
+    public var needsCLIPVisualTrunk: Bool { semanticDecoder != nil && !isRN50BERT }
+
+    /// Whether it runs ImageNet weights in torchvision's ResNet-50 (`--visual-weights`); the untrained
+    /// RN50-BERT builds its trunk at random from the run's seed instead.
+    public var needsImageNetWeights: Bool { isRN50BERT && self != .twoStreamUntrainedRN50BERTLingUNet }
+
+    /// Whether it reads the instruction (a sentence encoder). CLIPort's RN50-BERT U-Net loads DistilBERT
+    /// but never reads it.
     public var isLanguageConditioned: Bool {
-        switch self {
-        case .transporterLang, .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet: return true
-        default: return semanticDecoder?.usesLanguage ?? false
-        }
+        self == .transporterLang || (semanticDecoder?.usesLanguage ?? false)
     }
 
     /// Whether it reads a goal image (the demonstration's goal observation) besides the observation.
     public var needsGoalImage: Bool { self == .imageGoalTransporter }
 
-    /// The sentence encoder a run uses unless told: CLIP's for the agents that hold CLIP weights anyway.
-    public var defaultTextEncoder: InstructionEncoderKind { needsCLIPVisualTrunk ? .clip : .hashedNgrams }
-
-    /// Why the agent cannot be built yet (nil: it can).
-    public var unavailableReason: String? {
-        switch self {
-        case .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet, .twoStreamRN50BERTLingUNet:
-            return "needs torchvision's ImageNet ResNet-50 trunk and DistilBERT (distilbert-base-uncased) with its WordPiece tokenizer, none of which is implemented or importable yet"
-        case .twoStreamUntrainedRN50BERTLingUNet:
-            return "needs the ImageNet ResNet-50 and DistilBERT architectures (randomly initialised) and DistilBERT's WordPiece vocabulary, not implemented yet"
-        default:
-            return nil
-        }
+    /// The sentence encoder a run uses unless told: CLIP's for the agents that hold CLIP weights anyway,
+    /// DistilBERT for RN50-BERT (untrained for the untrained one), else the weight-free hashed feature.
+    public var defaultTextEncoder: InstructionEncoderKind {
+        if needsCLIPVisualTrunk { return .clip }
+        if self == .twoStreamUntrainedRN50BERTLingUNet { return .distilbertUntrained }
+        return isRN50BERT ? .distilbert : .hashedNgrams
     }
+
+    /// Why the agent cannot be built yet (nil: it can). Every agent CLIPort defines can.
+    public var unavailableReason: String? { nil }
 
     /// What the agent is for (CLIPort's comment in `agents/__init__.py`, and the paper's table).
     public var purpose: String {
@@ -117,20 +121,20 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
     /// join its maps to the spatial stream's, so the pick's padded square, the key's padded image and the
     /// crops must all be multiples of 32 (CLIPort's 320x160 with 64-pixel crops are).
     public func checkImageSize(rows: Int, cols: Int, cropSize: Int) throws {
-        guard needsCLIPVisualTrunk else { return }
+        guard semanticDecoder != nil else { return }
         let side = max(rows, cols)
         let sizes = [side, rows + cropSize, cols + cropSize, cropSize]
         guard sizes.allSatisfy({ $0 % 32 == 0 }) else {
-            throw TrainerError.badOption("the \(rawValue) agent runs CLIP's stride-32 trunk, so its padded pick image (\(side)x\(side)), "
+            throw TrainerError.badOption("the \(rawValue) agent runs CLIP's stride-32 visual trunk, so its padded pick image (\(side)x\(side)), "
                 + "padded place image (\(rows + cropSize)x\(cols + cropSize)) and crops (--crop-size \(cropSize)) must be multiples of 32; "
                 + "the data's heightmaps are \(rows)x\(cols) (CLIPort's 320x160 with --crop-size 64 fit)")
         }
     }
 
     /// Freshly initialised networks (seeded, so every rank of a data-parallel job builds the same ones).
-    /// `clip` is required by the agents with a CLIP stream (`needsCLIPVisualTrunk`).
+    /// `clip` is required by the agents with a CLIP stream (`needsCLIPVisualTrunk`), `imageNet` by RN50-BERT.
     public func makeNetworks(width: Double, rotations: Int = 36, cropSize: Int = 64, seed: UInt64, textDimension: Int,
-                             learningRate: Float, clip: CLIPVisualTrunk?) throws -> TransporterAgentNetworks {
+                             learningRate: Float, clip: CLIPVisualTrunk?, imageNet: ImageNetResNetTrunk? = nil) throws -> TransporterAgentNetworks {
         if let reason = unavailableReason { throw TrainerError.agentUnavailable(rawValue, reason: reason) }
         let networks: TransporterAgentNetworks
         switch self {
@@ -147,6 +151,10 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
             guard let clip else { throw TrainerError.clipWeightsRequired }
             networks = .clipOnly(clip: clip, language: self == .clipUNet ? .none : .product, textDimension: textDimension, width: width,
                                  rotations: rotations, cropSize: cropSize, seed: seed)
+        case .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet, .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet:
+            guard let imageNet else { throw TrainerError.visualWeightsRequired(rawValue) }
+            networks = .twoStream(clip: imageNet, decoder: semanticDecoder!, textDimension: textDimension, width: width,
+                                  rotations: rotations, cropSize: cropSize, seed: seed)
         default:
             guard let clip else { throw TrainerError.clipWeightsRequired }
             networks = .twoStream(clip: clip, decoder: semanticDecoder!, textDimension: textDimension, width: width,

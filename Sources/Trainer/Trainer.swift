@@ -43,7 +43,7 @@ public final class Trainer {
     /// Prepares a run in `run` (creating it, or resuming it when its configuration matches). Everything
     /// that can be refused (settings, data, the stored run) is checked before anything is written.
     public init(configuration: TrainingConfiguration, run: TrainingRun, group: ProcessGroup = .single,
-                encoder: InstructionEncoder? = nil, clip: CLIPVisualTrunk? = nil) throws {
+                encoder: InstructionEncoder? = nil, clip: CLIPVisualTrunk? = nil, imageNet: ImageNetResNetTrunk? = nil) throws {
         try configuration.validate()
         self.configuration = configuration
         self.run = run
@@ -57,11 +57,12 @@ public final class Trainer {
             try configuration.model.checkImageSize(rows: task.heightmapSize.rows, cols: task.heightmapSize.cols,
                                                    cropSize: configuration.cropSize)
         }
-        let frozen = try FrozenComponents.resolve(for: configuration, clip: clip, encoder: encoder)
+        let frozen = try FrozenComponents.resolve(for: configuration, clip: clip, encoder: encoder, imageNet: imageNet)
         self.encoder = frozen.encoder
         networks = try configuration.model.makeNetworks(
             width: configuration.width, rotations: configuration.rotations, cropSize: configuration.cropSize, seed: UInt64(configuration.seed),
-            textDimension: self.encoder?.dimension ?? 1024, learningRate: configuration.learningRate, clip: frozen.clip)
+            textDimension: self.encoder?.dimension ?? 1024, learningRate: configuration.learningRate, clip: frozen.clip,
+            imageNet: frozen.imageNet)
 
         if FileManager.default.fileExists(atPath: run.configurationFile) {
             let stored = try run.loadConfiguration()

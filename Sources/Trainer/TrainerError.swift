@@ -3,6 +3,10 @@
 public enum TrainerError: Error, CustomStringConvertible, Equatable {
     case unknownModel(String)
     case clipWeightsRequired
+    /// `--text-encoder distilbert` without `--text-weights`.
+    case textWeightsRequired
+    /// An RN50-BERT agent without ImageNet ResNet-50 weights.
+    case visualWeightsRequired(String)
     /// An agent CLIPort defines that cannot be built yet, and why.
     case agentUnavailable(String, reason: String)
     /// An image-goal agent asked to act without a goal image.
@@ -29,6 +33,10 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
             return "unknown model '\(name)'; choose one of: \(AgentModel.allCases.map(\.rawValue).joined(separator: ", "))"
         case .clipWeightsRequired:
             return "the cliport model and every agent with a CLIP stream (clip-*, two-stream-clip-*) need CLIP's RN50 weights: import them once with `cliport weights import RN50.safetensors` and pass --clip-weights FILE (transporter and transporter-lang need none)"
+        case .textWeightsRequired:
+            return "--text-encoder distilbert (and distilbert-untrained, for its vocabulary) reads a Hugging Face distilbert-base-uncased folder (model.safetensors, vocab.txt): pass it as --text-weights DIR"
+        case .visualWeightsRequired(let name):
+            return "the \(name) agent runs torchvision's ImageNet ResNet-50: pass its weights (torchvision's resnet50 state dict saved as safetensors) as --visual-weights FILE (the untrained RN50-BERT agent needs none)"
         case .agentUnavailable(let name, let reason):
             return "the \(name) agent cannot be built yet: it \(reason); `cliport agents` lists the agents that can"
         case .goalImageRequired(let name):

@@ -17,6 +17,8 @@ extension TrainingSetting {
     /// The `cliport train` option that sets it.
     var option: String {
         switch self {
+        case .textWeights: return "--text-weights"
+        case .visualWeights: return "--visual-weights"
         case .model: return "--model"
         case .data: return "--data"
         case .group: return "--group"

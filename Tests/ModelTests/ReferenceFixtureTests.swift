@@ -186,6 +186,18 @@ final class ReferenceFixtureTests: XCTestCase {
         assertMatches(logits, try tensor("two_stream_transport/logits"), "two-stream place logits")
     }
 
+    /// RN50-BERT's visual stream: torchvision's ResNet-50 (7x7 stem, max-pool, v1.5 strides), inference batch norm.
+    func testImageNetResNetTrunk() throws {
+        let weights = try TensorDictionary.load(from: try file.group("imagenet_resnet/weights"))
+        let trunk = try ImageNetResNetTrunk(weights: weights, width: 4, blocks: [2, 1, 1, 1])
+        XCTAssertEqual(trunk.layerChannels, [16, 32, 64, 128])
+        let (out, im) = try trunk.forward(try tensor("imagenet_resnet/input"))
+        XCTAssertEqual(out.shape, [1, 128, 2, 2])
+        XCTAssertEqual(im.count, 5)
+        assertMatches(out, try tensor("imagenet_resnet/output"), "layer4")
+        for (k, t) in im.enumerated() { assertMatches(t, try tensor("imagenet_resnet/intermediate\(k)"), "intermediate \(k)") }
+    }
+
     /// A checkpoint under OpenAI's names imports into a working trunk and text encoder.
     func testCLIPWeightImport() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -39,12 +39,15 @@ final class AgentZooTests: XCTestCase {
         XCTAssertEqual(AgentCatalogEntry(.transporterLang).needs, [.textEncoder])
         XCTAssertEqual(AgentCatalogEntry(.imageGoalTransporter).needs, [.goalImages])
         XCTAssertEqual(AgentCatalogEntry(.transporter).needs, [])
-        // The RN50-BERT agents are refused with what is missing.
+        XCTAssertEqual(AgentCatalogEntry(.twoStreamRN50BERTLingUNetLat).needs, [.imageNetWeights, .textEncoder])
+        XCTAssertEqual(AgentCatalogEntry(.twoStreamUntrainedRN50BERTLingUNet).needs, [.textEncoder])
+        XCTAssertEqual(AgentCatalogEntry(.twoStreamUntrainedRN50BERTLingUNet).defaultTextEncoder, "distilbert-untrained")
+        XCTAssertTrue(AgentCatalogEntry.all.allSatisfy(\.available))
+        // RN50-BERT without ImageNet weights is refused naming the option.
         XCTAssertThrowsError(try AgentModel.twoStreamRN50BERTLingUNetLat.makeNetworks(width: 0.1, seed: 0, textDimension: 8,
                                                                                       learningRate: 1e-4, clip: nil)) { error in
-            XCTAssertTrue("\(error)".contains("DistilBERT"), "\(error)")
+            XCTAssertTrue("\(error)".contains("--visual-weights"), "\(error)")
         }
-        XCTAssertEqual(AgentCatalogEntry.all.filter { !$0.available }.count, 4)
     }
 
     /// Each buildable agent: 2 training steps (loss finite, a validation pass, checkpoints), then an
@@ -59,6 +62,7 @@ final class AgentZooTests: XCTestCase {
         try SyntheticPickPlaceEpisodes.writeDataset(directory: val, split: .val, episodes: 1, workspace: workspace)
         var g = SplitMix64(seed: 0)
         let trunk = try CLIPVisualTrunk.random(width: 4, blocks: [1, 1, 1, 1], using: &g)
+        let imageNet = try ImageNetResNetTrunk.untrained(width: 4, blocks: [1, 1, 1, 1], using: &g)
         let episode = SyntheticPickPlaceEpisodes.episode(seed: 5, workspace: workspace)
         let map = episode.steps[0].observation.heightmap, goal = episode.steps[1].observation.heightmap
         XCTAssertEqual([map.rows, map.cols], [64, 32])
@@ -75,7 +79,7 @@ final class AgentZooTests: XCTestCase {
                                                       cropSize: 32, seed: 7, learningRate: 1e-3, saveSteps: [1], lastEvery: 1,
                                                       validationSamples: 1, textEncoder: .hashedNgrams)
             let run = TrainingRun(path: root + "/run-\(model.rawValue)")
-            let trainer = try Trainer(configuration: configuration, run: run, encoder: encoder, clip: trunk)
+            let trainer = try Trainer(configuration: configuration, run: run, encoder: encoder, clip: trunk, imageNet: imageNet)
             trainer.log = { _ in }
             trainer.showsProgress = false
             let summary = try trainer.train()
@@ -85,7 +89,7 @@ final class AgentZooTests: XCTestCase {
 
             let trained = Agent(networks: trainer.networks, model: model, encoder: model.isLanguageConditioned ? encoder : nil,
                                 workspace: workspace)
-            let loaded = try Agent(checkpoint: run.lastCheckpoint, clip: trunk, encoder: encoder, workspace: workspace)
+            let loaded = try Agent(checkpoint: run.lastCheckpoint, clip: trunk, encoder: encoder, workspace: workspace, imageNet: imageNet)
             let instruction = episode.steps[0].instruction
             let goalMap = model.needsGoalImage ? goal : nil
             let a = try trained.act(heightmap: map, instruction: instruction, goal: goalMap)
@@ -99,5 +103,28 @@ final class AgentZooTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// `--text-encoder distilbert --text-weights DIR` reads a Hugging Face folder (here the small DistilBERT
+    /// fixture, width 32) and transporter-lang trains on its sentence features.
+    func testTransporterLangReadsInstructionsWithDistilBERT() throws {
+        let root = folders.make("bert")
+        let workspace = Workspace(xRange: 0.25...0.75, yRange: -0.5...0.5, zRange: 0...0.28, pixelSize: 1.0 / 64)
+        let train = root + "/put-block-in-bowl-seen-colors-train"
+        try SyntheticPickPlaceEpisodes.writeDataset(directory: train, split: .train, episodes: 2, workspace: workspace)
+        let bert = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ModelTests/Fixtures/distilbert_small").standardizedFileURL.path
+        var configuration = TrainingConfiguration(model: .transporterLang, data: [train], steps: 1, width: 1.0 / 32, rotations: 2,
+                                                  cropSize: 32, seed: 1, validationSamples: 0, textEncoder: .distilbert)
+        XCTAssertThrowsError(try Trainer(configuration: configuration, run: TrainingRun(path: root + "/none"))) {
+            XCTAssertEqual($0 as? TrainerError, .textWeightsRequired)
+        }
+        configuration.textWeights = bert
+        let trainer = try Trainer(configuration: configuration, run: TrainingRun(path: root + "/run"))
+        trainer.log = { _ in }
+        trainer.showsProgress = false
+        XCTAssertEqual(trainer.encoder?.kind, .distilbert)
+        XCTAssertEqual(trainer.encoder?.dimension, 32)
+        XCTAssertTrue(try trainer.train().lastLoss.isFinite)
     }
 }

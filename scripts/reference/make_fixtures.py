@@ -236,6 +236,53 @@ class CLIPText(nn.Module):
         return x[torch.arange(x.shape[0]), text.argmax(dim=-1)] @ self.text_projection, emb
 
 
+class TorchvisionBottleneck(nn.Module):
+    """torchvision.models.resnet.Bottleneck (v1.5: the stride in the 3x3 conv)."""
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.downsample = None
+        if stride != 1 or inplanes != planes * 4:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes * 4, 1, stride=stride, bias=False), nn.BatchNorm2d(planes * 4))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = F.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return F.relu(out + (self.downsample(x) if self.downsample is not None else x))
+
+
+class TorchvisionResNetTrunk(nn.Module):
+    """torchvision's resnet50 children()[:-2] at a small width; forward = RN50BertLingUNetLat.resnet50()."""
+
+    def __init__(self, layers, width):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, width, kernel_size=7, stride=2, padding=3, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self._inplanes = width
+        for k, n in enumerate(layers):
+            planes = width << k
+            blocks = [TorchvisionBottleneck(self._inplanes, planes, 1 if k == 0 else 2)]
+            self._inplanes = planes * 4
+            blocks += [TorchvisionBottleneck(self._inplanes, planes) for _ in range(1, n)]
+            setattr(self, "layer%d" % (k + 1), nn.Sequential(*blocks))
+
+    def forward(self, x):
+        x = self.maxpool(F.relu(self.bn1(self.conv1(x))))
+        im = [x]
+        for layer in [self.layer1, self.layer2, self.layer3, self.layer4]:
+            x = layer(x)
+            im.append(x)
+        return x, im
+
+
 def randomize_batch_norms(module):
     """Non-trivial running statistics and affine weights, so inference batch norm is really tested."""
     for m in module.modules():
@@ -674,6 +721,19 @@ def main():
         put_weights(g.create_group("spatial"), key_net.spatial)
         put_weights(g.create_group("semantic"), key_net.semantic)
         put(g.create_group("fusion/weights"), "fusion.conv.1.weight", key_net.fusion.conv[1].weight)
+
+        # torchvision's ResNet-50 trunk (RN50-BERT's visual stream) at width 4, 2-1-1-1 blocks.
+        g = f.create_group("imagenet_resnet")
+        rn = TorchvisionResNetTrunk([2, 1, 1, 1], width=4)
+        randomize_batch_norms(rn)
+        rn.eval()
+        x = torch.randn(1, 3, 64, 64)
+        out, im = rn(x)
+        put(g, "input", x)
+        put(g, "output", out)
+        for k, t in enumerate(im):
+            put(g, "intermediate%d" % k, t)
+        put_weights(g, rn)
     print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
 
 

@@ -1,14 +1,14 @@
-/// A semantic stream: the frozen CLIP RN50 visual trunk on the CLIP-normalised RGB channels, then a
-/// trainable `SemanticDecoder`. On its own it is the network of CLIPort's one-stream CLIP agents
-/// (`clip_unet_transporter`, `clip_lingunet_transporter`); `TwoStreamNetwork` pairs it with a spatial
-/// stream.
+/// A semantic stream: a frozen visual trunk (CLIP's RN50, or ImageNet's for RN50-BERT) on the
+/// CLIP-normalised RGB channels, then a trainable `SemanticDecoder`. On its own it is the network of
+/// CLIPort's one-stream CLIP agents (`clip_unet_transporter`, `clip_lingunet_transporter`);
+/// `TwoStreamNetwork` pairs it with a spatial stream.
 public final class SemanticStream: DenseNetwork {
     /// Frozen and shared: CLIPort keeps a copy per stream; one serves every network here.
-    public let clip: CLIPVisualTrunk
+    public let trunk: VisualTrunk
     public let decoder: SemanticDecoder
 
-    public init(clip: CLIPVisualTrunk, decoder: SemanticDecoder) {
-        self.clip = clip; self.decoder = decoder
+    public init(trunk: VisualTrunk, decoder: SemanticDecoder) {
+        self.trunk = trunk; self.decoder = decoder
     }
 
     public var parameters: [Parameter] { decoder.parameters }
@@ -24,7 +24,7 @@ public final class SemanticStream: DenseNetwork {
         let (_, _, h, w) = image.nchw
         let rgb = InputNormalization.clip.apply(image).channels(0..<3)
         let visual: (output: Tensor, intermediates: [Tensor])
-        do { visual = try clip.forward(rgb) } catch { preconditionFailure("SemanticStream: CLIP trunk: \(error)") }
+        do { visual = try trunk.forward(rgb) } catch { preconditionFailure("SemanticStream: visual trunk: \(error)") }
         return decoder.forward(visual: visual.output, intermediates: visual.intermediates, laterals: laterals, text: text,
                                outputSize: (h, w))
     }

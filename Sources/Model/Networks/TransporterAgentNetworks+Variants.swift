@@ -30,8 +30,9 @@ public enum SemanticDecoderKind: Sendable, Equatable {
 extension TransporterAgentNetworks {
     /// CLIPort's two-stream agents: pick = spatial + semantic added (1 channel), key and query = the
     /// two fused by a 1x1 convolution (3 channels). The spatial stream is ResNet45 when the decoder
-    /// reads laterals, ResNet43 otherwise; one frozen CLIP trunk serves all three networks.
-    public static func twoStream(clip: CLIPVisualTrunk, decoder: SemanticDecoderKind, textDimension: Int = 1024, width: Double = 1,
+    /// reads laterals, ResNet43 otherwise; one frozen trunk (CLIP's, or ImageNet's for RN50-BERT) serves
+    /// all three networks.
+    public static func twoStream(clip: VisualTrunk, decoder: SemanticDecoderKind, textDimension: Int = 1024, width: Double = 1,
                                  rotations: Int = 36, cropSize: Int = 64, seed: UInt64 = 0) -> TransporterAgentNetworks {
         var g = SplitMix64(seed: seed)
         func stream(_ out: Int, _ fusion: TwoStreamNetwork.Fusion) -> TwoStreamNetwork {
@@ -46,7 +47,7 @@ extension TransporterAgentNetworks {
             }
             let semantic = decoder.make(trunkChannels: clip.layerChannels, lateralChannels: laterals, textDimension: textDimension,
                                         outputChannels: out, width: width, using: &g)
-            return TwoStreamNetwork(spatial: spatial, semantic: SemanticStream(clip: clip, decoder: semantic), outputChannels: out,
+            return TwoStreamNetwork(spatial: spatial, semantic: SemanticStream(trunk: clip, decoder: semantic), outputChannels: out,
                                     fusion: fusion, using: &g)
         }
         let pick = stream(1, .add), key = stream(3, .convolution), query = stream(3, .convolution)
@@ -61,7 +62,7 @@ extension TransporterAgentNetworks {
                                 rotations: Int = 36, cropSize: Int = 64, seed: UInt64 = 0) -> TransporterAgentNetworks {
         var g = SplitMix64(seed: seed)
         func stream(_ out: Int) -> SemanticStream {
-            SemanticStream(clip: clip, decoder: CLIPUNetDecoder(trunkChannels: clip.layerChannels, lateralChannels: nil, language: language,
+            SemanticStream(trunk: clip, decoder: CLIPUNetDecoder(trunkChannels: clip.layerChannels, lateralChannels: nil, language: language,
                                                                 textDimension: textDimension, outputChannels: out, width: width, using: &g))
         }
         let pick = stream(1), key = stream(3), query = stream(3)

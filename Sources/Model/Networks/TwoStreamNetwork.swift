@@ -16,7 +16,7 @@ public final class TwoStreamNetwork: DenseNetwork {
     let fusionReLU = ReLULayer()
     private var streamChannels = 0
 
-    public var clip: CLIPVisualTrunk { semanticStream.clip }
+    public var trunk: VisualTrunk { semanticStream.trunk }
     public var semantic: SemanticDecoder { semanticStream.decoder }
 
     public init<G: RandomNumberGenerator>(spatial: Layer, semantic: SemanticStream, outputChannels: Int, fusion: Fusion,
@@ -37,7 +37,7 @@ public final class TwoStreamNetwork: DenseNetwork {
         let spatial = ResNet45(inputChannels: 6, outputChannels: outputChannels, width: width, using: &g)
         let decoder = CLIPUNetDecoder(trunkChannels: clipChannels, lateralChannels: spatial.lateralChannels, language: .product,
                                       textDimension: textDimension, outputChannels: outputChannels, width: width, using: &g)
-        self.init(spatial: spatial, semantic: SemanticStream(clip: clip, decoder: decoder), outputChannels: outputChannels,
+        self.init(spatial: spatial, semantic: SemanticStream(trunk: clip, decoder: decoder), outputChannels: outputChannels,
                   fusion: fusion, using: &g)
     }
 

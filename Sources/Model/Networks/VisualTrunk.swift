@@ -1,0 +1,10 @@
+/// A frozen image encoder a semantic stream decodes: layer4's output and the intermediate maps, of which
+/// the decoders read the last four (layer1...layer4; `layerChannels` gives their channels).
+public protocol VisualTrunk: Sendable {
+    /// Channels of layer1...layer4 (RN50: 256, 512, 1024, 2048).
+    var layerChannels: [Int] { get }
+    /// Layer4's output [N, C4, H/32, W/32] and the intermediate maps, layer1...layer4 last.
+    func forward(_ image: Tensor) throws -> (output: Tensor, intermediates: [Tensor])
+}
+
+extension CLIPVisualTrunk: VisualTrunk {}
