@@ -40,7 +40,7 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
         case .agentUnavailable(let name, let reason):
             return "the \(name) agent cannot be built yet: it \(reason); `cliport agents` lists the agents that can"
         case .goalImageRequired(let name):
-            return "the \(name) agent acts towards a goal image: pass the goal observation (datasets store it; rollouts from a seed alone have none)"
+            return "the \(name) agent acts towards a goal image, the demonstration's goal observation (datasets store it): rollouts from a seed alone have none, so `cliport eval` cannot score it; use Agent.act(heightmap:instruction:goal:)"
         case .noData:
             return "no training data: pass --data with a dataset folder made by `cliport demos` (one or more), or a dataset root with --group"
         case .noValidationData:

@@ -6,7 +6,9 @@ struct AgentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agents", abstract: "List every CLIPort agent: CLIPort's name, ours (for train --model), what it needs, what it is for.",
         discussion: "Needs: clip-weights (CLIP RN50 imported with `cliport weights import`, passed as --clip-weights), "
-            + "text-encoder (--text-encoder clip or hashed-ngrams), goal-images (the dataset's goal observations). "
+            + "imagenet-weights (torchvision's resnet50 state dict as safetensors, --visual-weights), "
+            + "text-encoder (--text-encoder clip, distilbert, distilbert-untrained or hashed-ngrams), "
+            + "goal-images (the dataset's goal observations). "
             + "train --model takes our name or CLIPort's.")
 
     // --json: agents (clipport_name, name, aliases, needs, default_text_encoder, available, missing, purpose).
