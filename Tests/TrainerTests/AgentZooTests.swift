@@ -101,6 +101,11 @@ final class AgentZooTests: XCTestCase {
                 XCTAssertThrowsError(try loaded.act(heightmap: map, instruction: instruction)) { error in
                     XCTAssertEqual(error as? TrainerError, .goalImageRequired(model.rawValue))
                 }
+                // Rollouts from a seed have no goal image: eval refuses before it writes anything.
+                XCTAssertThrowsError(try Evaluator(run: run).evaluate(task: "put-block-in-bowl-seen-colors", split: .val, n: 1)) { error in
+                    XCTAssertEqual(error as? TrainerError, .goalImageRequired(model.rawValue))
+                }
+                XCTAssertFalse(FileManager.default.fileExists(atPath: run.evalFolder))
             }
         }
     }
