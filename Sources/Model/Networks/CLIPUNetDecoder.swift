@@ -18,7 +18,7 @@
 /// bias) of ReLU(cat[x, lateral]) (absent without laterals). DoubleConv = (3x3 conv with bias +
 /// BatchNorm + ReLU) x 2, its middle width half its input: the batch norms CLIPort "forgot to remove",
 /// in training form. Parameter names follow the PyTorch modules; CLIPort's `layer1…3` are `dec1…3`
-/// here (as `CLIPLingUNetLat` names them). `width` scales the decoder's own channels.
+/// here (the names our checkpoints of `cliport` have always used). `width` scales the decoder's own channels.
 public final class CLIPUNetDecoder: SemanticDecoder {
     public let outputChannels: Int
     public let language: LanguageFusion

@@ -18,6 +18,8 @@ public struct ImageNetResNetTrunk: VisualTrunk {
     }
 
     public var layerChannels: [Int] { (0..<4).map { width * 4 << $0 } }
+    public func streamCopy() -> VisualTrunk { self }
+    public var trunkBatchNorms: [BatchNormLayer] { [] }
 
     public func forward(_ image: Tensor) throws -> (output: Tensor, intermediates: [Tensor]) {
         var x = ReLU.forward(try convBN(image, conv: "conv1", bn: "bn1", stride: 2, padding: 3))

@@ -3,17 +3,17 @@
 /// CLIPort's one-stream CLIP agents (`clip_unet_transporter`, `clip_lingunet_transporter`);
 /// `TwoStreamNetwork` pairs it with a spatial stream.
 public final class SemanticStream: DenseNetwork {
-    /// Frozen and shared: CLIPort keeps a copy per stream; one serves every network here.
+    /// Frozen; this stream's `streamCopy()` of the trunk it was given (CLIPort's agent holds a copy per stream).
     public let trunk: VisualTrunk
     public let decoder: SemanticDecoder
 
     public init(trunk: VisualTrunk, decoder: SemanticDecoder) {
-        self.trunk = trunk; self.decoder = decoder
+        self.trunk = trunk.streamCopy(); self.decoder = decoder
     }
 
     public var parameters: [Parameter] { decoder.parameters }
     public var parameterGroups: [(name: String, parameters: [Parameter])] { [("stream_one", decoder.parameters)] }
-    public var batchNorms: [BatchNormLayer] { decoder.batchNorms }
+    public var batchNorms: [BatchNormLayer] { decoder.batchNorms + trunk.trunkBatchNorms }
 
     public func forward(_ image: Tensor, text: Tensor?) -> Tensor { forward(image, laterals: [], text: text) }
 

@@ -49,7 +49,7 @@ public final class TwoStreamNetwork: DenseNetwork {
         [("stream_one", spatial.parameters), ("stream_two", semantic.parameters), ("fusion", fusionConv?.parameters ?? [])]
     }
 
-    public var batchNorms: [BatchNormLayer] { semantic.batchNorms }
+    public var batchNorms: [BatchNormLayer] { semanticStream.batchNorms }
 
     public func forward(_ image: Tensor, text: Tensor?) -> Tensor {
         let normalized = InputNormalization.transporter.apply(image)

@@ -5,6 +5,16 @@ public protocol VisualTrunk: Sendable {
     var layerChannels: [Int] { get }
     /// Layer4's output [N, C4, H/32, W/32] and the intermediate maps, layer1...layer4 last.
     func forward(_ image: Tensor) throws -> (output: Tensor, intermediates: [Tensor])
+    /// The trunk one stream holds: itself when it keeps no state; a copy when its batch norms keep
+    /// running statistics per stream (CLIPort's agent holds a CLIP copy per stream).
+    func streamCopy() -> VisualTrunk
+    /// Batch norms whose running statistics move and belong in the stream's checkpoint (none when frozen
+    /// in inference form).
+    var trunkBatchNorms: [BatchNormLayer] { get }
 }
 
-extension CLIPVisualTrunk: VisualTrunk {}
+/// CLIP's trunk runs its batch norms in inference form: nothing per stream.
+extension CLIPVisualTrunk: VisualTrunk {
+    public func streamCopy() -> VisualTrunk { self }
+    public var trunkBatchNorms: [BatchNormLayer] { [] }
+}
