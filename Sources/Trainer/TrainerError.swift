@@ -32,7 +32,7 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
         case .unknownModel(let name):
             return "unknown model '\(name)'; choose one of: \(AgentModel.allCases.map(\.rawValue).joined(separator: ", "))"
         case .clipWeightsRequired:
-            return "the cliport model and every agent with a CLIP stream (clip-*, two-stream-clip-*) need CLIP's RN50 weights: import them once with `cliport weights import RN50.safetensors` and pass --clip-weights FILE (transporter and transporter-lang need none)"
+            return "the cliport model and every agent with a CLIP stream (clip-*, two-stream-clip-*) need CLIP's RN50 weights: import them once with `cliport weights import RN50.pt` (OpenAI's file; see docs/weights.md) and pass --clip-weights FILE (transporter and transporter-lang need none)"
         case .textWeightsRequired:
             return "--text-encoder distilbert (and distilbert-untrained, for its vocabulary) reads a Hugging Face distilbert-base-uncased folder (model.safetensors, vocab.txt): pass it as --text-weights DIR"
         case .visualWeightsRequired(let name):
