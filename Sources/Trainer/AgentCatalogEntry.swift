@@ -20,9 +20,6 @@ public struct AgentCatalogEntry: Codable, Equatable, Sendable {
     public var needs: [Requirement]
     /// The sentence encoder a run uses unless told (nil: the agent reads no instruction).
     public var defaultTextEncoder: String?
-    public var available: Bool
-    /// Why it cannot be built yet (nil when it can).
-    public var missing: String?
     public var purpose: String
 
     public init(_ model: AgentModel) {
@@ -36,8 +33,6 @@ public struct AgentCatalogEntry: Codable, Equatable, Sendable {
         if model.needsGoalImage { needs.append(.goalImages) }
         self.needs = needs
         defaultTextEncoder = model.isLanguageConditioned ? model.defaultTextEncoder.rawValue : nil
-        available = model.unavailableReason == nil
-        missing = model.unavailableReason
         purpose = model.purpose
     }
 

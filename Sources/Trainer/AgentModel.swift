@@ -93,8 +93,6 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
         return isRN50BERT ? .distilbert : .hashedNgrams
     }
 
-    /// Why the agent cannot be built yet (nil: it can). Every agent CLIPort defines can.
-    public var unavailableReason: String? { nil }
 
     /// What the agent is for (CLIPort's comment in `agents/__init__.py`, and the paper's table).
     public var purpose: String {
@@ -135,7 +133,6 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
     /// `clip` is required by the agents with a CLIP stream (`needsCLIPVisualTrunk`), `imageNet` by RN50-BERT.
     public func makeNetworks(width: Double, rotations: Int = 36, cropSize: Int = 64, seed: UInt64, textDimension: Int,
                              learningRate: Float, clip: CLIPVisualTrunk?, imageNet: ImageNetResNetTrunk? = nil) throws -> TransporterAgentNetworks {
-        if let reason = unavailableReason { throw TrainerError.agentUnavailable(rawValue, reason: reason) }
         let networks: TransporterAgentNetworks
         switch self {
         case .transporter:

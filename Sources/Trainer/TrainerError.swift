@@ -7,8 +7,6 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
     case textWeightsRequired
     /// An RN50-BERT agent without ImageNet ResNet-50 weights.
     case visualWeightsRequired(String)
-    /// An agent CLIPort defines that cannot be built yet, and why.
-    case agentUnavailable(String, reason: String)
     /// An image-goal agent asked to act without a goal image.
     case goalImageRequired(String)
     case noData
@@ -37,8 +35,6 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
             return "--text-encoder distilbert (and distilbert-untrained, for its vocabulary) reads a Hugging Face distilbert-base-uncased folder (model.safetensors, vocab.txt): pass it as --text-weights DIR"
         case .visualWeightsRequired(let name):
             return "the \(name) agent runs torchvision's ImageNet ResNet-50: pass its weights (torchvision's resnet50 state dict saved as safetensors) as --visual-weights FILE (the untrained RN50-BERT agent needs none)"
-        case .agentUnavailable(let name, let reason):
-            return "the \(name) agent cannot be built yet: it \(reason); `cliport agents` lists the agents that can"
         case .goalImageRequired(let name):
             return "the \(name) agent acts towards a goal image, the demonstration's goal observation (datasets store it): rollouts from a seed alone have none, so `cliport eval` cannot score it; use Agent.act(heightmap:instruction:goal:)"
         case .noData:

@@ -131,7 +131,6 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 
     func validate() throws {
-        if let reason = model.unavailableReason { throw TrainerError.agentUnavailable(model.rawValue, reason: reason) }
         guard !data.isEmpty else { throw TrainerError.noData }
         func check(_ setting: TrainingSetting, _ value: Int, _ range: ClosedRange<Int>) throws {
             guard range.contains(value) else {

@@ -11,7 +11,7 @@ struct AgentsCommand: ParsableCommand {
             + "goal-images (the dataset's goal observations). "
             + "train --model takes our name or CLIPort's.")
 
-    // --json: agents (clipport_name, name, aliases, needs, default_text_encoder, available, missing, purpose).
+    // --json: agents (clipport_name, name, aliases, needs, default_text_encoder, purpose).
     @OptionGroup var json: JSONOutputOptions
 
     func run() throws {
@@ -26,7 +26,6 @@ struct AgentsCommand: ParsableCommand {
             let needs = entry.needs.isEmpty ? "nothing but a dataset" : entry.needs.map(\.rawValue).joined(separator: ", ")
             print("    needs: \(needs)" + (entry.defaultTextEncoder.map { "; text encoder by default: \($0)" } ?? ""))
             print("    for: \(entry.purpose)")
-            if let missing = entry.missing { print("    NOT AVAILABLE: \(missing)") }
         }
     }
 
