@@ -86,7 +86,8 @@ public enum ModelBenchmark {
             agent = .transporter(width: width)
         default:
             let trunk = model.needsCLIPVisualTrunk ? try CLIPVisualTrunk.random(using: &g) : nil
-            agent = try model.makeNetworks(width: width, seed: 0, textDimension: 1024, learningRate: 1e-4, clip: trunk)
+            let imageNet = model.isRN50BERT ? try ImageNetResNetTrunk.untrained(using: &g) : nil
+            agent = try model.makeNetworks(width: width, seed: 0, textDimension: 1024, learningRate: 1e-4, clip: trunk, imageNet: imageNet)
             if model.isLanguageConditioned { text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g) }
         }
         // Image-goal agents read the observation and the goal stacked as 12 channels.

@@ -49,23 +49,21 @@ final class AgentZooTests: XCTestCase {
         }
     }
 
-    func testSpatialOnlyAgentsTrainAndActFromTheirCheckpoints() throws {
-        try trainAndAct([.transporter, .transporterLang, .imageGoalTransporter])
-    }
+    static let spatialOnly: [AgentModel] = [.transporter, .transporterLang, .imageGoalTransporter]
+    static let twoStreamCLIP: [AgentModel] = [.cliport, .twoStreamCLIPUNetLat, .twoStreamCLIPLingUNet, .twoStreamCLIPUNet,
+                                              .twoStreamCLIPWithoutSkips, .twoStreamCLIPFiLMLingUNetLat]
+    static let clipOnlyAndRN50BERT: [AgentModel] = [.clipUNet, .clipLingUNet, .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet,
+                                                    .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet]
 
-    func testTwoStreamCLIPAgentsTrainAndActFromTheirCheckpoints() throws {
-        try trainAndAct([.cliport, .twoStreamCLIPUNetLat, .twoStreamCLIPLingUNet, .twoStreamCLIPUNet, .twoStreamCLIPWithoutSkips,
-                         .twoStreamCLIPFiLMLingUNetLat])
-    }
+    func testSpatialOnlyAgentsTrainAndActFromTheirCheckpoints() throws { try trainAndAct(Self.spatialOnly) }
+    func testTwoStreamCLIPAgentsTrainAndActFromTheirCheckpoints() throws { try trainAndAct(Self.twoStreamCLIP) }
+    func testCLIPOnlyAndRN50BERTAgentsTrainAndActFromTheirCheckpoints() throws { try trainAndAct(Self.clipOnlyAndRN50BERT) }
 
-    func testCLIPOnlyAndRN50BERTAgentsTrainAndActFromTheirCheckpoints() throws {
-        try trainAndAct([.clipUNet, .clipLingUNet, .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet, .twoStreamRN50BERTLingUNet,
-                         .twoStreamUntrainedRN50BERTLingUNet])
-    }
-
-    /// The three tests above cover every agent.
+    /// The three tests above cover every agent, each once.
     func testTheTrainingTestsCoverEveryAgent() {
-        XCTAssertEqual(AgentModel.allCases.count, 3 + 6 + 6)
+        let covered = Self.spatialOnly + Self.twoStreamCLIP + Self.clipOnlyAndRN50BERT
+        XCTAssertEqual(covered.count, AgentModel.allCases.count)
+        XCTAssertEqual(Set(covered), Set(AgentModel.allCases))
     }
 
     /// Each agent: 2 training steps (loss finite, a validation pass, checkpoints), then an agent read back
