@@ -51,7 +51,7 @@ public final class Agent {
         let textEncoder = frozen.encoder
         let networks = try c.model.makeNetworks(width: c.width, rotations: c.rotations, cropSize: c.cropSize, seed: UInt64(c.seed),
                                                 textDimension: textEncoder?.dimension ?? 1024, learningRate: c.learningRate, clip: frozen.clip,
-                                                imageNet: frozen.imageNet)
+                                                imageNet: frozen.imageNet, textProjection: AgentModel.textProjection(for: textEncoder?.kind))
         try TrainingCheckpoint.read(path, into: networks, optimizers: false)
         self.init(networks: networks, model: c.model, encoder: textEncoder, workspace: workspace, step: info.step)
     }

@@ -129,16 +129,24 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// CLIPort's trainable `text_fc` (768 → 1024) sits between DistilBERT's feature and the language
+    /// projections; CLIP's and the hashed feature (1024-d) go to the projections directly.
+    public static func textProjection(for encoder: InstructionEncoderKind?) -> Int? {
+        encoder == .distilbert || encoder == .distilbertUntrained ? 1024 : nil
+    }
+
     /// Freshly initialised networks (seeded, so every rank of a data-parallel job builds the same ones).
     /// `clip` is required by the agents with a CLIP stream (`needsCLIPVisualTrunk`), `imageNet` by RN50-BERT.
     public func makeNetworks(width: Double, rotations: Int = 36, cropSize: Int = 64, seed: UInt64, textDimension: Int,
-                             learningRate: Float, clip: CLIPVisualTrunk?, imageNet: ImageNetResNetTrunk? = nil) throws -> TransporterAgentNetworks {
+                             learningRate: Float, clip: CLIPVisualTrunk?, imageNet: ImageNetResNetTrunk? = nil,
+                             textProjection: Int? = nil) throws -> TransporterAgentNetworks {
         let networks: TransporterAgentNetworks
         switch self {
         case .transporter:
             networks = .transporter(width: width, rotations: rotations, cropSize: cropSize, seed: seed)
         case .transporterLang:
-            networks = .transporterLang(textDimension: textDimension, width: width, rotations: rotations, cropSize: cropSize, seed: seed)
+            networks = .transporterLang(textDimension: textDimension, textProjection: textProjection, width: width, rotations: rotations,
+                                        cropSize: cropSize, seed: seed)
         case .imageGoalTransporter:
             networks = .imageGoal(width: width, rotations: rotations, cropSize: cropSize, seed: seed)
         case .cliport:
@@ -150,8 +158,8 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
                                  rotations: rotations, cropSize: cropSize, seed: seed)
         case .twoStreamRN50BERTLingUNetLat, .twoStreamRN50BERTUNet, .twoStreamRN50BERTLingUNet, .twoStreamUntrainedRN50BERTLingUNet:
             guard let imageNet else { throw TrainerError.visualWeightsRequired(rawValue) }
-            networks = .twoStream(clip: imageNet, decoder: semanticDecoder!, textDimension: textDimension, width: width,
-                                  rotations: rotations, cropSize: cropSize, seed: seed)
+            networks = .twoStream(clip: imageNet, decoder: semanticDecoder!, textDimension: textDimension, textProjection: textProjection,
+                                  width: width, rotations: rotations, cropSize: cropSize, seed: seed)
         default:
             guard let clip else { throw TrainerError.clipWeightsRequired }
             networks = .twoStream(clip: clip, decoder: semanticDecoder!, textDimension: textDimension, width: width,

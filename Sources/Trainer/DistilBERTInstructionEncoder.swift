@@ -3,9 +3,8 @@ import Model
 
 /// DistilBERT (frozen) over BERT's uncased WordPiece tokens, the sentence feature the mean of its last
 /// hidden states (768-d for distilbert-base-uncased): what CLIPort's `transporter_lang` and RN50-BERT
-/// agents read instructions with. CLIPort then applies a trainable Linear 768 → 1024 (`text_fc`); here
-/// the networks' own language projections take the 768-d feature directly (two linear maps in a row
-/// are one). Read from a Hugging Face model folder: `model.safetensors` and `vocab.txt`.
+/// agents read instructions with; their networks then apply CLIPort's trainable `text_fc` (768 → 1024,
+/// `AgentModel.textProjection(for:)`). Read from a Hugging Face model folder: `model.safetensors` and `vocab.txt`.
 public final class DistilBERTInstructionEncoder: InstructionEncoder {
     public let kind: InstructionEncoderKind
     public let dimension: Int

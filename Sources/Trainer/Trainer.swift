@@ -62,7 +62,7 @@ public final class Trainer {
         networks = try configuration.model.makeNetworks(
             width: configuration.width, rotations: configuration.rotations, cropSize: configuration.cropSize, seed: UInt64(configuration.seed),
             textDimension: self.encoder?.dimension ?? 1024, learningRate: configuration.learningRate, clip: frozen.clip,
-            imageNet: frozen.imageNet)
+            imageNet: frozen.imageNet, textProjection: AgentModel.textProjection(for: frozen.encoder?.kind))
 
         if FileManager.default.fileExists(atPath: run.configurationFile) {
             let stored = try run.loadConfiguration()

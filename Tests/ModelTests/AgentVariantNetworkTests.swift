@@ -96,6 +96,51 @@ final class AgentVariantNetworkTests: XCTestCase {
         }
     }
 
+    /// CLIPort's `text_fc` (DistilBERT's feature to 1024 before the language projections), in
+    /// transporter-lang's stream and in the RN50-BERT decoders: trained through all three sites.
+    func testTextProjectionGradients() throws {
+        let agent = TransporterAgentNetworks.transporterLang(textDimension: 8, textProjection: 12, width: 1.0 / 16, rotations: 2,
+                                                             cropSize: 8, seed: 3)
+        let names = agent.attention.parameters.map(\.name)
+        XCTAssertTrue(names.contains("text_fc.weight") && names.contains("lang_proj3.weight"))
+        let image = rawImage([6, 16, 8], seed: 41), text = randomTensor([1, 8], seed: 42)
+        let r = randomTensor([1, 16, 8], seed: 44)
+        agent.attention.parameters.zeroGradients()
+        _ = agent.attention.forward(image, text: text)
+        agent.attention.backward(r)
+        let projection = agent.attention.parameters.filter { $0.name.hasPrefix("text_fc") }
+        XCTAssertGreaterThan(projection[0].gradient.maxAbs(), 0)
+        // The loss is a cubic in text_fc (it scales three products in a row): small steps keep the
+        // one-sided slopes together.
+        assertParameterGradients("transporter-lang text_fc", projection, samplesPerParameter: 4, eps: 1e-4, tolerance: 3e-2) {
+            dot(agent.attention.forward(image, text: text), r)
+        }
+        var g = SplitMix64(seed: 9)
+        let decoder = CLIPUNetDecoder(trunkChannels: [16, 32, 64, 128], lateralChannels: nil, language: .film, textDimension: 8,
+                                      textProjection: 12, outputChannels: 1, width: 1.0 / 8, using: &g)
+        for bn in decoder.batchNorms { bn.training = false }
+        let visual = randomTensor([1, 128, 1, 1], seed: 1)
+        let im = [randomTensor([1, 16, 8, 8], seed: 2), randomTensor([1, 32, 4, 4], seed: 3), randomTensor([1, 64, 2, 2], seed: 4), visual]
+        func run() -> Tensor { decoder.forward(visual: visual, intermediates: im, laterals: [], text: text, outputSize: (32, 32)) }
+        let rd = randomTensor([1, 1, 32, 32], seed: 7)
+        decoder.parameters.zeroGradients()
+        _ = run()
+        _ = decoder.backward(rd)
+        // Central differences (the cubic's curvature cancels; one-sided slopes differ by ~10 %).
+        let weight = try XCTUnwrap(decoder.parameters.first { $0.name == "text_fc.weight" })
+        let scale = Double(weight.gradient.maxAbs())
+        XCTAssertGreaterThan(scale, 0)
+        for i in [0, 13, 24, 50, 77, 95] {
+            let v = weight.value.scalars[i]
+            weight.value.scalars[i] = v + 1e-3
+            let up = dot(run(), rd)
+            weight.value.scalars[i] = v - 1e-3
+            let down = dot(run(), rd)
+            weight.value.scalars[i] = v
+            XCTAssertEqual(Double(weight.gradient.scalars[i]), (up - down) / 2e-3, accuracy: 3e-2 * scale, "decoder text_fc.weight[\(i)]")
+        }
+    }
+
     /// Two-stream pick networks: ResNet45 under lateral decoders, ResNet43 otherwise, and the sentence
     /// changes the output only where the decoder reads it (64x64: CLIP's layer4 is 2x2; at 1x1 the
     /// training-mode batch norm after the first upsampling erases a per-channel factor).

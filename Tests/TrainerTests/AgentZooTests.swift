@@ -146,6 +146,9 @@ final class AgentZooTests: XCTestCase {
         trainer.showsProgress = false
         XCTAssertEqual(trainer.encoder?.kind, .distilbert)
         XCTAssertEqual(trainer.encoder?.dimension, 32)
+        // CLIPort's text_fc takes DistilBERT's feature to 1024 before the language projections.
+        let textFC = try XCTUnwrap(trainer.networks.attention.parameters.first { $0.name == "text_fc.weight" })
+        XCTAssertEqual(textFC.value.shape, [1024, 32])
         XCTAssertTrue(try trainer.train().lastLoss.isFinite)
     }
 }

@@ -25,6 +25,8 @@ public final class CLIPUNetDecoder: SemanticDecoder {
     public let usesLaterals: Bool
     let conv1: Conv2DLayer
     let relu1 = ReLULayer()
+    /// CLIPort's `text_fc` (Linear to 1024, trainable) between a DistilBERT feature and the sites.
+    let textProjection: LinearLayer?
     let languageSites: [LanguageFusionLayer]
     let ups: [Sequential]                // up1...3 .conv.double_conv
     let upsample = [UpsampleLayer(), UpsampleLayer(), UpsampleLayer()]
@@ -41,17 +43,21 @@ public final class CLIPUNetDecoder: SemanticDecoder {
     ///   - trunkChannels: channels of the trunk's layer1...layer4 (RN50: 256, 512, 1024, 2048).
     ///   - lateralChannels: the spatial stream's six lateral maps (`ResNet45.lateralChannels`); nil: no laterals.
     ///   - textDimension: the sentence feature's size (RN50 CLIP: 1024).
+    ///   - textProjection: the output size of a trainable `text_fc` applied to the feature first (CLIPort's
+    ///     RN50-BERT: 1024 from DistilBERT's 768); nil: none, as for CLIP's feature.
     public init<G: RandomNumberGenerator>(trunkChannels: [Int], lateralChannels: [Int]?, language: LanguageFusion,
-                                          textDimension: Int = 1024, outputChannels: Int, width: Double = 1,
-                                          using g: inout G) {
+                                          textDimension: Int = 1024, textProjection: Int? = nil, outputChannels: Int,
+                                          width: Double = 1, using g: inout G) {
         precondition(trunkChannels.count == 4, "CLIPUNetDecoder: 4 trunk channel counts")
         precondition(lateralChannels.map { $0.count == 6 } ?? true, "CLIPUNetDecoder: 6 lateral channel counts")
         self.outputChannels = outputChannels; self.language = language; usesLaterals = lateralChannels != nil
         let c = { scaled($0, width) }
         conv1 = Conv2DLayer(name: "conv1.0", inChannels: trunkChannels[3], outChannels: c(1024), kernel: 3, padding: 1,
                             bias: false, using: &g)
+        let projected = language == .none ? nil : textProjection
+        self.textProjection = projected.map { LinearLayer(name: "text_fc", inFeatures: textDimension, outFeatures: $0, using: &g) }
         languageSites = [(1, 1024), (2, 512), (3, 256)].map {
-            LanguageFusionLayer(fusion: language, site: $0.0, textDimension: textDimension, channels: c($0.1), using: &g)
+            LanguageFusionLayer(fusion: language, site: $0.0, textDimension: projected ?? textDimension, channels: c($0.1), using: &g)
         }
         var ups: [Sequential] = []
         var latFusions: [Conv2DLayer] = []
@@ -86,7 +92,7 @@ public final class CLIPUNetDecoder: SemanticDecoder {
     public var usesLanguage: Bool { language != .none }
 
     public var parameters: [Parameter] {
-        conv1.parameters + languageSites.flatMap { $0.parameters } + ups.flatMap { $0.parameters }
+        conv1.parameters + (textProjection?.parameters ?? []) + languageSites.flatMap { $0.parameters } + ups.flatMap { $0.parameters }
             + latFusions.flatMap { $0.parameters } + decoders.flatMap { $0.parameters } + conv2.parameters
     }
 
@@ -97,6 +103,7 @@ public final class CLIPUNetDecoder: SemanticDecoder {
         precondition(im.count >= 4, "CLIPUNetDecoder: needs the trunk's intermediates")
         precondition(!usesLaterals || laterals.count == 6, "CLIPUNetDecoder: needs the spatial stream's 6 lateral maps")
         concatSizes = []; latSizes = []
+        let text = text.map { t in textProjection?.forward(t) ?? t }
         let skips = [im[im.count - 2], im[im.count - 3], im[im.count - 4]]
         var x = relu1.forward(conv1.forward(visual))
         for k in 0..<3 {
@@ -138,6 +145,11 @@ public final class CLIPUNetDecoder: SemanticDecoder {
             g = languageSites[k].backward(upsample[k].backward(parts[1]))
         }
         _ = conv1.backward(relu1.backward(g))
+        if let textProjection {
+            var gt = Tensor.zeros([1, textProjection.weight.value.shape[0]])
+            for site in languageSites { if let t = site.textGradient { gt.add(t) } }
+            _ = textProjection.backward(gt)
+        }
         return latGrads
     }
 

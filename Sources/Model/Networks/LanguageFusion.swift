@@ -17,6 +17,9 @@ public final class LanguageFusionLayer {
     let scale: LinearLayer?
     let shift: LinearLayer?
     private var input = Tensor.zeros([0]), factors = Tensor.zeros([0])
+    /// dL/dtext of the last backward ([1, E]; nil without language): what a trainable text projection
+    /// before the sites (`text_fc`) is trained with.
+    public private(set) var textGradient: Tensor?
 
     public init<G: RandomNumberGenerator>(fusion: LanguageFusion, site: Int, textDimension: Int, channels: Int, using g: inout G) {
         self.fusion = fusion
@@ -60,7 +63,7 @@ public final class LanguageFusionLayer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let scale else { return gradOutput }
         let (gx, gf) = Elementwise.multiplyChannelsBackward(gradOutput, input, factors)
-        _ = scale.backward(Self.batchSum(gf))
+        var gt = scale.backward(Self.batchSum(gf))
         if let shift {
             let (n, c, h, w) = gradOutput.nchw
             var gb = Tensor.zeros([1, c])
@@ -75,8 +78,9 @@ public final class LanguageFusionLayer {
                     }
                 }
             }
-            _ = shift.backward(gb)
+            gt.add(shift.backward(gb))
         }
+        textGradient = gt
         return gx
     }
 

@@ -15,12 +15,13 @@ public enum SemanticDecoderKind: Sendable, Equatable {
         return false
     }
 
-    func make<G: RandomNumberGenerator>(trunkChannels: [Int], lateralChannels: [Int]?, textDimension: Int, outputChannels: Int,
-                                        width: Double, using g: inout G) -> SemanticDecoder {
+    func make<G: RandomNumberGenerator>(trunkChannels: [Int], lateralChannels: [Int]?, textDimension: Int, textProjection: Int? = nil,
+                                        outputChannels: Int, width: Double, using g: inout G) -> SemanticDecoder {
         switch self {
         case .unet(let language, _):
             return CLIPUNetDecoder(trunkChannels: trunkChannels, lateralChannels: lateralChannels, language: language,
-                                   textDimension: textDimension, outputChannels: outputChannels, width: width, using: &g)
+                                   textDimension: textDimension, textProjection: textProjection, outputChannels: outputChannels,
+                                   width: width, using: &g)
         case .withoutSkips:
             return CLIPDecoderWithoutSkips(trunkChannels: trunkChannels, outputChannels: outputChannels, width: width, using: &g)
         }
@@ -32,8 +33,9 @@ extension TransporterAgentNetworks {
     /// two fused by a 1x1 convolution (3 channels). The spatial stream is ResNet45 when the decoder
     /// reads laterals, ResNet43 otherwise; one frozen trunk (CLIP's, or ImageNet's for RN50-BERT) serves
     /// all three networks.
-    public static func twoStream(clip: VisualTrunk, decoder: SemanticDecoderKind, textDimension: Int = 1024, width: Double = 1,
-                                 rotations: Int = 36, cropSize: Int = 64, seed: UInt64 = 0) -> TransporterAgentNetworks {
+    /// `textProjection`: CLIPort's trainable `text_fc` before the language sites (1024 for DistilBERT's feature).
+    public static func twoStream(clip: VisualTrunk, decoder: SemanticDecoderKind, textDimension: Int = 1024, textProjection: Int? = nil,
+                                 width: Double = 1, rotations: Int = 36, cropSize: Int = 64, seed: UInt64 = 0) -> TransporterAgentNetworks {
         var g = SplitMix64(seed: seed)
         func stream(_ out: Int, _ fusion: TwoStreamNetwork.Fusion) -> TwoStreamNetwork {
             let spatial: Layer
@@ -46,7 +48,7 @@ extension TransporterAgentNetworks {
                 spatial = ResNet43(inputChannels: 6, outputChannels: out, width: width, using: &g)
             }
             let semantic = decoder.make(trunkChannels: clip.layerChannels, lateralChannels: laterals, textDimension: textDimension,
-                                        outputChannels: out, width: width, using: &g)
+                                        textProjection: textProjection, outputChannels: out, width: width, using: &g)
             return TwoStreamNetwork(spatial: spatial, semantic: SemanticStream(trunk: clip, decoder: semantic), outputChannels: out,
                                     fusion: fusion, using: &g)
         }
