@@ -34,7 +34,7 @@ public enum TrainingBenchmark {
         }
     }
 
-    public static func run(models: [AgentModel] = AgentModel.allCases, width: Double = 1, steps: Int = 3,
+    public static func run(models: [AgentModel] = [.transporter, .transporterLang, .cliport], width: Double = 1, steps: Int = 3,
                            threads: Int? = nil) throws -> Result {
         let count = ComputeThreads.configure(threads: threads)
         let root = NSTemporaryDirectory() + "cliport-bench-train-\(getpid())"
@@ -44,7 +44,7 @@ public enum TrainingBenchmark {
         var rows: [Row] = []
         for model in models {
             var generator = SplitMix64(seed: 0)
-            let clip = model == .cliport ? try CLIPVisualTrunk.random(using: &generator) : nil
+            let clip = model.needsCLIPVisualTrunk ? try CLIPVisualTrunk.random(using: &generator) : nil
             let configuration = TrainingConfiguration(model: model, data: [data], steps: steps + 1, width: width,
                                                       saveSteps: [], lastEvery: 1_000_000, validationSamples: 0)
             let trainer = try Trainer(configuration: configuration, run: TrainingRun(path: root + "/run-\(model.rawValue)"), clip: clip)

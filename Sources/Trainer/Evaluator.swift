@@ -73,20 +73,22 @@ public final class Evaluator {
     /// Evaluates the split's checkpoints (or only `checkpoint`, a file name in RUN/checkpoints) and
     /// returns the updated results, also written to `resultsFile`. `pictures` episodes per checkpoint
     /// get affordance pictures of every step.
-    public func evaluate(task name: String, split: Split, n: Int, checkpoint: String? = nil, pictures: Int = 0,
+    public func evaluate(task name: String, split: Split, n: Int, checkpoint: String? = nil, pictures: Int = 0, look: SceneLook = .cliport,
                          shouldStop: () -> Bool = { false }) throws -> Results {
         // No episodes would score 0, as if the agent had failed every one.
         guard Self.episodesRange.contains(n) else {
             throw TrainerError.badOption("the number of episodes must be in \(Self.episodesRange.lowerBound)...\(Self.episodesRange.upperBound) (got \(n))")
         }
-        _ = try run.loadConfiguration()
+        // Image-goal agents act towards a stored demonstration's last observation; a seed alone gives none.
+        let model = try run.loadConfiguration().model
+        if model.needsGoalImage { throw TrainerError.goalImageRequired(model.rawValue) }
         let task = try TaskRegistry.task(named: name)
         try FileManager.default.createDirectory(atPath: run.evalFolder + "/pictures", withIntermediateDirectories: true)
         let file = resultsFile(task: name, split: split)
         var results = (FileManager.default.contents(atPath: file).flatMap { try? JSONDecoder().decode(Results.self, from: $0) })
             .flatMap { $0.n == n ? $0 : nil } ?? Results(task: name, split: split, n: n, checkpoints: [])
         let chosen = try checkpoints(task: name, split: split, only: checkpoint)
-        let environment = try Environment()
+        let environment = try Environment(look: look)
         for path in chosen {
             let label = (path as NSString).lastPathComponent
             if checkpoint == nil, results.checkpoints.contains(where: { $0.checkpoint == label }) { continue }

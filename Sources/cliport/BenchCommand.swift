@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 import Recorder
+import Sim
 import Trainer
 
 struct BenchCommand: ParsableCommand {
@@ -18,6 +19,7 @@ struct BenchCommand: ParsableCommand {
         @Option(parsing: .upToNextOption, help: "Tasks of the 1-vs-2-worker comparison.") var scalingTasks: [String] = DemosScaling.tasks
         @Option(parsing: .unconditional, help: "Successful episodes per task and worker count in the comparison (0 skips it).")
         var scalingEpisodes: Int = 16
+        @OptionGroup var look: SceneLookOptions
         @OptionGroup var json: JSONOutputOptions
 
         func validate() throws {
@@ -26,11 +28,12 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
-            let result = try reportingErrors { try DemoBenchmark.run(task: task, episodes: episodes) }
+            let result = try reportingErrors { try DemoBenchmark.run(task: task, episodes: episodes, look: look.look) }
             if json.enabled { printJSON(result) } else { print(result.table) }
             guard scalingEpisodes > 0 else { return }
             let scaling = try reportingErrors {
-                try DemoBenchmark.scaling(tasks: scalingTasks, episodes: scalingEpisodes, executable: currentExecutable())
+                try DemoBenchmark.scaling(tasks: scalingTasks, episodes: scalingEpisodes, executable: currentExecutable(),
+                                          look: look.look)
             }
             if json.enabled { printJSON(scaling) } else { print(scaling.table) }
         }
@@ -39,7 +42,7 @@ struct BenchCommand: ParsableCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Training: seconds per step of each model through the real trainer, and the share spent waiting for data.")
-        @Option(parsing: .upToNextOption, help: "Models to time.") var models: [AgentModel] = AgentModel.allCases
+        @Option(parsing: .upToNextOption, help: "Models to time (any of `cliport agents`).") var models: [AgentModel] = [.transporter, .transporterLang, .cliport]
         @Option(help: "Channel width multiplier (1 = CLIPort's networks).") var width: Double = 1
         @Option(parsing: .unconditional, help: "Timed steps per model (after one warm-up step).") var steps: Int = 3
         @OptionGroup var threads: ThreadOptions

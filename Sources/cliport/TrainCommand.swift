@@ -24,15 +24,19 @@ struct TrainCommand: ParsableCommand {
     var group: String?
     @Option(parsing: .upToNextOption, help: "Validation folders (default: the -val sibling of each -train folder, when present).")
     var valData: [String] = []
-    @Option(help: "The agent to train.") var model: AgentModel
+    @Option(help: "The agent to train: any available one of `cliport agents` (our name or CLIPort's).") var model: AgentModel
     @Option(parsing: .unconditional, help: "Episodes per task to train from (CLIPort's n_demos; 0 = all).") var nDemos: Int = 0
     @Option(parsing: .unconditional, help: "Optimiser steps.") var steps: Int = 201_000
     @Option(parsing: .unconditional, help: "Examples per step on each process.") var batch: Int = 1
     @Option(parsing: .unconditional, help: "Channel width multiplier (1 = CLIPort's networks).") var width: Double = 1
-    @Option(help: "Sentence encoder of language-conditioned models: clip (needs --clip-weights; the cliport model's default) or hashed-ngrams (no weights; transporter-lang's default).")
+    @Option(help: "Sentence encoder of language-conditioned models: clip (needs --clip-weights; the default of agents with a CLIP stream), hashed-ngrams (no weights; the others' default) or distilbert (needs --text-weights; CLIPort's for transporter-lang).")
     var textEncoder: InstructionEncoderKind?
     @Option(help: "CLIP weights imported with `cliport weights import` (for --model cliport or --text-encoder clip).") var clipWeights: String?
     @Option(help: "CLIP's BPE vocabulary (make setup fetches it).") var clipVocab: String?
+    @Option(help: "A Hugging Face distilbert-base-uncased folder (model.safetensors, vocab.txt) for --text-encoder distilbert.")
+    var textWeights: String?
+    @Option(help: "torchvision's ImageNet resnet50 state dict as safetensors, for the RN50-BERT agents (the untrained one needs none).")
+    var visualWeights: String?
     @Option(parsing: .unconditional, help: "Place rotations (CLIPort's n_rotations).") var rotations: Int = 36
     @Option(parsing: .unconditional, help: .hidden) var cropSize: Int = 64
     @Option(parsing: .unconditional, help: "Seed of the initial weights and of the data stream.") var seed: Int = 0
@@ -75,7 +79,8 @@ struct TrainCommand: ParsableCommand {
             model: model, data: data, group: self.group, validationData: valData, nDemos: nDemos, steps: steps, batch: batch,
             width: width, rotations: rotations, cropSize: cropSize, seed: seed, learningRate: lr,
             saveSteps: saveSteps.isEmpty ? nil : saveSteps, lastEvery: lastEvery, validationSamples: valSamples, augment: !noAugment,
-            textEncoder: textEncoder, clipWeights: clipWeights, clipVocabulary: clipVocab, lossReduction: loss)
+            textEncoder: textEncoder, clipWeights: clipWeights, clipVocabulary: clipVocab, lossReduction: loss,
+            textWeights: textWeights, visualWeights: visualWeights)
         let summary = try reportingErrors { () -> Trainer.Summary in
             let trainer: Trainer
             do {
