@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MPI
+import Model
 import Recorder
 import Sim
 import Trainer
@@ -33,6 +34,8 @@ struct TrainCommand: ParsableCommand {
     var textEncoder: InstructionEncoderKind?
     @Option(help: "CLIP weights imported with `cliport weights import` (for --model cliport or --text-encoder clip).") var clipWeights: String?
     @Option(help: "CLIP's BPE vocabulary (make setup fetches it).") var clipVocab: String?
+    @Option(help: "How the frozen CLIP trunk's batch norms run in training steps (--model cliport): batch-statistics (CLIPort: train mode; the moved running statistics serve validation and eval) or running-statistics (eval mode throughout).")
+    var clipBatchnorm: CLIPBatchNorm?
     @Option(parsing: .unconditional, help: "Place rotations (CLIPort's n_rotations).") var rotations: Int = 36
     @Option(parsing: .unconditional, help: .hidden) var cropSize: Int = 64
     @Option(parsing: .unconditional, help: "Seed of the initial weights and of the data stream.") var seed: Int = 0
@@ -50,6 +53,9 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard !data.isEmpty else { throw ValidationError(TrainerError.noData.description) }
         if group != nil, data.count != 1 { throw ValidationError("--group reads one dataset root: pass exactly one --data") }
+        if clipBatchnorm != nil, !model.runsCLIPVisualTrunk {
+            throw ValidationError("--clip-batchnorm sets CLIP's visual trunk, which --model \(model.rawValue) does not run; drop it or use --model cliport")
+        }
         try requireOption("--n-demos", nDemos, in: TrainingConfiguration.nDemosRange)
         try requireOption("--steps", steps, in: TrainingConfiguration.stepsRange)
         try requireOption("--batch", batch, in: TrainingConfiguration.batchRange)
@@ -75,7 +81,8 @@ struct TrainCommand: ParsableCommand {
             model: model, data: data, group: self.group, validationData: valData, nDemos: nDemos, steps: steps, batch: batch,
             width: width, rotations: rotations, cropSize: cropSize, seed: seed, learningRate: lr,
             saveSteps: saveSteps.isEmpty ? nil : saveSteps, lastEvery: lastEvery, validationSamples: valSamples, augment: !noAugment,
-            textEncoder: textEncoder, clipWeights: clipWeights, clipVocabulary: clipVocab, lossReduction: loss)
+            textEncoder: textEncoder, clipWeights: clipWeights, clipVocabulary: clipVocab, lossReduction: loss,
+            clipBatchNorm: clipBatchnorm)
         let summary = try reportingErrors { () -> Trainer.Summary in
             let trainer: Trainer
             do {

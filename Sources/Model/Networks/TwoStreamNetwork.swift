@@ -7,7 +7,8 @@ public final class TwoStreamNetwork: DenseNetwork {
 
     public let spatial: ResNet45
     public let semantic: CLIPLingUNetLat
-    /// Frozen and shared: CLIPort keeps three copies; one serves every network here.
+    /// Frozen; this network's own copy (CLIPort's agent holds three), whose batch-norm running
+    /// statistics move while training in train mode and are checkpointed with the semantic stream.
     public let clip: CLIPVisualTrunk
     public let fusion: Fusion
     let fusionConv: Conv2DLayer?
@@ -16,7 +17,7 @@ public final class TwoStreamNetwork: DenseNetwork {
 
     public init<G: RandomNumberGenerator>(clip: CLIPVisualTrunk, clipChannels: [Int], textDimension: Int,
                                           outputChannels: Int, fusion: Fusion, width: Double = 1, using g: inout G) {
-        self.clip = clip
+        self.clip = clip.copy()
         self.fusion = fusion
         spatial = ResNet45(inputChannels: 6, outputChannels: outputChannels, width: width, using: &g)
         semantic = CLIPLingUNetLat(clipChannels: clipChannels, lateralChannels: spatial.lateralChannels,
@@ -35,7 +36,7 @@ public final class TwoStreamNetwork: DenseNetwork {
         [("stream_one", spatial.parameters), ("stream_two", semantic.parameters), ("fusion", fusionConv?.parameters ?? [])]
     }
 
-    public var batchNorms: [BatchNormLayer] { semantic.batchNorms }
+    public var batchNorms: [BatchNormLayer] { semantic.batchNorms + clip.batchNorms }
 
     public func forward(_ image: Tensor, text: Tensor?) -> Tensor {
         guard let text else { preconditionFailure("TwoStreamNetwork: a language-conditioned network needs the sentence feature") }
