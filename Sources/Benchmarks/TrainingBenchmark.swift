@@ -74,7 +74,8 @@ public enum TrainingBenchmark {
                                                       saveSteps: [], lastEvery: 1_000_000, validationSamples: 0,
                                                       textEncoder: model.isLanguageConditioned ? .hashedNgrams : nil,
                                                       clipBatchNorm: clipBatchNorm)
-            let trainer = try Trainer(configuration: configuration, run: TrainingRun(path: root + "/run-\(model.rawValue)"), clip: clip)
+            let trainer = try Trainer(configuration: configuration, run: TrainingRun(path: root + "/run-\(model.rawValue)"),
+                                      encoder: model.isLanguageConditioned ? HashedInstructionEncoder() : nil, clip: clip)
             trainer.log = { _ in }
             trainer.showsProgress = false
             let summary = try trainer.train()

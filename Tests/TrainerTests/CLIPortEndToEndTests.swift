@@ -36,10 +36,11 @@ final class CLIPortEndToEndTests: XCTestCase {
 
     /// The small fixture's text tower has 100 tokens, too few for CLIP's vocabulary: the sentence comes
     /// from the weight-free encoder here (the full-size import reads instructions with CLIP).
-    func configuration(data: String, clip: String, steps: Int, clipBatchNorm: CLIPBatchNorm? = nil) -> TrainingConfiguration {
+    func configuration(data: String, clip: String, steps: Int, validationSamples: Int = 1,
+                       clipBatchNorm: CLIPBatchNorm? = nil) -> TrainingConfiguration {
         TrainingConfiguration(model: .cliport, data: [data], steps: steps, width: 1.0 / 16, rotations: 4, cropSize: 32, seed: 5,
-                              learningRate: 1e-3, saveSteps: [2], lastEvery: 1, validationSamples: 2, textEncoder: .hashedNgrams,
-                              clipWeights: clip, clipBatchNorm: clipBatchNorm)
+                              learningRate: 1e-3, saveSteps: [2], lastEvery: 1, validationSamples: validationSamples,
+                              textEncoder: .hashedNgrams, clipWeights: clip, clipBatchNorm: clipBatchNorm)
     }
 
     func statistics(_ networks: TransporterAgentNetworks) -> [BatchNormStatistics] {
@@ -99,23 +100,21 @@ final class CLIPortEndToEndTests: XCTestCase {
                 SettingDifference(setting: .clipBatchNorm, stored: "batch-statistics", requested: "running-statistics")]))
         }
 
-        // A checkpoint alone rebuilds the agent, CLIP's moved statistics included; it proposes an action
-        // on a full-size (320 x 160) heightmap, as `cliport capture --checkpoint` draws it.
-        let agent = try Agent(checkpoint: root + "/split/checkpoints/last.hdf5")
+        // A checkpoint alone rebuilds the agent, CLIP's moved statistics included, and proposes an action
+        // (what `cliport capture --checkpoint` draws); acting runs CLIP in eval mode: nothing moves.
+        let agent = try Agent(checkpoint: root + "/split/checkpoints/last.hdf5", workspace: Self.workspace)
         XCTAssertEqual(clipStatistics(agent.networks), copies)
-        let map = SyntheticPickPlaceEpisodes.episode(seed: 1).steps[0].observation.heightmap
-        XCTAssertEqual([map.rows, map.cols], [320, 160])
+        let map = SyntheticPickPlaceEpisodes.episode(seed: 1, workspace: Self.workspace).steps[0].observation.heightmap
         let proposal = try agent.proposal(heightmap: map, instruction: "put the red blocks in a green bowl")
-        XCTAssertTrue((0..<320).contains(proposal.pick.row) && (0..<160).contains(proposal.place.col))
+        XCTAssertTrue((0..<64).contains(proposal.pick.row) && (0..<32).contains(proposal.place.col))
         XCTAssertTrue((0..<36).contains(proposal.rotationBin))
-        // Evaluation runs CLIP in eval mode: the statistics do not move.
         XCTAssertEqual(clipStatistics(agent.networks), copies)
 
-        // Rollouts in MuJoCo on the first val seed.
+        // Rollouts in MuJoCo (320 x 160 heightmaps) on the first val seed of the task it trained on.
         let evaluator = Evaluator(run: TrainingRun(path: root + "/split"))
         evaluator.log = { _ in }
-        let results = try evaluator.evaluate(task: "put-block-in-bowl-seen-colors", split: .val, n: 1)
-        XCTAssertEqual(results.checkpoints.map(\.checkpoint), ["steps=00002.hdf5", "steps=00004.hdf5"])
+        let results = try evaluator.evaluate(task: "put-block-in-bowl-seen-colors", split: .val, n: 1, checkpoint: "steps=00004.hdf5")
+        XCTAssertEqual(results.checkpoints.map(\.checkpoint), ["steps=00004.hdf5"])
         XCTAssertEqual(results.checkpoints[0].episodes.map(\.seed), [1])
         XCTAssertTrue((0...1).contains(results.checkpoints[0].episodes[0].reward))
     }
@@ -127,12 +126,14 @@ final class CLIPortEndToEndTests: XCTestCase {
         let data = try dataset(in: root)
         let clip = try importedCLIP(in: root)
         let imported = try CLIPWeights.load(path: clip).visualTrunk().batchNorms.map(\.statistics)
-        let running = try Trainer(configuration: configuration(data: data, clip: clip, steps: 2, clipBatchNorm: .runningStatistics),
+        let running = try Trainer(configuration: configuration(data: data, clip: clip, steps: 2, validationSamples: 0,
+                                                               clipBatchNorm: .runningStatistics),
                                   run: TrainingRun(path: root + "/running"))
         running.log = { _ in }; running.showsProgress = false
         let r = try running.train()
         for copy in clipStatistics(running.networks) { XCTAssertEqual(copy, imported) }
-        let batch = try Trainer(configuration: configuration(data: data, clip: clip, steps: 2), run: TrainingRun(path: root + "/batch"))
+        let batch = try Trainer(configuration: configuration(data: data, clip: clip, steps: 2, validationSamples: 0),
+                                run: TrainingRun(path: root + "/batch"))
         batch.log = { _ in }; batch.showsProgress = false
         let b = try batch.train()
         XCTAssertNotEqual(r.lastLoss, b.lastLoss)
