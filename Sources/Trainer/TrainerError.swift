@@ -24,7 +24,7 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
         case .unknownModel(let name):
             return "unknown model '\(name)'; choose one of: \(AgentModel.allCases.map(\.rawValue).joined(separator: ", "))"
         case .clipWeightsRequired:
-            return "the cliport model needs CLIP's RN50 weights: import them once with `cliport weights import RN50.safetensors` and pass --clip-weights FILE (transporter and transporter-lang need none)"
+            return "the cliport model needs CLIP's RN50 weights: import them once with `cliport weights import RN50.pt` (OpenAI's file; see docs/weights.md) and pass --clip-weights FILE (transporter and transporter-lang need none)"
         case .noData:
             return "no training data: pass --data with a dataset folder made by `cliport demos` (one or more), or a dataset root with --group"
         case .noValidationData:

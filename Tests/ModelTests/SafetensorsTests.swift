@@ -97,9 +97,11 @@ final class SafetensorsTests: XCTestCase {
         }
     }
 
-    /// The tensors `CLIPWeights.load` requires, tiny.
+    /// The tensors the import requires (`CLIPWeights.load`'s, and what the architecture is read from), tiny.
     let minimalCLIP: [(String, [Int])] = [("visual.conv1.weight", [2, 3, 1, 1]), ("visual.layer4.0.conv1.weight", [2, 2, 1, 1]),
-                                          ("token_embedding.weight", [3, 2]), ("text_projection", [2, 2])]
+                                          ("token_embedding.weight", [3, 2]), ("text_projection", [2, 2]),
+                                          ("visual.layer1.0.conv1.weight", [2, 2, 1, 1]), ("positional_embedding", [4, 2]),
+                                          ("ln_final.weight", [2])]
 
     func testImportWritesTheWeightsFileWholeAndLeavesNoPartial() throws {
         let folder = try temporaryFolder()

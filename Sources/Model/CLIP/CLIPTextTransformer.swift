@@ -24,8 +24,13 @@ public struct CLIPTextTransformer: Sendable {
         let table = try weights.tensor("token_embedding.weight")
         let pos = try weights.tensor("positional_embedding")
         var x = Tensor.zeros([n, l, d])
+        let vocabulary = table.shape[0]
         for (b, seq) in tokens.enumerated() {
-            precondition(seq.count == l, "text transformer: each sequence must have \(l) token ids, got \(seq.count)")
+            guard seq.count == l else { throw CLIPTextError.wrongLength(sequence: b, count: seq.count, contextLength: l) }
+            // An id outside the table would read another row's memory: refused, with the likely cause.
+            if let bad = seq.first(where: { $0 < 0 || $0 >= vocabulary }) {
+                throw CLIPTextError.tokenOutOfRange(id: bad, vocabularySize: vocabulary)
+            }
             for (t, id) in seq.enumerated() {
                 for i in 0..<d { x.scalars[(b * l + t) * d + i] = table.scalars[id * d + i] + pos.scalars[t * d + i] }
             }
@@ -57,5 +62,20 @@ public struct CLIPTextTransformer: Sendable {
             }
         }
         return (sentence, emb)
+    }
+}
+
+/// Why the text encoder refused its tokens.
+public enum CLIPTextError: Error, CustomStringConvertible, Equatable {
+    case tokenOutOfRange(id: Int, vocabularySize: Int)
+    case wrongLength(sequence: Int, count: Int, contextLength: Int)
+
+    public var description: String {
+        switch self {
+        case let .tokenOutOfRange(id, size):
+            return "token id \(id) is outside the CLIP text encoder's embedding table of \(size) tokens; the vocabulary (--clip-vocab) does not belong to these weights — use CLIP's bpe_simple_vocab_16e6.txt.gz with OpenAI's RN50 weights"
+        case let .wrongLength(sequence, count, context):
+            return "token sequence \(sequence) has \(count) ids but the CLIP text encoder takes exactly \(context) (its context length); pad or truncate with CLIPTokenizer"
+        }
     }
 }

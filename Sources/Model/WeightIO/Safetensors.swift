@@ -2,7 +2,8 @@ import Foundation
 
 /// Reader for the safetensors format (8-byte little-endian header size, a JSON header mapping names to
 /// {dtype, shape, data_offsets}, then the raw little-endian data), the format public CLIP weights are
-/// shared in. F32, F16 and BF16 tensors are read as Float32; others are rejected by name.
+/// shared in. F32, F16 and BF16 tensors are read as Float32; I64 and I32 ones as numbers where asked
+/// for (`contents`); others are rejected by name.
 public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     case malformed(path: String, reason: String)
@@ -21,8 +22,18 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
 }
 
 public enum Safetensors {
-    /// Every floating-point tensor of the file, by name (the `__metadata__` entry is skipped).
+    /// Every floating-point tensor of the file, by name (the `__metadata__` entry is skipped); an
+    /// integer tensor is refused.
     public static func read(_ path: String) throws -> TensorDictionary {
+        TensorDictionary(try contents(path, integers: false).floats)
+    }
+
+    /// Every tensor of the file: floating-point ones as Float32, integer ones (I64, I32) as numbers.
+    public static func contents(_ path: String) throws -> CheckpointTensors {
+        try contents(path, integers: true)
+    }
+
+    static func contents(_ path: String, integers: Bool) throws -> CheckpointTensors {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) }
         catch { throw SafetensorsError.unreadable(path: path, reason: error.localizedDescription) }
@@ -37,7 +48,7 @@ public enum Safetensors {
             throw SafetensorsError.malformed(path: path, reason: "header is not a JSON object")
         }
         let base = 8 + headerSize, dataBytes = data.count - base
-        var out: [String: Tensor] = [:]
+        var out = CheckpointTensors()
         for (name, value) in header where name != "__metadata__" {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shape = (entry["shape"] as? [NSNumber])?.map({ $0.intValue }),
@@ -48,6 +59,8 @@ public enum Safetensors {
             switch dtype {
             case "F32": width = 4
             case "F16", "BF16": width = 2
+            case "I64" where integers: width = 8
+            case "I32" where integers: width = 4
             default: throw SafetensorsError.unsupportedType(name: name, dtype: dtype)
             }
             // Sizes from the file are checked without overflowing: a huge shape or offset is refused.
@@ -61,6 +74,17 @@ public enum Safetensors {
                 throw SafetensorsError.malformed(path: path, reason: "entry '\(name)' has offsets \(offsets) for shape \(shape) of \(dtype) in \(dataBytes) data bytes")
             }
             let count = bytes / width
+            if dtype == "I64" || dtype == "I32" {
+                let values: [Int64] = data.withUnsafeBytes { raw in
+                    let p = raw.baseAddress! + base + offsets[0]
+                    return (0..<count).map { i in
+                        dtype == "I64" ? Int64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
+                                       : Int64(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+                    }
+                }
+                out.integers[name] = (shape, values)
+                continue
+            }
             var scalars = [Float](repeating: 0, count: count)
             data.withUnsafeBytes { raw in
                 let p = raw.baseAddress! + base + offsets[0]
@@ -75,9 +99,9 @@ public enum Safetensors {
                     }
                 }
             }
-            out[name] = Tensor(shape: shape, scalars: scalars)
+            out.floats[name] = Tensor(shape: shape, scalars: scalars)
         }
-        return TensorDictionary(out)
+        return out
     }
 
     /// IEEE 754 binary16 to Float (bit manipulation: `Float16` is not available on every platform).
