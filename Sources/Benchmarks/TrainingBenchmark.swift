@@ -25,7 +25,7 @@ public enum TrainingBenchmark {
         /// How the CLIP trunk's batch norms ran (models with CLIP's visual trunk).
         public var clipBatchNorm: CLIPBatchNorm?
         /// CLIPort's PyTorch seconds per step at full size on this machine kind, over ours.
-        public var speedupOverCLIPort: Double?
+        public var referenceSpeedup: Double?
         /// Wall seconds of the CLIP trunk's forward passes of one step (pick input, transport key, the
         /// rotated crops), timed alone: what a cache of the trunk's features could save at most.
         public var clipTrunkSecondsPerStep: Double?
@@ -39,7 +39,7 @@ public enum TrainingBenchmark {
             var lines = ["training step, batch 1, \(threads) BLAS threads (median after one warm-up step)",
                          "model              width  steps   s/step  CPU-s/step   waiting for data   vs CLIPort's PyTorch"]
             for r in rows {
-                let reference = r.speedupOverCLIPort.map { String(format: "%.1fx faster", $0) } ?? "-"
+                let reference = r.referenceSpeedup.map { String(format: "%.1fx faster", $0) } ?? "-"
                 lines.append(r.model.padding(toLength: 18, withPad: " ", startingAt: 0)
                              + String(format: " %5.2f  %5d  %7.2f  %10.2f   %5.1f %%            %@", r.width, r.steps, r.secondsPerStep,
                                       r.cpuSecondsPerStep, 100 * r.dataWaitShare, reference)
@@ -86,7 +86,7 @@ public enum TrainingBenchmark {
                             cpuSecondsPerStep: median(Array(summary.stepCPUSeconds.dropFirst())),
                             dataWaitShare: median(timed.map { $0.1 / max($0.0, 1e-9) }),
                             clipBatchNorm: configuration.clipBatchNorm,
-                            speedupOverCLIPort: width == 1 ? cliportSecondsPerStep[model].map { $0 / seconds } : nil,
+                            referenceSpeedup: width == 1 ? cliportSecondsPerStep[model].map { $0 / seconds } : nil,
                             clipTrunkSecondsPerStep: trunkSeconds))
         }
         return Result(threads: count, rows: rows)
