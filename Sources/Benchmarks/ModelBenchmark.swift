@@ -84,8 +84,14 @@ public enum ModelBenchmark {
             text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
         case .transporter:
             agent = .transporter(width: width)
+        default:
+            let trunk = model.needsCLIPVisualTrunk ? try CLIPVisualTrunk.random(using: &g) : nil
+            let imageNet = model.isRN50BERT ? try ImageNetResNetTrunk.untrained(using: &g) : nil
+            agent = try model.makeNetworks(width: width, seed: 0, textDimension: 1024, learningRate: 1e-4, clip: trunk, imageNet: imageNet)
+            if model.isLanguageConditioned { text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g) }
         }
-        var image = Tensor.zeros([6, imageHeight, imageWidth])
+        // Image-goal agents read the observation and the goal stacked as 12 channels.
+        var image = Tensor.zeros([model.needsGoalImage ? 12 : 6, imageHeight, imageWidth])
         let plane = imageHeight * imageWidth
         for i in 0..<image.count {
             image.scalars[i] = i < 3 * plane ? Float.random(in: 0..<255, using: &g) : Float.random(in: 0..<0.05, using: &g)

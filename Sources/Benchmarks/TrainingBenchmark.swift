@@ -56,7 +56,7 @@ public enum TrainingBenchmark {
     /// - Parameters:
     ///   - clipWeights: imported CLIP weights for the CLIP models (nil: a random full-size RN50 trunk).
     ///   - clipBatchNorm: how the CLIP trunk's batch norms run (nil: the training default).
-    public static func run(models: [AgentModel] = AgentModel.allCases, width: Double = 1, steps: Int = 3,
+    public static func run(models: [AgentModel] = [.transporter, .transporterLang, .cliport], width: Double = 1, steps: Int = 3,
                            threads: Int? = nil, clipWeights: String? = nil, clipBatchNorm: CLIPBatchNorm? = nil) throws -> Result {
         let count = ComputeThreads.configure(threads: threads)
         let root = NSTemporaryDirectory() + "cliport-bench-train-\(getpid())"
@@ -67,7 +67,7 @@ public enum TrainingBenchmark {
         for model in models {
             var generator = SplitMix64(seed: 0)
             var clip: CLIPVisualTrunk?
-            if model.runsCLIPVisualTrunk {
+            if model.needsCLIPVisualTrunk {
                 clip = try clipWeights.map { try CLIPWeights.load(path: $0).visualTrunk() } ?? CLIPVisualTrunk.random(using: &generator)
             }
             let configuration = TrainingConfiguration(model: model, data: [data], steps: steps + 1, width: width,

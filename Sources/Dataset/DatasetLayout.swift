@@ -100,6 +100,11 @@ public enum DatasetLayout {
     public static let heightmapRGBKey = "heightmap_rgb"
     public static let heightmapHeightKey = "heightmap_height"
     public static let objectPosesKey = "object_poses"
+    /// The robot's joint angles, float64 [N, 6] in radians (optional: files before it, and real captures
+    /// without joint readings, have none).
+    public static let robotJointsKey = "robot_joints"
+    /// The number of joints in `robot_joints` (the UR5's six).
+    public static let robotJointCount = 6
 
     /// Attributes of the observation datasets.
     public enum ObservationAttribute {
@@ -110,7 +115,7 @@ public enum DatasetLayout {
         public static let invalidValue = "invalid_value"
         /// `heightmap_height`: the rounding step in metres.
         public static let quantum = "quantum"
-        /// `object_poses`: the order of the 7 numbers.
+        /// `object_poses`: the order of the 7 numbers; `robot_joints`: the joint names.
         public static let layout = "layout"
     }
 

@@ -10,6 +10,8 @@ public struct ObservationReader {
     let heightmapRGB: HDF5Dataset
     let heightmapHeight: HDF5Dataset
     let objectPoses: HDF5Dataset
+    /// nil in files without `robot_joints`.
+    let robotJoints: HDF5Dataset?
     let depthEncoding: DepthEncoding
 
     /// Opens the datasets of an existing observation group.
@@ -25,6 +27,7 @@ public struct ObservationReader {
         heightmapRGB = try group.dataset(DatasetLayout.heightmapRGBKey)
         heightmapHeight = try group.dataset(DatasetLayout.heightmapHeightKey)
         objectPoses = try group.dataset(DatasetLayout.objectPosesKey)
+        robotJoints = group.kind(of: DatasetLayout.robotJointsKey) == .dataset ? try group.dataset(DatasetLayout.robotJointsKey) : nil
     }
 
     var count: Int { heightmapRGB.shape.first ?? 0 }
@@ -50,6 +53,7 @@ public struct ObservationReader {
             let values = try objectPoses.read(row: index, as: Float.self).map { Double($0) }
             poses = stride(from: 0, to: values.count, by: 7).map { Pose(components: Array(values[$0..<($0 + 7)])) }
         }
-        return ObservationRecord(frames: frames, heightmap: heightmap, objectPoses: poses)
+        let joints = try robotJoints.map { try $0.read(row: index, as: Double.self) }
+        return ObservationRecord(frames: frames, heightmap: heightmap, objectPoses: poses, robotJoints: joints)
     }
 }

@@ -11,6 +11,8 @@ public struct ObservationWriter {
     let heightmapRGB: HDF5Dataset
     let heightmapHeight: HDF5Dataset
     let objectPoses: HDF5Dataset
+    /// `robot_joints`, made when the sample observation has joints.
+    let robotJoints: HDF5Dataset?
     let depthEncoding: DepthEncoding
     let heightQuantum: Double?
 
@@ -48,6 +50,16 @@ public struct ObservationWriter {
         let poses = try group.createDataset(DatasetLayout.objectPosesKey, of: Float.self, shape: [count, k, 7],
                                             storage: ArrayChecksum.storage(shape: [count, k, 7], enabled: storage.checksums))
         try poses.attributes.set(A.layout, "x y z qx qy qz qw per object, in object_names order, world frame")
+        var joints: HDF5Dataset?
+        if sample.robotJoints != nil {
+            let shape = [count, DatasetLayout.robotJointCount]
+            let d = try group.createDataset(DatasetLayout.robotJointsKey, of: Double.self, shape: shape,
+                                            storage: ArrayChecksum.storage(shape: shape, enabled: storage.checksums))
+            try d.attributes.set(A.layout, "shoulder_pan shoulder_lift elbow wrist_1 wrist_2 wrist_3 (UR5, ur5.urdf order and sign)")
+            try d.attributes.set(A.units, "rad")
+            joints = d
+        }
+        robotJoints = joints
         self.cameras = cameras; self.rgb = rgb; self.depth = depth; heightmapRGB = hmRGB; heightmapHeight = hmHeight
         objectPoses = poses; depthEncoding = storage.depthEncoding; heightQuantum = storage.heightQuantum
     }
@@ -72,5 +84,12 @@ public struct ObservationWriter {
         }
         let poses = observation.objectPoses.flatMap { $0.components.map { Float($0) } }
         if objectPoses.rowCount > 0 { try objectPoses.write(row: index, poses) }
+        if let robotJoints {
+            let q = observation.robotJoints ?? Array(repeating: .nan, count: DatasetLayout.robotJointCount)
+            guard q.count == DatasetLayout.robotJointCount else {
+                throw DatasetError.badRecord("an observation has \(q.count) robot joint angles; robot_joints holds \(DatasetLayout.robotJointCount)")
+            }
+            try robotJoints.write(row: index, q)
+        }
     }
 }

@@ -58,6 +58,7 @@ public enum OracleEpisodeRunner {
         let start = ProcessClock.now()
         let heightmap = HeightmapFusion.fuse(frames: observation.frames, cameras: env.cameras, workspace: env.workspace)
         timing.fusion += ProcessClock.now() - start
-        return ObservationRecord(frames: observation.frames, heightmap: heightmap, objectPoses: observation.objects.map(\.pose))
+        return ObservationRecord(frames: observation.frames, heightmap: heightmap, objectPoses: observation.objects.map(\.pose),
+                                 robotJoints: observation.robotJoints)
     }
 }

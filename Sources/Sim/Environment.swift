@@ -138,7 +138,7 @@ public final class Environment {
         let objects = zip(world.scene.objects, world.objectPoses).map { object, pose in
             ObjectState(name: object.name, pose: pose, size: Self.size(of: object.shape), colorName: object.color.name)
         }
-        return Observation(frames: frames, objects: objects, instruction: instruction)
+        return Observation(frames: frames, objects: objects, instruction: instruction, robotJoints: world.arm.joints)
     }
 
     static func size(of shape: ObjectShape) -> SIMD3<Double> {

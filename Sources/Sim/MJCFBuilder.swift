@@ -61,6 +61,7 @@ public struct MJCFBuilder: Sendable {
         for object in scene.objects {
             s += body(object)
         }
+        if look == .cliport { s += armBodies(scene) }
         s += "  </worldbody>\n  <equality>\n"
         for object in scene.objects where !object.isFixed {
             s += "    <weld name=\"\(Self.weldName(for: object.name))\" body1=\"\(Self.cupBodyName)\" body2=\"\(object.name)\" active=\"false\"/>\n"
@@ -68,6 +69,7 @@ public struct MJCFBuilder: Sendable {
         s += linkEqualities(scene)
         s += "  </equality>\n"
         s += meshAssets(scene)
+        if look == .cliport { s += armAssets(scene) }
         s += linkContactExclusions(scene)
         s += "</mujoco>\n"
         return s

@@ -21,9 +21,13 @@ public struct Observation: Equatable, Sendable {
     public var objects: [ObjectState]
     /// The instruction valid at this step.
     public var instruction: String
+    /// The UR5's six joint angles (radians; shoulder pan, shoulder lift, elbow, wrist 1, 2, 3) when the
+    /// cameras saw the scene: CLIPort's home pose after a reset, after a step where the primitive left it.
+    /// Solved in every look (the plain look just does not draw the arm).
+    public var robotJoints: [Double]
 
-    public init(frames: [RGBDFrame], objects: [ObjectState], instruction: String) {
-        self.frames = frames; self.objects = objects; self.instruction = instruction
+    public init(frames: [RGBDFrame], objects: [ObjectState], instruction: String, robotJoints: [Double]) {
+        self.frames = frames; self.objects = objects; self.instruction = instruction; self.robotJoints = robotJoints
     }
 }
 

@@ -68,7 +68,7 @@ extension TabletopWorld {
 
     /// Moves a mocap body kinematically (no physics steps).
     func moveMocap(_ body: Int, to pose: Pose) throws {
-        try simulation.setMocapPose(body, pose)
+        try setMocapPose(body, pose)
         let start = Stopwatch()
         simulation.forward()
         timing.addPhysics(start)
@@ -81,7 +81,7 @@ extension TabletopWorld {
         let d = target.position - from
         let n = max(1, Int(((d * d).sum().squareRoot() / stepLength).rounded(.up)))
         for k in 1...n {
-            try simulation.setMocapPose(body, Pose(position: from + d * (Double(k) / Double(n)), rotation: target.rotation))
+            try setMocapPose(body, Pose(position: from + d * (Double(k) / Double(n)), rotation: target.rotation))
             try step()
         }
         return n

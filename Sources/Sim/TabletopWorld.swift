@@ -30,6 +30,14 @@ public struct SettleOutcome: Equatable, Sendable {
 /// holds, are moved kinematically (no physics steps are needed while nothing else moves); the last few
 /// centimetres of each descent are simulated at 1 mm per physics step until a contact is detected, with
 /// the held object carried by its weld constraint. After release the world is stepped until static.
+///
+/// The UR5 follows the tool kinematically: every pose given to the tool body (the cup, or the spatula in
+/// push tasks) goes through `setMocapPose`, which solves the arm's joints so that its flange carries the
+/// tool and, when the look draws the arm, moves the six link bodies (a closed-form IK and six mocap writes,
+/// no physics). The arm starts at CLIPort's home pose; like CLIPort, it does not go home between steps, so
+/// each step's observation shows it where the primitive's last move left it (CLIPort's `step` renders after
+/// the primitive's final `movep`, 0.32 m above the place or, if nothing was picked, above the pick; 0.31 m
+/// above the push's end) and only the reset observation shows the home pose.
 public final class TabletopWorld {
     public let scene: Scene
     public let simulation: MuJoCoSimulation
@@ -37,6 +45,12 @@ public final class TabletopWorld {
 
     let objectBodies: [Int]
     let cupBody: Int
+    /// The body the arm carries: the cup, or the spatula in push tasks.
+    let toolBody: Int
+    /// The drawn links' mocap bodies (shoulder ... wrist 3); empty when the look does not draw the arm.
+    let armLinkBodies: [Int]
+    /// The arm's joints and tool; its joints are recorded with every observation in every look.
+    public private(set) var arm: UR5Arm
     /// Weld equality per object (nil for fixed objects).
     let welds: [Int?]
     var heldObject: Int?
@@ -69,6 +83,9 @@ public final class TabletopWorld {
         simulation = sim
         objectBodies = try scene.objects.map { try sim.bodyID($0.name) }
         cupBody = try sim.bodyID(MJCFBuilder.cupBodyName)
+        toolBody = scene.endEffector == .spatula ? try sim.bodyID(MJCFBuilder.spatulaBodyName) : cupBody
+        arm = UR5Arm(tool: UR5Tool(scene.endEffector))
+        armLinkBodies = builder.look == .cliport ? try (1..<UR5Links.names.count).map { try sim.bodyID(MJCFBuilder.armBodyName($0)) } : []
         welds = try scene.objects.map { $0.isFixed ? nil : try sim.equalityID(MJCFBuilder.weldName(for: $0.name)) }
         timing.addPhysics(start)
     }
@@ -114,11 +131,22 @@ public final class TabletopWorld {
                                     speed: fastest.speed)
     }
 
+    // MARK: arm
+
+    /// Sets a mocap body's pose; when it is the tool, the arm follows (see the type comment).
+    func setMocapPose(_ body: Int, _ pose: Pose) throws {
+        try simulation.setMocapPose(body, pose)
+        guard body == toolBody else { return }
+        arm.follow(toolPose: pose)
+        guard !armLinkBodies.isEmpty else { return }
+        for (link, linkPose) in zip(armLinkBodies, arm.linkPoses) { try simulation.setMocapPose(link, linkPose) }
+    }
+
     // MARK: suction cup
 
     /// Moves the cup (and what it holds) kinematically, without stepping physics.
     func teleportCup(to pose: Pose) throws {
-        try simulation.setMocapPose(cupBody, pose)
+        try setMocapPose(cupBody, pose)
         if let h = heldObject, let eq = welds[h] {
             try simulation.setFreeJointPose(objectBodies[h], pose * simulation.weldRelativePose(eq))
         }
@@ -139,7 +167,7 @@ public final class TabletopWorld {
         let floor = expectedZ - Self.overshoot
         while pose.position.z > floor {
             pose.position.z -= Self.slowStep
-            try simulation.setMocapPose(cupBody, pose)
+            try setMocapPose(cupBody, pose)
             try step()
             steps += 1
             if let b = contactBody(of: probe) { return b }

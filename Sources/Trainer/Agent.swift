@@ -44,20 +44,28 @@ public final class Agent {
 
     /// The agent of a checkpoint written by `cliport train` (CLIP for the `cliport` model comes from `clip`).
     public convenience init(checkpoint path: String, clip: CLIPVisualTrunk? = nil, encoder: InstructionEncoder? = nil,
-                            workspace: Workspace = .cliport) throws {
+                            workspace: Workspace = .cliport, imageNet: ImageNetResNetTrunk? = nil) throws {
         let info = try TrainingCheckpoint.info(path)
         let c = info.configuration
-        let frozen = try FrozenComponents.resolve(for: c, clip: clip, encoder: encoder)
+        let frozen = try FrozenComponents.resolve(for: c, clip: clip, encoder: encoder, imageNet: imageNet)
         let textEncoder = frozen.encoder
         let networks = try c.model.makeNetworks(width: c.width, rotations: c.rotations, cropSize: c.cropSize, seed: UInt64(c.seed),
-                                                textDimension: textEncoder?.dimension ?? 1024, learningRate: c.learningRate, clip: frozen.clip)
+                                                textDimension: textEncoder?.dimension ?? 1024, learningRate: c.learningRate, clip: frozen.clip,
+                                                imageNet: frozen.imageNet, textProjection: AgentModel.textProjection(for: textEncoder?.kind))
         try TrainingCheckpoint.read(path, into: networks, optimizers: false)
         self.init(networks: networks, model: c.model, encoder: textEncoder, workspace: workspace, step: info.step)
     }
 
-    /// The action for `heightmap` (on `workspace`'s grid) and the instruction.
-    public func act(heightmap: Heightmap, instruction: String) throws -> AgentAction {
-        let image = ImageTensor.input(heightmap)
+    /// The action for `heightmap` (on `workspace`'s grid) and the instruction; image-goal agents also
+    /// read `goal`, the goal observation (CLIPort's eval passes the demonstration's last one).
+    public func act(heightmap: Heightmap, instruction: String, goal: Heightmap? = nil) throws -> AgentAction {
+        let image: Tensor
+        if model.needsGoalImage {
+            guard let goal else { throw TrainerError.goalImageRequired(model.rawValue) }
+            image = ImageTensor.input(heightmap, goal: goal)
+        } else {
+            image = ImageTensor.input(heightmap)
+        }
         let text = try encoder?.feature(for: instruction)
         let pickProbabilities = Self.softmax(networks.attention.forward(image, text: text).scalars)
         let pickIndex = Self.argmax(pickProbabilities)

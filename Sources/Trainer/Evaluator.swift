@@ -79,7 +79,9 @@ public final class Evaluator {
         guard Self.episodesRange.contains(n) else {
             throw TrainerError.badOption("the number of episodes must be in \(Self.episodesRange.lowerBound)...\(Self.episodesRange.upperBound) (got \(n))")
         }
-        _ = try run.loadConfiguration()
+        // Image-goal agents act towards a stored demonstration's last observation; a seed alone gives none.
+        let model = try run.loadConfiguration().model
+        if model.needsGoalImage { throw TrainerError.goalImageRequired(model.rawValue) }
         let task = try TaskRegistry.task(named: name)
         try FileManager.default.createDirectory(atPath: run.evalFolder + "/pictures", withIntermediateDirectories: true)
         let file = resultsFile(task: name, split: split)

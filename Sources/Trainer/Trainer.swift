@@ -49,7 +49,7 @@ public final class Trainer {
     /// Prepares a run in `run` (creating it, or resuming it when its configuration matches). Everything
     /// that can be refused (settings, data, the stored run) is checked before anything is written.
     public init(configuration: TrainingConfiguration, run: TrainingRun, group: ProcessGroup = .single,
-                encoder: InstructionEncoder? = nil, clip: CLIPVisualTrunk? = nil) throws {
+                encoder: InstructionEncoder? = nil, clip: CLIPVisualTrunk? = nil, imageNet: ImageNetResNetTrunk? = nil) throws {
         try configuration.validate()
         self.configuration = configuration
         self.run = run
@@ -59,12 +59,17 @@ public final class Trainer {
         // val split) are used when they do.
         validationData = configuration.validationData.isEmpty ? try? Self.tasks(configuration, split: .val)
                                                               : try Self.tasks(configuration, split: .val)
-        let frozen = try FrozenComponents.resolve(for: configuration, clip: clip, encoder: encoder)
+        for task in trainingData.tasks {
+            try configuration.model.checkImageSize(rows: task.heightmapSize.rows, cols: task.heightmapSize.cols,
+                                                   cropSize: configuration.cropSize)
+        }
+        let frozen = try FrozenComponents.resolve(for: configuration, clip: clip, encoder: encoder, imageNet: imageNet)
         self.encoder = frozen.encoder
-        clipTrainMode = configuration.model.runsCLIPVisualTrunk ? frozen.clip?.trainMode : nil
+        clipTrainMode = configuration.model.needsCLIPVisualTrunk ? frozen.clip?.trainMode : nil
         networks = try configuration.model.makeNetworks(
             width: configuration.width, rotations: configuration.rotations, cropSize: configuration.cropSize, seed: UInt64(configuration.seed),
-            textDimension: self.encoder?.dimension ?? 1024, learningRate: configuration.learningRate, clip: frozen.clip)
+            textDimension: self.encoder?.dimension ?? 1024, learningRate: configuration.learningRate, clip: frozen.clip,
+            imageNet: frozen.imageNet, textProjection: AgentModel.textProjection(for: frozen.encoder?.kind))
 
         if FileManager.default.fileExists(atPath: run.configurationFile) {
             let stored = try run.loadConfiguration()
@@ -190,7 +195,7 @@ public final class Trainer {
         let n = configuration.validationSamples
         guard n > 0, let validationData else { return nil }
         let loaderConfiguration = LoaderConfiguration(mode: .validation, batchSize: 1, seed: configuration.seed, workers: 1,
-                                                      prefetchBatches: 2, augment: false)
+                                                      prefetchBatches: 2, augment: false, goalImages: configuration.model.needsGoalImage)
         guard let loader = try? makeLoader(validationData, configuration: loaderConfiguration) else { return nil }
         defer { loader.stop() }
         var total = 0.0, count = 0
@@ -220,7 +225,8 @@ public final class Trainer {
     func trainingLoaderConfiguration() -> LoaderConfiguration {
         let c = configuration
         var loaderConfiguration = LoaderConfiguration(mode: .training, batchSize: c.batch, seed: c.seed, workers: 2,
-                                                      prefetchBatches: 4, augment: c.augment, nDemos: c.nDemos)
+                                                      prefetchBatches: 4, augment: c.augment, goalImages: c.model.needsGoalImage,
+                                                      nDemos: c.nDemos)
         loaderConfiguration.firstBatch = startStep * group.size + group.rank
         loaderConfiguration.batchStride = group.size
         return loaderConfiguration

@@ -3,6 +3,12 @@
 public enum TrainerError: Error, CustomStringConvertible, Equatable {
     case unknownModel(String)
     case clipWeightsRequired
+    /// `--text-encoder distilbert` without `--text-weights`.
+    case textWeightsRequired
+    /// An RN50-BERT agent without ImageNet ResNet-50 weights.
+    case visualWeightsRequired(String)
+    /// An image-goal agent asked to act without a goal image.
+    case goalImageRequired(String)
     case noData
     /// No validation folder: none named and no `-val` sibling.
     case noValidationData
@@ -24,7 +30,13 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
         case .unknownModel(let name):
             return "unknown model '\(name)'; choose one of: \(AgentModel.allCases.map(\.rawValue).joined(separator: ", "))"
         case .clipWeightsRequired:
-            return "the cliport model needs CLIP's RN50 weights: import them once with `cliport weights import RN50.pt` (OpenAI's file; see docs/weights.md) and pass --clip-weights FILE (transporter and transporter-lang need none)"
+            return "the cliport model and every agent with a CLIP stream (clip-*, two-stream-clip-*) need CLIP's RN50 weights: import them once with `cliport weights import RN50.pt` (OpenAI's file; see docs/weights.md) and pass --clip-weights FILE (transporter and transporter-lang need none)"
+        case .textWeightsRequired:
+            return "--text-encoder distilbert (and distilbert-untrained, for its vocabulary) reads a Hugging Face distilbert-base-uncased folder (model.safetensors, vocab.txt): pass it as --text-weights DIR"
+        case .visualWeightsRequired(let name):
+            return "the \(name) agent runs torchvision's ImageNet ResNet-50: pass its weights (torchvision's resnet50 state dict saved as safetensors) as --visual-weights FILE (the untrained RN50-BERT agent needs none)"
+        case .goalImageRequired(let name):
+            return "the \(name) agent acts towards a goal image, the demonstration's goal observation (datasets store it): rollouts from a seed alone have none, so `cliport eval` cannot score it; use Agent.act(heightmap:instruction:goal:)"
         case .noData:
             return "no training data: pass --data with a dataset folder made by `cliport demos` (one or more), or a dataset root with --group"
         case .noValidationData:

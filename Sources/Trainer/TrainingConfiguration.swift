@@ -36,6 +36,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var clipWeights: String?
     /// CLIP's BPE vocabulary (default datasets/clip/bpe_simple_vocab_16e6.txt.gz, fetched by `make setup`).
     public var clipVocabulary: String?
+    /// The Hugging Face DistilBERT folder (model.safetensors, vocab.txt) of `--text-encoder distilbert`.
+    public var textWeights: String?
+    /// torchvision's ImageNet ResNet-50 weights (safetensors) of the RN50-BERT agents.
+    public var visualWeights: String?
     /// How the frozen CLIP trunk's batch norms run in training steps (models that run CLIP's visual
     /// trunk; nil for the others): CLIPort's batch statistics by default.
     public var clipBatchNorm: CLIPBatchNorm?
@@ -64,7 +68,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
                 steps: Int, batch: Int = 1, width: Double = 1, rotations: Int = 36, cropSize: Int = 64, seed: Int = 0, learningRate: Float = 1e-4,
                 saveSteps: [Int]? = nil, lastEvery: Int = 100, validationSamples: Int = 50, augment: Bool = true,
                 textEncoder: InstructionEncoderKind? = nil, clipWeights: String? = nil, clipVocabulary: String? = nil,
-                lossReduction: LossReduction = .mean, clipBatchNorm: CLIPBatchNorm? = nil) {
+                lossReduction: LossReduction = .mean, textWeights: String? = nil, visualWeights: String? = nil,
+                clipBatchNorm: CLIPBatchNorm? = nil) {
         self.model = model; self.data = data.map(Self.absolutePath); self.group = group
         self.validationData = validationData.map(Self.absolutePath)
         self.nDemos = nDemos; self.steps = steps; self.batch = batch; self.width = width; self.seed = seed
@@ -73,10 +78,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.saveSteps = Self.effectiveSaveSteps(saveSteps ?? Self.cliportSaveSteps, steps: steps)
         self.lastEvery = lastEvery; self.validationSamples = validationSamples; self.augment = augment
         // CLIPort's agent reads instructions with CLIP; the others default to the weight-free encoder.
-        self.textEncoder = textEncoder ?? (model == .cliport ? .clip : .hashedNgrams)
+        self.textEncoder = textEncoder ?? model.defaultTextEncoder
         self.clipWeights = clipWeights.map(Self.absolutePath); self.clipVocabulary = clipVocabulary.map(Self.absolutePath)
         self.lossReduction = lossReduction
-        self.clipBatchNorm = model.runsCLIPVisualTrunk ? clipBatchNorm ?? .batchStatistics : nil
+        self.textWeights = textWeights.map(Self.absolutePath); self.visualWeights = visualWeights.map(Self.absolutePath)
+        self.clipBatchNorm = model.needsCLIPVisualTrunk ? clipBatchNorm ?? .batchStatistics : nil
     }
 
     /// Reads RUN/config.json and checkpoints; files written before `lossReduction` was recorded for the mean
@@ -103,9 +109,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         textEncoder = try c.decode(InstructionEncoderKind.self, forKey: .textEncoder)
         clipWeights = try c.decodeIfPresent(String.self, forKey: .clipWeights)
         clipVocabulary = try c.decodeIfPresent(String.self, forKey: .clipVocabulary)
+        textWeights = try c.decodeIfPresent(String.self, forKey: .textWeights)
+        visualWeights = try c.decodeIfPresent(String.self, forKey: .visualWeights)
         // Runs written before the setting kept CLIP in eval mode.
         clipBatchNorm = try c.decodeIfPresent(CLIPBatchNorm.self, forKey: .clipBatchNorm)
-            ?? (model.runsCLIPVisualTrunk ? .runningStatistics : nil)
+            ?? (model.needsCLIPVisualTrunk ? .runningStatistics : nil)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -118,7 +126,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try c.encode(lastEvery, forKey: .lastEvery); try c.encode(validationSamples, forKey: .validationSamples)
         try c.encode(augment, forKey: .augment); try c.encode(lossReduction, forKey: .lossReduction)
         try c.encode(textEncoder, forKey: .textEncoder); try c.encodeIfPresent(clipWeights, forKey: .clipWeights)
-        try c.encodeIfPresent(clipVocabulary, forKey: .clipVocabulary)
+        try c.encodeIfPresent(clipVocabulary, forKey: .clipVocabulary); try c.encodeIfPresent(textWeights, forKey: .textWeights)
+        try c.encodeIfPresent(visualWeights, forKey: .visualWeights)
         try c.encodeIfPresent(clipBatchNorm, forKey: .clipBatchNorm)
     }
 
@@ -170,9 +179,4 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         return settings.filter { $0.1(self) != $0.1(other) }
             .map { SettingDifference(setting: $0.0, stored: $0.1(self), requested: $0.1(other)) }
     }
-}
-
-extension AgentModel {
-    /// Whether the agent runs CLIP's frozen visual trunk, whose batch norms `clipBatchNorm` sets.
-    public var runsCLIPVisualTrunk: Bool { self == .cliport }
 }

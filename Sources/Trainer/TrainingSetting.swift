@@ -2,7 +2,7 @@
 /// names; the command line maps them to its options).
 public enum TrainingSetting: String, CaseIterable, CodingKey, Sendable {
     case model, data, group, validationData, nDemos, steps, batch, width, rotations, cropSize, seed, learningRate
-    case saveSteps, lastEvery, validationSamples, augment, lossReduction, textEncoder, clipWeights, clipVocabulary
+    case saveSteps, lastEvery, validationSamples, augment, lossReduction, textEncoder, clipWeights, clipVocabulary, textWeights, visualWeights
     case clipBatchNorm
 }
 

@@ -40,7 +40,7 @@ struct BenchCommand: ParsableCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Training: seconds per step of each model through the real trainer, and the share spent waiting for data.")
-        @Option(parsing: .upToNextOption, help: "Models to time.") var models: [AgentModel] = AgentModel.allCases
+        @Option(parsing: .upToNextOption, help: "Models to time (any of `cliport agents`).") var models: [AgentModel] = [.transporter, .transporterLang, .cliport]
         @Option(help: "Channel width multiplier (1 = CLIPort's networks).") var width: Double = 1
         @Option(parsing: .unconditional, help: "Timed steps per model (after one warm-up step).") var steps: Int = 3
         @Option(help: "CLIP weights imported with `cliport weights import` for the cliport model (default: a random full-size RN50 trunk).")

@@ -25,16 +25,20 @@ struct TrainCommand: ParsableCommand {
     var group: String?
     @Option(parsing: .upToNextOption, help: "Validation folders (default: the -val sibling of each -train folder, when present).")
     var valData: [String] = []
-    @Option(help: "The agent to train.") var model: AgentModel
+    @Option(help: "The agent to train: any available one of `cliport agents` (our name or CLIPort's).") var model: AgentModel
     @Option(parsing: .unconditional, help: "Episodes per task to train from (CLIPort's n_demos; 0 = all).") var nDemos: Int = 0
     @Option(parsing: .unconditional, help: "Optimiser steps.") var steps: Int = 201_000
     @Option(parsing: .unconditional, help: "Examples per step on each process.") var batch: Int = 1
     @Option(parsing: .unconditional, help: "Channel width multiplier (1 = CLIPort's networks).") var width: Double = 1
-    @Option(help: "Sentence encoder of language-conditioned models: clip (needs --clip-weights; the cliport model's default) or hashed-ngrams (no weights; transporter-lang's default).")
+    @Option(help: "Sentence encoder of language-conditioned models: clip (needs --clip-weights; the default of agents with a CLIP stream), hashed-ngrams (no weights; the others' default) or distilbert (needs --text-weights; CLIPort's for transporter-lang).")
     var textEncoder: InstructionEncoderKind?
     @Option(help: "CLIP weights imported with `cliport weights import` (for --model cliport or --text-encoder clip).") var clipWeights: String?
     @Option(help: "CLIP's BPE vocabulary (make setup fetches it).") var clipVocab: String?
-    @Option(help: "How the frozen CLIP trunk's batch norms run in training steps (--model cliport): batch-statistics (CLIPort: train mode; the moved running statistics serve validation and eval) or running-statistics (eval mode throughout).")
+    @Option(help: "A Hugging Face distilbert-base-uncased folder (model.safetensors, vocab.txt) for --text-encoder distilbert.")
+    var textWeights: String?
+    @Option(help: "torchvision's ImageNet resnet50 state dict as safetensors, for the RN50-BERT agents (the untrained one needs none).")
+    var visualWeights: String?
+    @Option(help: "How the frozen CLIP trunk's batch norms run in training steps (the agents with CLIP's visual trunk): batch-statistics (CLIPort: train mode; the moved running statistics serve validation and eval) or running-statistics (eval mode throughout).")
     var clipBatchnorm: CLIPBatchNorm?
     @Option(parsing: .unconditional, help: "Place rotations (CLIPort's n_rotations).") var rotations: Int = 36
     @Option(parsing: .unconditional, help: .hidden) var cropSize: Int = 64
@@ -53,8 +57,8 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard !data.isEmpty else { throw ValidationError(TrainerError.noData.description) }
         if group != nil, data.count != 1 { throw ValidationError("--group reads one dataset root: pass exactly one --data") }
-        if clipBatchnorm != nil, !model.runsCLIPVisualTrunk {
-            throw ValidationError("--clip-batchnorm sets CLIP's visual trunk, which --model \(model.rawValue) does not run; drop it or use --model cliport")
+        if clipBatchnorm != nil, !model.needsCLIPVisualTrunk {
+            throw ValidationError("--clip-batchnorm sets CLIP's visual trunk, which --model \(model.rawValue) does not run; drop it or use an agent with CLIP's trunk (cliport, …)")
         }
         try requireOption("--n-demos", nDemos, in: TrainingConfiguration.nDemosRange)
         try requireOption("--steps", steps, in: TrainingConfiguration.stepsRange)
@@ -82,6 +86,7 @@ struct TrainCommand: ParsableCommand {
             width: width, rotations: rotations, cropSize: cropSize, seed: seed, learningRate: lr,
             saveSteps: saveSteps.isEmpty ? nil : saveSteps, lastEvery: lastEvery, validationSamples: valSamples, augment: !noAugment,
             textEncoder: textEncoder, clipWeights: clipWeights, clipVocabulary: clipVocab, lossReduction: loss,
+            textWeights: textWeights, visualWeights: visualWeights,
             clipBatchNorm: clipBatchnorm)
         let summary = try reportingErrors { () -> Trainer.Summary in
             let trainer: Trainer

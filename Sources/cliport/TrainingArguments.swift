@@ -4,7 +4,13 @@ import Model
 import Trainer
 
 // The training settings with a fixed set of values, as command-line arguments (their raw values).
-extension AgentModel: ExpressibleByArgument {}
+extension AgentModel: ExpressibleByArgument {
+    /// Our name, CLIPort's (with `_`), or an alias (`two_stream_clip_lingunet_lat_transporter` is `cliport`).
+    public init?(argument: String) {
+        guard let model = try? AgentModel.named(argument) else { return nil }
+        self = model
+    }
+}
 extension LossReduction: ExpressibleByArgument {}
 extension InstructionEncoderKind: ExpressibleByArgument {}
 extension CLIPBatchNorm: ExpressibleByArgument {}
@@ -13,6 +19,8 @@ extension TrainingSetting {
     /// The `cliport train` option that sets it.
     var option: String {
         switch self {
+        case .textWeights: return "--text-weights"
+        case .visualWeights: return "--visual-weights"
         case .model: return "--model"
         case .data: return "--data"
         case .group: return "--group"

@@ -155,6 +155,49 @@ final class ReferenceFixtureTests: XCTestCase {
         assertMatches(logits, try tensor("two_stream_attention/logits"), "two-stream pick logits")
     }
 
+    /// transporter-lang's stream, ResNet43_8s_lang: the language product before each decoder stage.
+    func testResNet43Lang() throws {
+        var g = SplitMix64(seed: 0)
+        let net = ResNet43Lang(outputChannels: 3, textDimension: 16, width: 1.0 / 16, using: &g)
+        try ParameterStore.load(net.parameters, from: try file.group("resnet43_lang/weights"))
+        let image = try tensor("resnet43_lang/image")
+        let out = net.forward(image.reshaped([1] + image.shape), text: try tensor("resnet43_lang/text"))
+        assertMatches(out, try tensor("resnet43_lang/output").reshaped([1, 3, 16, 8]), "ResNet43_8s_lang output")
+    }
+
+    /// The cliport model's place module: key and query each ResNet45 + (CLIP trunk → CLIPLingUNetLat)
+    /// fused by a 1x1 convolution, correlated over 4 rotations (the fixture's key and query share weights).
+    func testTwoStreamTransportModule() throws {
+        let trunk = try CLIPVisualTrunk(weights: try TensorDictionary.load(from: try file.group("clip_visual/weights")), width: 4)
+        var g = SplitMix64(seed: 0)
+        func side() throws -> TwoStreamNetwork {
+            let network = TwoStreamNetwork(clip: trunk, clipChannels: [16, 32, 64, 128], textDimension: 16,
+                                           outputChannels: 3, fusion: .convolution, width: 1.0 / 32, using: &g)
+            try ParameterStore.load(network.spatial.parameters, from: try file.group("two_stream_transport/spatial/weights"))
+            try ParameterStore.load(network.semantic.parameters, from: try file.group("two_stream_transport/semantic/weights"))
+            try ParameterStore.load(network.parameterGroups[2].parameters, from: try file.group("two_stream_transport/fusion/weights"))
+            return network
+        }
+        let module = TransportModule(keyNetwork: try side(), queryNetwork: try side(), rotations: 4, cropSize: 32)
+        let pick = try tensor("two_stream_transport/pick").scalars.map { Int($0) }
+        let logits = module.forward(try tensor("two_stream_transport/image"), pickRow: pick[0], pickColumn: pick[1],
+                                    text: try tensor("two_stream_transport/text"))
+        XCTAssertEqual(logits.shape, [4, 32, 32])
+        assertMatches(logits, try tensor("two_stream_transport/logits"), "two-stream place logits")
+    }
+
+    /// RN50-BERT's visual stream: torchvision's ResNet-50 (7x7 stem, max-pool, v1.5 strides), inference batch norm.
+    func testImageNetResNetTrunk() throws {
+        let weights = try TensorDictionary.load(from: try file.group("imagenet_resnet/weights"))
+        let trunk = try ImageNetResNetTrunk(weights: weights, width: 4, blocks: [2, 1, 1, 1])
+        XCTAssertEqual(trunk.layerChannels, [16, 32, 64, 128])
+        let (out, im) = try trunk.forward(try tensor("imagenet_resnet/input"))
+        XCTAssertEqual(out.shape, [1, 128, 2, 2])
+        XCTAssertEqual(im.count, 5)
+        assertMatches(out, try tensor("imagenet_resnet/output"), "layer4")
+        for (k, t) in im.enumerated() { assertMatches(t, try tensor("imagenet_resnet/intermediate\(k)"), "intermediate \(k)") }
+    }
+
     /// A checkpoint under OpenAI's names imports into a working trunk and text encoder.
     func testCLIPWeightImport() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

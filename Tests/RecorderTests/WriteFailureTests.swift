@@ -50,7 +50,7 @@ final class WriteFailureTests: XCTestCase {
     /// Issue 15: with worker processes, a full disk crashed a worker inside libhdf5 (4 runs of 5) next to the
     /// right message: HDF5 1.10 closed a file whose last flush had failed again at exit, and its `H5Ocopy`
     /// crashes when a sibling's write fills the disk in the middle of a copy. Five runs of `cliport demos`
-    /// with 2 workers on a 3 MB disk, and one with 1 worker on a disk filled up to 0.5 MB (a staged write
+    /// with 2 workers on a 7 MB disk, and one with 1 worker on a disk filled up to 0.5 MB (a staged write
     /// fails every time), must each exit with status 1 and the one "disk is full" message, and leave every
     /// finished shard valid.
     func testFullDiskWithWorkerProcessesNeverCrashes() throws {
@@ -59,9 +59,9 @@ final class WriteFailureTests: XCTestCase {
             throw XCTSkip("the cliport program is not built next to the tests (\(binary.path)); run `swift build` first")
         }
         for (index, workers) in [1, 2, 2, 2, 2, 2].enumerated() {
-            try mountTmpfs("size=3m")
+            try mountTmpfs("size=7m")
             if workers == 1 {
-                FileManager.default.createFile(atPath: mountPoint + "/filler", contents: Data(count: 2_500_000))
+                FileManager.default.createFile(atPath: mountPoint + "/filler", contents: Data(count: 6_500_000))
             }
             let process = Process()
             process.executableURL = binary
@@ -84,7 +84,7 @@ final class WriteFailureTests: XCTestCase {
             XCTAssertTrue(messages.first?.contains("the disk is full") ?? false, "\(label): \(messages)")
             let dataset = mountPoint + "/\(ReferenceDatasets.task)-train"
             let finished = ((try? FileManager.default.contentsOfDirectory(atPath: dataset)) ?? []).filter { $0.hasSuffix(".hdf5") }
-            if workers == 2 { XCTAssertFalse(finished.isEmpty, "\(label): some shards fit on the 3 MB disk") }
+            if workers == 2 { XCTAssertFalse(finished.isEmpty, "\(label): some shards fit on the 7 MB disk") }
             for shard in finished {
                 let check = DatasetChecker.check(dataset + "/" + shard)
                 XCTAssertTrue(check.ok, "\(label): a finished shard stays valid: \(check.text)")
@@ -105,7 +105,7 @@ final class WriteFailureTests: XCTestCase {
     }
 
     func testFullDiskStopsClearlyAndKeepsFinishedShardsValid() throws {
-        try mountTmpfs("size=2500k")
+        try mountTmpfs("size=4m")
         XCTAssertThrowsError(try generator(n: 6, perShard: 2, out: mountPoint).run()) { error in
             let message = String(describing: error)
             XCTAssertTrue(message.contains("the disk is full"), message)
@@ -114,7 +114,7 @@ final class WriteFailureTests: XCTestCase {
         }
         let dataset = mountPoint + "/\(ReferenceDatasets.task)-train"
         let finished = try FileManager.default.contentsOfDirectory(atPath: dataset).filter { $0.hasSuffix(".hdf5") }
-        XCTAssertFalse(finished.isEmpty, "the first shard fits on the 2.5 MB disk")
+        XCTAssertFalse(finished.isEmpty, "the first shard fits on the 4 MB disk")
         for shard in finished {
             let check = DatasetChecker.check(dataset + "/" + shard)
             XCTAssertTrue(check.ok, "a finished shard stays valid: \(check.text)")

@@ -49,7 +49,7 @@ final class CLIPortEndToEndTests: XCTestCase {
 
     func clipStatistics(_ networks: TransporterAgentNetworks) -> [[BatchNormStatistics]] {
         [networks.attention.network, networks.transport.keyNetwork, networks.transport.queryNetwork].map {
-            ($0 as! TwoStreamNetwork).clip.batchNorms.map(\.statistics)
+            ($0 as! TwoStreamNetwork).trunk.trunkBatchNorms.map(\.statistics)
         }
     }
 

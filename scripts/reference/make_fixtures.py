@@ -236,6 +236,53 @@ class CLIPText(nn.Module):
         return x[torch.arange(x.shape[0]), text.argmax(dim=-1)] @ self.text_projection, emb
 
 
+class TorchvisionBottleneck(nn.Module):
+    """torchvision.models.resnet.Bottleneck (v1.5: the stride in the 3x3 conv)."""
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.downsample = None
+        if stride != 1 or inplanes != planes * 4:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes * 4, 1, stride=stride, bias=False), nn.BatchNorm2d(planes * 4))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = F.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return F.relu(out + (self.downsample(x) if self.downsample is not None else x))
+
+
+class TorchvisionResNetTrunk(nn.Module):
+    """torchvision's resnet50 children()[:-2] at a small width; forward = RN50BertLingUNetLat.resnet50()."""
+
+    def __init__(self, layers, width):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, width, kernel_size=7, stride=2, padding=3, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self._inplanes = width
+        for k, n in enumerate(layers):
+            planes = width << k
+            blocks = [TorchvisionBottleneck(self._inplanes, planes, 1 if k == 0 else 2)]
+            self._inplanes = planes * 4
+            blocks += [TorchvisionBottleneck(self._inplanes, planes) for _ in range(1, n)]
+            setattr(self, "layer%d" % (k + 1), nn.Sequential(*blocks))
+
+    def forward(self, x):
+        x = self.maxpool(F.relu(self.bn1(self.conv1(x))))
+        im = [x]
+        for layer in [self.layer1, self.layer2, self.layer3, self.layer4]:
+            x = layer(x)
+            im.append(x)
+        return x, im
+
+
 def randomize_batch_norms(module):
     """Non-trivial running statistics and affine weights, so inference batch norm is really tested."""
     for m in module.modules():
@@ -321,6 +368,66 @@ class LingUNetLatDecoder(nn.Module):
         return F.interpolate(x, size=(in_shape[-2], in_shape[-1]), mode='bilinear')
 
 
+class ResNet43Lang(nn.Module):
+    """ResNet43_8s_lang (models/resnet_lang.py) with 'mult' language fusion, preprocess included. The
+    sentence feature l is given directly (CLIPort's is text_fc(mean of DistilBERT's last hidden states))."""
+
+    def __init__(self, in_dim, out_dim, text_dim, width):
+        super().__init__()
+        c = lambda n: scaled(n, width)
+        L = [nn.Conv2d(in_dim, c(64), stride=1, kernel_size=3, padding=1), nn.Identity(), nn.ReLU(True)]
+        prev = c(64)
+        for f, s in [(64, 1), (128, 2), (256, 2), (512, 2)]:
+            L += [ConvBlock(prev, [c(f)] * 3, stride=s), IdentityBlock(c(f), [c(f)] * 3)]
+            prev = c(f)
+        self.conv1 = nn.Sequential(*L)
+        for k, f in enumerate([256, 128, 64]):
+            setattr(self, "decoder%d" % (k + 1), nn.Sequential(ConvBlock(prev, [c(f)] * 3), IdentityBlock(c(f), [c(f)] * 3),
+                                                               nn.UpsamplingBilinear2d(scale_factor=2)))
+            prev = c(f)
+        self.conv2 = nn.Sequential(ConvBlock(prev, [c(16), c(16), out_dim], final_relu=False),
+                                   IdentityBlock(out_dim, [c(16), c(16), out_dim], final_relu=False))
+        self.lang_proj1 = nn.Linear(text_dim, c(512))
+        self.lang_proj2 = nn.Linear(text_dim, c(256))
+        self.lang_proj3 = nn.Linear(text_dim, c(128))
+
+    def forward(self, x, l):
+        x = self.conv1(preprocess(x))
+        for proj, dec in [(self.lang_proj1, self.decoder1), (self.lang_proj2, self.decoder2), (self.lang_proj3, self.decoder3)]:
+            x = dec(x * proj(l)[..., None, None].repeat(x.shape[0], 1, x.shape[-2], x.shape[-1]))
+        return self.conv2(x)
+
+
+class FusionConv(nn.Module):
+    """fusion.FusionConv: 1x1 conv (no bias) of ReLU(cat[x1, x2])."""
+
+    def __init__(self, input_dim):
+        super().__init__()
+        self.conv = nn.Sequential(nn.ReLU(True), nn.Conv2d(input_dim * 2, input_dim, kernel_size=1, bias=False))
+
+    def forward(self, x1, x2):
+        return self.conv(torch.cat([x1, x2], dim=1))
+
+
+class TwoStreamLangFusionLat(nn.Module):
+    """One side of TwoStreamTransportLangFusionLat (key or query): ResNet45 and (CLIP trunk ->
+    CLIPLingUNetLat) on the raw image, fused by FusionConv. Preprocess included."""
+
+    def __init__(self, trunk, clip_channels, text_dim, out_dim, width):
+        super().__init__()
+        self.spatial = ResNet45(6, out_dim, width)
+        lat_channels = [scaled(n, width) for n in [1024, 512, 256, 128, 64, 32]]
+        self.semantic = LingUNetLatDecoder(clip_channels, lat_channels, text_dim=text_dim, out_dim=out_dim, width=width)
+        self.fusion = FusionConv(out_dim)
+        self.trunk = [trunk]   # frozen, not a submodule (its weights are stored once)
+
+    def forward(self, x, l):
+        x1, lat = self.spatial(preprocess(x))
+        x4, im = self.trunk[0](preprocess_clip(x)[:, :3])
+        x2 = self.semantic(x4, im, lat, l, x.shape)
+        return self.fusion(x1, x2)
+
+
 def preprocess_clip(img):
     """utils.preprocess(dist='clip'): CLIP colour statistics, Transporter height statistics."""
     img = img.clone()
@@ -388,8 +495,9 @@ def attention_forward(net, inp_img):
     return logits[:, :, c0[0]:c0[0] + H, c0[1]:c0[1] + W][0]
 
 
-def transport_forward(key_net, query_net, inp_img, p, n_rotations, crop_size):
-    """core/transport.py Transport.forward (softmax off), returning logits (R, H, W) and the crops."""
+def transport_forward(key_net, query_net, inp_img, p, n_rotations, crop_size, text=None):
+    """core/transport.py Transport.forward (softmax off), returning logits (R, H, W) and the crops. With
+    `text` the networks take the raw image and the sentence (TwoStreamTransportLangFusion.forward)."""
     pad_size = crop_size // 2
     padding = np.zeros((3, 2), dtype=int)
     padding[:2, :] = pad_size
@@ -401,8 +509,12 @@ def transport_forward(key_net, query_net, inp_img, p, n_rotations, crop_size):
     angles = [i * 2 * 180 / n_rotations for i in range(n_rotations)]
     crop = torch.cat(rotate(crop, angles, pv), dim=0)
     crop = crop[:, :, pv[0] - hcrop:pv[0] + hcrop, pv[1] - hcrop:pv[1] + hcrop]
-    logits = key_net(preprocess(in_tensor))
-    kernel = query_net(preprocess(crop))
+    if text is None:
+        logits = key_net(preprocess(in_tensor))
+        kernel = query_net(preprocess(crop))
+    else:
+        logits = key_net(in_tensor, text)
+        kernel = query_net(crop, text)
     output = F.conv2d(logits, kernel, padding=(pad_size, pad_size))
     output = F.interpolate(output, size=(logits.shape[-2], logits.shape[-1]), mode='bilinear')
     output = output[:, :, pad_size:-pad_size, pad_size:-pad_size]
@@ -580,6 +692,48 @@ def main():
         put(g, "text", text)
         put(g, "logits", two_stream_attention_forward(spatial, trunk, decoder, img, text))
         put_weights(g.create_group("semantic"), decoder)
+
+        # ResNet43_8s_lang (transporter-lang's stream): raw image and sentence feature in, logits out.
+        g = f.create_group("resnet43_lang")
+        net = ResNet43Lang(6, 3, text_dim=16, width=width)
+        img = raw_image(16, 8)
+        text = torch.randn(1, 16)
+        x = torch.from_numpy(img[None]).permute(0, 3, 1, 2)
+        put(g, "image", x[0])
+        put(g, "text", text)
+        put(g, "output", net(x, text)[0])
+        put_weights(g, net)
+
+        # The cliport model's place module: key and query are each ResNet45 + (small CLIP trunk ->
+        # CLIPLingUNetLat), fused by a 1x1 conv; the trunk is clip_visual's. To keep the file small the
+        # key and the query share one set of weights (CLIPort's have two; the module is the same).
+        g = f.create_group("two_stream_transport")
+        key_net = query_net = TwoStreamLangFusionLat(trunk, [16, 32, 64, 128], 16, 3, 1.0 / 32)
+        key_net.train()   # the DoubleConv batch norms in training mode, as CLIPort trains
+        img = raw_image(32, 32)
+        text = torch.randn(1, 16)
+        p = (10, 20)
+        logits, crops = transport_forward(key_net, query_net, img, p, n_rotations=4, crop_size=32, text=text)
+        put(g, "image", torch.from_numpy(img).permute(2, 0, 1))
+        put(g, "text", text)
+        put(g, "pick", p)
+        put(g, "logits", logits)
+        put_weights(g.create_group("spatial"), key_net.spatial)
+        put_weights(g.create_group("semantic"), key_net.semantic)
+        put(g.create_group("fusion/weights"), "fusion.conv.1.weight", key_net.fusion.conv[1].weight)
+
+        # torchvision's ResNet-50 trunk (RN50-BERT's visual stream) at width 4, 2-1-1-1 blocks.
+        g = f.create_group("imagenet_resnet")
+        rn = TorchvisionResNetTrunk([2, 1, 1, 1], width=4)
+        randomize_batch_norms(rn)
+        rn.eval()
+        x = torch.randn(1, 3, 64, 64)
+        out, im = rn(x)
+        put(g, "input", x)
+        put(g, "output", out)
+        for k, t in enumerate(im):
+            put(g, "intermediate%d" % k, t)
+        put_weights(g, rn)
     print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
 
 

@@ -52,6 +52,14 @@ enum DemoContract {
             expect("\(group)/\(DatasetLayout.heightmapRGBKey)", .uint8, [n, w.rows, w.cols, 3])
             expect("\(group)/\(DatasetLayout.heightmapHeightKey)", .float32, [n, w.rows, w.cols])
             expect("\(group)/\(DatasetLayout.objectPosesKey)", .float32, [n, objects, 7])
+            // Optional (files before it, real captures without joint readings), but then in both groups.
+            let joints = "\(group)/\(DatasetLayout.robotJointsKey)"
+            if demo.kind(of: joints) != nil { expect(joints, .float64, [n, DatasetLayout.robotJointCount]) }
+        }
+        let jointGroups = [DatasetLayout.observationGroup, DatasetLayout.finalObservationGroup]
+            .filter { demo.kind(of: "\($0)/\(DatasetLayout.robotJointsKey)") != nil }
+        if jointGroups.count == 1 {
+            issue("has \(jointGroups[0])/\(DatasetLayout.robotJointsKey) but not the other observation group's; both or neither")
         }
         expect(K.actions, .float32, [t, 14])
         expect(K.pickPose, .float32, [t, 7])
@@ -130,6 +138,12 @@ enum DemoContract {
             let key = "\(group)/\(DatasetLayout.objectPosesKey)"
             if let poses = values(key, Float.self), let i = poses.firstIndex(where: { !$0.isFinite }) {
                 issue("\(key) holds \(poses[i]) at value \(i); object poses are finite")
+            }
+            // NaN marks an unknown reading; anything else must be an angle within the UR5's +-2 pi joint limits.
+            let joints = "\(group)/\(DatasetLayout.robotJointsKey)"
+            if jointGroups.count == 2, let q = values(joints, Double.self),
+               let i = q.firstIndex(where: { !$0.isNaN && !(abs($0) <= 2 * Double.pi + 1e-9) }) {
+                issue("\(joints) holds \(q[i]) at value \(i); joint angles are within +-2 pi radians (NaN: unknown)")
             }
         }
         return result

@@ -2,20 +2,18 @@
 /// ResNet43 encoder, then three decoder stages each preceded by the language product
 /// x ⊙ tile(Linear(g)) (to 512, 256, 128 channels), then the ConvBlock+IdentityBlock head.
 ///
-/// Deviation: CLIPort encodes the instruction with DistilBERT (mean of the last hidden states, then a
-/// trainable Linear 768 → 1024); here g is the frozen CLIP sentence feature (1024-d), which the same
-/// `lang_proj` layers consume, so no second language model is needed.
+/// CLIPort encodes the instruction with DistilBERT (mean of the last hidden states) and a trainable
+/// Linear 768 → 1024 (`text_fc`): pass `textProjection: 1024` with a DistilBERT feature. With a
+/// 1024-d feature (CLIP's, or the hashed one) the `lang_proj` layers read it directly.
 public final class ResNet43Lang: DenseNetwork {
     public let normalization: InputNormalization
     let encoder: Sequential
     let decoders: [Sequential]
     let head: Sequential
-    let langProj: [LinearLayer]
-    private var langInputs: [Tensor] = []
-    private var langFactors: [Tensor] = []
-    private var text = Tensor.zeros([0])
+    let textProjection: LinearLayer?
+    let languageSites: [LanguageFusionLayer]
 
-    public init<G: RandomNumberGenerator>(outputChannels: Int, textDimension: Int = 1024, width: Double = 1,
+    public init<G: RandomNumberGenerator>(outputChannels: Int, textDimension: Int = 1024, textProjection: Int? = nil, width: Double = 1,
                                           normalization: InputNormalization = .transporter, using g: inout G) {
         self.normalization = normalization
         let c = { scaled($0, width) }
@@ -32,49 +30,42 @@ public final class ResNet43Lang: DenseNetwork {
             inC = c(f)
         }
         encoder = Sequential(enc)
+        self.textProjection = textProjection.map { LinearLayer(name: "text_fc", inFeatures: textDimension, outFeatures: $0, using: &g) }
         var dec: [Sequential] = []
-        var proj: [LinearLayer] = []
+        var sites: [LanguageFusionLayer] = []
         for (k, f) in [256, 128, 64].enumerated() {
-            proj.append(LinearLayer(name: "lang_proj\(k + 1)", inFeatures: textDimension, outFeatures: inC, using: &g))
+            sites.append(LanguageFusionLayer(fusion: .product, site: k + 1, textDimension: textProjection ?? textDimension,
+                                             channels: inC, using: &g))
             dec.append(Sequential(BottleneckBlock.pair("decoder\(k + 1)", inC, (c(f), c(f), c(f)), using: &g) + [UpsampleLayer()]))
             inC = c(f)
         }
-        decoders = dec; langProj = proj
+        decoders = dec; languageSites = sites
         head = Sequential(BottleneckBlock.pair("conv2", inC, (c(16), c(16), outputChannels), finalReLU: false, using: &g))
     }
 
     public var parameters: [Parameter] {
-        encoder.parameters + decoders.flatMap { $0.parameters } + head.parameters + langProj.flatMap { $0.parameters }
+        encoder.parameters + decoders.flatMap { $0.parameters } + head.parameters + (textProjection?.parameters ?? [])
+            + languageSites.flatMap { $0.parameters }
     }
     public var parameterGroups: [(name: String, parameters: [Parameter])] { [("stream_one", parameters)] }
     public var batchNorms: [BatchNormLayer] { [] }
 
     public func forward(_ image: Tensor, text: Tensor?) -> Tensor {
         guard let text else { preconditionFailure("ResNet43Lang: a language-conditioned network needs the sentence feature") }
-        self.text = text
-        langInputs = []; langFactors = []
+        let g = textProjection?.forward(text) ?? text
         var x = encoder.forward(normalization.apply(image))
-        for k in 0..<3 {
-            let n = x.shape[0]
-            let f = langProj[k].forward(text)
-            let factors = Tensor(shape: [n, f.count], scalars: Array([[Float]](repeating: f.scalars, count: n).joined()))
-            langInputs.append(x); langFactors.append(factors)
-            x = decoders[k].forward(Elementwise.multiplyChannels(x, factors))
-        }
+        for k in 0..<3 { x = decoders[k].forward(languageSites[k].forward(x, text: g)) }
         return head.forward(x)
     }
 
     public func backward(_ gradOutput: Tensor) {
         var g = head.backward(gradOutput)
-        for k in stride(from: 2, through: 0, by: -1) {
-            g = decoders[k].backward(g)
-            let (gx, gf) = Elementwise.multiplyChannelsBackward(g, langInputs[k], langFactors[k])
-            let c = gf.shape[1]
-            var sum = Tensor.zeros([1, c])
-            for b in 0..<gf.shape[0] { for i in 0..<c { sum.scalars[i] += gf.scalars[b * c + i] } }
-            _ = langProj[k].backward(sum)
-            g = gx
-        }
+        for k in stride(from: 2, through: 0, by: -1) { g = languageSites[k].backward(decoders[k].backward(g)) }
         _ = encoder.backward(g)
+        if let textProjection {
+            var gt = Tensor.zeros([1, textProjection.weight.value.shape[0]])
+            for site in languageSites { if let t = site.textGradient { gt.add(t) } }
+            _ = textProjection.backward(gt)
+        }
     }
 }

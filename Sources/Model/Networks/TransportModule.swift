@@ -80,5 +80,7 @@ public final class TransportModule {
         let gc = BilinearResize.backward(g, inputHeight: correlationSize.0, inputWidth: correlationSize.1, alignCorners: false)
         let grads = FFTCorrelation.backward(gc, key: key, kernels: kernels, window: window, saved: correlationSaved)
         ConcurrentBranches.run({ self.keyNetwork.backward(grads.key!) }, { self.queryNetwork.backward(grads.kernels) })
+        // The image-goal query's goal network is a twin of the key's: one set of weights, two uses.
+        (queryNetwork as? GoalSumStream)?.foldTiedGradients()
     }
 }

@@ -47,12 +47,13 @@ public final class TransporterAgentNetworks {
 
     /// CLIPort's `transporter_lang` baseline: ResNet43 with the language product in its decoder for the
     /// attention (1 channel) and transport key/query (3), conditioned on the CLIP sentence feature.
-    public static func transporterLang(textDimension: Int = 1024, width: Double = 1, rotations: Int = 36,
+    public static func transporterLang(textDimension: Int = 1024, textProjection: Int? = nil, width: Double = 1, rotations: Int = 36,
                                        cropSize: Int = 64, seed: UInt64 = 0) -> TransporterAgentNetworks {
         var g = SplitMix64(seed: seed)
-        let pick = ResNet43Lang(outputChannels: 1, textDimension: textDimension, width: width, using: &g)
-        let key = ResNet43Lang(outputChannels: 3, textDimension: textDimension, width: width, using: &g)
-        let query = ResNet43Lang(outputChannels: 3, textDimension: textDimension, width: width, using: &g)
+        func stream(_ out: Int) -> ResNet43Lang {
+            ResNet43Lang(outputChannels: out, textDimension: textDimension, textProjection: textProjection, width: width, using: &g)
+        }
+        let pick = stream(1), key = stream(3), query = stream(3)
         return TransporterAgentNetworks(
             attention: AttentionModule(network: pick, rotations: 1),
             transport: TransportModule(keyNetwork: key, queryNetwork: query, rotations: rotations, cropSize: cropSize))

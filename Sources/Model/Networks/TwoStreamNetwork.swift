@@ -1,31 +1,44 @@
-/// CLIPort's two-stream network (`TwoStream…LangFusionLat`): the spatial stream ResNet45 on the
-/// Transporter-normalised 6-channel input, the semantic stream (frozen CLIP trunk on the
-/// CLIP-normalised RGB channels + the trainable CLIPLingUNetLat decoder, fed the spatial laterals and
-/// the sentence feature), fused by addition (pick) or by a 1x1 convolution of ReLU(cat) (place).
+/// CLIPort's two-stream networks (`TwoStream…` in `models/streams/`): a spatial stream on the
+/// Transporter-normalised 6-channel input and a `SemanticStream` (frozen CLIP trunk + trainable
+/// decoder), fused by addition (pick, `attn_stream_fusion_type: add`) or by a 1x1 convolution of
+/// ReLU(cat) (place, `trans_stream_fusion_type: conv`).
+///
+/// With a lateral decoder (`…_lat`) the spatial stream is `ResNet45`, whose six lateral maps feed the
+/// decoder; otherwise it is `ResNet43` (CLIPort's `plain_resnet`) and the streams meet only at the end.
 public final class TwoStreamNetwork: DenseNetwork {
     public enum Fusion: Sendable { case add, convolution }
 
-    public let spatial: ResNet45
-    public let semantic: CLIPLingUNetLat
-    /// Frozen; this network's own copy (CLIPort's agent holds three), whose batch-norm running
-    /// statistics move while training in train mode and are checkpointed with the semantic stream.
-    public let clip: CLIPVisualTrunk
+    /// `ResNet45` when the decoder reads laterals, else `ResNet43`.
+    public let spatial: Layer
+    public let semanticStream: SemanticStream
     public let fusion: Fusion
     let fusionConv: Conv2DLayer?
     let fusionReLU = ReLULayer()
     private var streamChannels = 0
 
-    public init<G: RandomNumberGenerator>(clip: CLIPVisualTrunk, clipChannels: [Int], textDimension: Int,
-                                          outputChannels: Int, fusion: Fusion, width: Double = 1, using g: inout G) {
-        self.clip = clip.copy()
+    public var trunk: VisualTrunk { semanticStream.trunk }
+    public var semantic: SemanticDecoder { semanticStream.decoder }
+
+    public init<G: RandomNumberGenerator>(spatial: Layer, semantic: SemanticStream, outputChannels: Int, fusion: Fusion,
+                                          using g: inout G) {
+        precondition(!semantic.decoder.usesLaterals || spatial is ResNet45, "TwoStreamNetwork: a lateral decoder needs ResNet45")
+        self.spatial = spatial
+        self.semanticStream = semantic
         self.fusion = fusion
-        spatial = ResNet45(inputChannels: 6, outputChannels: outputChannels, width: width, using: &g)
-        semantic = CLIPLingUNetLat(clipChannels: clipChannels, lateralChannels: spatial.lateralChannels,
-                                   textDimension: textDimension, outputChannels: outputChannels, width: width, using: &g)
         fusionConv = fusion == .convolution
             ? Conv2DLayer(name: "fusion.conv.1", inChannels: 2 * outputChannels, outChannels: outputChannels,
                           kernel: 1, bias: false, using: &g)
             : nil
+    }
+
+    /// CLIPort's own (`TwoStream…LangFusionLat` with `clip_lingunet_lat`): ResNet45 and CLIPLingUNetLat.
+    public convenience init<G: RandomNumberGenerator>(clip: CLIPVisualTrunk, clipChannels: [Int], textDimension: Int,
+                                                      outputChannels: Int, fusion: Fusion, width: Double = 1, using g: inout G) {
+        let spatial = ResNet45(inputChannels: 6, outputChannels: outputChannels, width: width, using: &g)
+        let decoder = CLIPUNetDecoder(trunkChannels: clipChannels, lateralChannels: spatial.lateralChannels, language: .product,
+                                      textDimension: textDimension, outputChannels: outputChannels, width: width, using: &g)
+        self.init(spatial: spatial, semantic: SemanticStream(trunk: clip, decoder: decoder), outputChannels: outputChannels,
+                  fusion: fusion, using: &g)
     }
 
     public var parameters: [Parameter] {
@@ -36,17 +49,17 @@ public final class TwoStreamNetwork: DenseNetwork {
         [("stream_one", spatial.parameters), ("stream_two", semantic.parameters), ("fusion", fusionConv?.parameters ?? [])]
     }
 
-    public var batchNorms: [BatchNormLayer] { semantic.batchNorms + clip.batchNorms }
+    public var batchNorms: [BatchNormLayer] { semanticStream.batchNorms }
 
     public func forward(_ image: Tensor, text: Tensor?) -> Tensor {
-        guard let text else { preconditionFailure("TwoStreamNetwork: a language-conditioned network needs the sentence feature") }
-        let (_, _, h, w) = image.nchw
-        let (out1, lat) = spatial.forwardWithLaterals(InputNormalization.transporter.apply(image))
-        let rgb = InputNormalization.clip.apply(image).channels(0..<3)
-        let visual: (output: Tensor, intermediates: [Tensor])
-        do { visual = try clip.forward(rgb) } catch { preconditionFailure("TwoStreamNetwork: CLIP trunk: \(error)") }
-        let out2 = semantic.forward(clip: visual.output, clipIntermediates: visual.intermediates, laterals: lat,
-                                    text: text, outputSize: (h, w))
+        let normalized = InputNormalization.transporter.apply(image)
+        let out1: Tensor, lat: [Tensor]
+        if semantic.usesLaterals, let resnet = spatial as? ResNet45 {
+            (out1, lat) = resnet.forwardWithLaterals(normalized)
+        } else {
+            (out1, lat) = (spatial.forward(normalized), [])
+        }
+        let out2 = semanticStream.forward(image, laterals: lat, text: text)
         streamChannels = out1.shape[1]
         switch fusion {
         case .add: return Elementwise.add(out1, out2)
@@ -63,8 +76,12 @@ public final class TwoStreamNetwork: DenseNetwork {
                                                 channelCounts: [streamChannels, streamChannels])
             g1 = parts[0]; g2 = parts[1]
         }
-        let latGrads = semantic.backward(g2)
-        _ = spatial.backward(g1, lateralGradients: latGrads)
+        let latGrads = semanticStream.backwardToLaterals(g2)
+        if let resnet = spatial as? ResNet45 {
+            _ = resnet.backward(g1, lateralGradients: latGrads)
+        } else {
+            _ = spatial.backward(g1)
+        }
     }
 }
 
