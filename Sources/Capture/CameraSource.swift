@@ -26,4 +26,10 @@ public protocol CameraSource: AnyObject {
     var calibration: [CameraCalibration] { get }
     /// The newest frames; throws `CaptureError.cameraStopped` / `.cameraFiles` when there are none.
     func capture() throws -> CameraCapture
+    /// The simulator's look ("cliport", "plain") stored in the episode header; nil for real cameras.
+    var look: String? { get }
+}
+
+extension CameraSource {
+    public var look: String? { nil }
 }

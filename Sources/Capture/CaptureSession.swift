@@ -72,7 +72,7 @@ public final class CaptureSession {
 
     public var header: DatasetHeader {
         DatasetHeader(task: configuration.task, split: configuration.split, cameras: camera.cameras,
-                      workspace: workspace, rotationBins: configuration.rotationBins)
+                      workspace: workspace, rotationBins: configuration.rotationBins, look: camera.look)
     }
 
     /// Resumes the journaled episode if there is one, else starts the next; then captures the first view.

@@ -25,11 +25,14 @@ public struct CaptureSetup: Sendable {
     /// Makes the agent whose proposals the page draws (`--checkpoint`); called once per session, on the
     /// session's thread. The capture module knows no agents: the command line builds one from a checkpoint.
     public var makeProposer: (@Sendable () throws -> any ActionProposer)?
+    /// How the simulator draws its scenes with `--source sim` (`--look`).
+    public var look: SceneLook
 
     public init(source: Source, robot: Robot, out: String, task: String? = nil, robotTimeout: Double = 30,
-                staleAfter: Double = 5, makeProposer: (@Sendable () throws -> any ActionProposer)? = nil) {
+                staleAfter: Double = 5, makeProposer: (@Sendable () throws -> any ActionProposer)? = nil, look: SceneLook = .cliport) {
         self.source = source; self.robot = robot; self.out = out; self.task = task
         self.robotTimeout = robotTimeout; self.staleAfter = staleAfter; self.makeProposer = makeProposer
+        self.look = look
     }
 
     public static let defaultSimTask = "put-block-in-bowl-seen-colors"
@@ -77,7 +80,7 @@ public struct CaptureSetup: Sendable {
         switch source {
         case .sim:
             let simTask = try TaskRegistry.task(named: task ?? Self.defaultSimTask)
-            let world = try SimulatorWorld(task: simTask)
+            let world = try SimulatorWorld(task: simTask, look: look)
             camera = SimulatorCamera(world: world)
             robot = SimulatorRobot(world: world)
             taskName = simTask.name

@@ -12,10 +12,10 @@ public final class SimulatorWorld {
     public let task: any Task
     public let split: Split
 
-    public init(task: any Task, split: Split = .train, environment: Environment? = nil) throws {
+    public init(task: any Task, split: Split = .train, environment: Environment? = nil, look: SceneLook = .cliport) throws {
         self.task = task
         self.split = split
-        self.environment = try environment ?? Environment()
+        self.environment = try environment ?? Environment(look: look)
     }
 
     /// Resets to `seed` and replays `actions`.
@@ -32,6 +32,7 @@ public final class SimulatorCamera: CameraSource {
 
     public var name: String { "sim (\(world.environment.cameras.count) cameras)" }
     public var cameras: [CameraConfig] { world.environment.cameras }
+    public var look: String? { world.environment.look.rawValue }
     /// Simulated cameras are ideal pinholes; the depth scale is that of the stored depth (0.1 mm).
     public var calibration: [CameraCalibration] { cameras.map { CameraCalibration(camera: $0, depthScale: 0.0001) } }
 

@@ -18,15 +18,20 @@ public struct DatasetHeader: Equatable, Sendable {
     public var objectSet: String?
     /// The folder the object set was loaded from (nil for built-in sets).
     public var objectAssets: String?
+    /// How the simulator drew the pictures ("cliport" or "plain", `SceneLook`); nil for data made before looks
+    /// existed (drawn in the plain look) and for data not from the simulator.
+    public var look: String?
 
     public init(task: String, split: String, cameras: [CameraConfig] = CameraConfig.realSenseD415,
                 workspace: Workspace = .cliport, rotationBins: Int = RotationBins.cliport,
                 depthEncoding: DepthEncoding = .standard, generator: String = DatasetLayout.generator,
-                schemaVersion: Int = DatasetLayout.schemaVersion, objectSet: String? = nil, objectAssets: String? = nil) {
+                schemaVersion: Int = DatasetLayout.schemaVersion, objectSet: String? = nil, objectAssets: String? = nil,
+                look: String? = nil) {
         self.task = task; self.split = split; self.cameras = cameras; self.workspace = workspace
         self.rotationBins = rotationBins; self.depthEncoding = depthEncoding
         self.generator = generator; self.schemaVersion = schemaVersion
         self.objectSet = objectSet; self.objectAssets = objectAssets
+        self.look = look
     }
 
     public var cameraNames: [String] { cameras.map(\.name) }
@@ -67,6 +72,8 @@ struct EnvArgs: Codable {
         /// Optional: written only when set, so headers of other tasks stay as they were.
         var object_set: String?
         var object_assets: String?
+        /// Optional: the simulator's look (absent in files written before looks existed).
+        var look: String?
     }
 
     struct Camera: Codable {
@@ -125,7 +132,7 @@ struct EnvArgs: Codable {
                 + "yaw = rotation about world z (CLIPort's labels)",
             actions: "actions[t] = pick xyz + quaternion xyzw, place xyz + quaternion xyzw (world frame, metres)",
             pixels: "pixel = (row, col) = (round((y - bounds[1][0]) / pixel_size), round((x - bounds[0][0]) / pixel_size))",
-            object_set: h.objectSet, object_assets: h.objectAssets)
+            object_set: h.objectSet, object_assets: h.objectAssets, look: h.look)
     }
 
     func header() throws -> DatasetHeader {
@@ -144,6 +151,6 @@ struct EnvArgs: Codable {
         let depth: DepthEncoding = k.depth.dtype == "uint16" ? .uint16(metresPerUnit: k.depth.scale) : .float32
         return DatasetHeader(task: k.task, split: k.split, cameras: cameras, workspace: workspace, rotationBins: k.rotation_bins,
                              depthEncoding: depth, generator: k.generator, schemaVersion: k.schema_version,
-                             objectSet: k.object_set, objectAssets: k.object_assets)
+                             objectSet: k.object_set, objectAssets: k.object_assets, look: k.look)
     }
 }

@@ -32,6 +32,9 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
     public var ratioToCLIPort: Double
     /// The object set of a google-objects dataset ("procedural", or "google-scanned-objects from DIR"); nil otherwise.
     public var objectSet: String?
+    /// How the simulator drew the pictures ("cliport", "plain"; several joined by ", "); nil when no shard
+    /// records a look (real captures, and data generated before looks were recorded, which is plain).
+    public var look: String?
 
     public init(reader: DatasetReader) throws {
         path = reader.path
@@ -61,6 +64,8 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         bytesOnDisk = reader.shards.compactMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int }.reduce(0, +)
         bytesPerObservation = observationCount > 0 ? Double(imageBytes) / Double(observationCount) : 0
         ratioToCLIPort = bytesPerObservation > 0 ? CLIPortReferenceFigures.bytesPerObservation / bytesPerObservation : 0
+        let looks = Set(reader.headers.compactMap(\.look))
+        look = looks.isEmpty ? nil : looks.sorted().joined(separator: ", ")
         objectSet = reader.headers.first?.objectSet.map { set in set + (reader.headers.first?.objectAssets.map { " from \($0)" } ?? "") }
     }
 
@@ -95,6 +100,7 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
                 + "(\(String(format: "%.1f", ratioToCLIPort))x smaller than CLIPort's 6.45 MB)",
         ]
         if let objectSet { lines.append("objects      \(objectSet)") }
+        if let look { lines.append("look         \(look)") }
         lines += [
             "instructions \(instructions.count) distinct (steps):",
         ]

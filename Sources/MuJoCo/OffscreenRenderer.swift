@@ -11,6 +11,7 @@ import Geometry
 /// - Depth is linearised from the 24-bit z-buffer with the camera's own near/far planes:
 ///   z = near / (1 - d (1 - near/far)). Background pixels read as `zFar`.
 /// - The image is read bottom-up by OpenGL and flipped here.
+/// - Shadows are drawn when the model's `<quality shadowsize>` is above 0; reflections and skybox never.
 /// - Geom groups 3, 4 and 5 are not drawn (the project puts collision-only and tool geoms there).
 /// - The `mjrContext` (170-220 ms to make) is reused across models whose render assets are the same
 ///   (offscreen size, shadow and MSAA settings, planes, no meshes/textures); it is re-made otherwise.
@@ -104,7 +105,8 @@ public final class OffscreenRenderer {
             sceneOwner = sim
         }
         mjv_updateScene(m, sim.data, option, nil, freeCamera, Int32(mjCAT_ALL.rawValue), scene)
-        cmj_set_render_flag(scene, Int32(mjRND_SHADOW.rawValue), 0)
+        // Shadows only for models that ask for them (`<quality shadowsize>` above 0: CLIPort's look).
+        cmj_set_render_flag(scene, Int32(mjRND_SHADOW.rawValue), m.pointee.vis.quality.shadowsize > 0 ? 1 : 0)
         cmj_set_render_flag(scene, Int32(mjRND_REFLECTION.rawValue), 0)
         cmj_set_render_flag(scene, Int32(mjRND_SKYBOX.rawValue), 0)
 

@@ -31,19 +31,23 @@ public struct DemoGenerator {
         public var environment: [String: String]
         /// CLIPort's asset folder for the google-objects tasks' meshes (`GoogleObjectAssets`); nil: built-in objects.
         public var assets: String?
+        /// How the simulator draws the scenes (`--look`).
+        public var look: SceneLook
 
         public init(task: String, split: Split, count: Int, out: String, episodesPerShard: Int = 100, firstEpisode: Int = 0,
                     maxAttempts: Int? = nil, machineIndex: Int? = nil, machines: Int? = nil, workers: Int = 1,
-                    workerExecutable: String? = nil, environment: [String: String] = [:], assets: String? = nil) {
+                    workerExecutable: String? = nil, environment: [String: String] = [:], assets: String? = nil,
+                    look: SceneLook = .cliport) {
             self.task = task; self.split = split; self.count = count; self.out = out
             self.episodesPerShard = episodesPerShard; self.firstEpisode = firstEpisode; self.maxAttempts = maxAttempts
             self.machineIndex = machineIndex; self.machines = machines; self.workers = workers
             self.workerExecutable = workerExecutable; self.environment = environment; self.assets = assets
+            self.look = look
         }
 
         public var plan: GenerationPlan {
             GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
-                           assets: assets)
+                           assets: assets, look: look)
         }
     }
 
@@ -139,7 +143,7 @@ public struct DemoGenerator {
                     ["demos-worker", "--task", plan.task, "--split", plan.split.rawValue, "--n", "\(plan.episodes)",
                      "--episodes-per-shard", "\(plan.episodesPerShard)", "--first-episode", "\(plan.firstEpisode)",
                      "--dataset", folder, "--machine-index", "\(machine.index)", "--machines", "\(machine.count)", "--worker-index", "\(w)"]
-                        + (plan.assets.map { ["--assets", $0] } ?? [])
+                        + (plan.assets.map { ["--assets", $0] } ?? []) + ["--look", plan.look.rawValue]
                 }
                 let result = try WorkerPool().run(executable: executable, arguments: arguments, onEvent: { worker, event in
                     tally.add(event, from: worker)

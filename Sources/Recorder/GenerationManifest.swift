@@ -19,11 +19,14 @@ public enum GenerationManifest {
         var generator: String
         /// `--assets` (absent when not given, as in manifests written before it existed).
         var assets: String?
+        /// `--look` (absent in manifests written before looks existed, whose pictures are the plain look).
+        var look: String?
     }
 
     static func contents(_ plan: GenerationPlan) -> Contents {
         Contents(task: plan.task, split: plan.split.rawValue, episodes: plan.episodes, episodesPerShard: plan.episodesPerShard,
-                 firstEpisode: plan.firstEpisode, units: plan.units, generator: DatasetLayout.generator, assets: plan.assets)
+                 firstEpisode: plan.firstEpisode, units: plan.units, generator: DatasetLayout.generator, assets: plan.assets,
+                 look: plan.look.rawValue)
     }
 
     /// Records `plan` in `folder`, or checks that the recorded plan is the same.
@@ -39,13 +42,18 @@ public enum GenerationManifest {
               let recorded = try? JSONDecoder().decode(Contents.self, from: data) else {
             throw RecorderError.unreadableManifest(path: path)
         }
+        // A dataset's pictures all have one look: checked first, since its fix is the --look option alone.
+        let recordedLook = recorded.look ?? SceneLook.plain.rawValue
+        if recordedLook != mine.look {
+            throw RecorderError.lookMismatch(path: folder, recorded: recordedLook, requested: plan.look.rawValue)
+        }
         let same = recorded.task == mine.task && recorded.split == mine.split && recorded.episodes == mine.episodes
             && recorded.episodesPerShard == mine.episodesPerShard && recorded.firstEpisode == mine.firstEpisode
             && recorded.assets == mine.assets
         if !same {
             let theirs = GenerationPlan(task: recorded.task, split: Split(rawValue: recorded.split) ?? plan.split,
                                         episodes: recorded.episodes, episodesPerShard: recorded.episodesPerShard,
-                                        firstEpisode: recorded.firstEpisode, assets: recorded.assets)
+                                        firstEpisode: recorded.firstEpisode, assets: recorded.assets, look: plan.look)
             throw RecorderError.planMismatch(path: folder, recorded: theirs, requested: plan)
         }
     }

@@ -16,11 +16,14 @@ public struct GenerationPlan: Codable, Equatable, Sendable {
     public var firstEpisode: Int
     /// CLIPort's asset folder the google-objects tasks load their meshes from (`--assets`); nil: built-in objects.
     public var assets: String?
+    /// How the simulator draws the scenes (`--look`): every picture of a dataset has one look.
+    public var look: SceneLook
 
     public init(task: String, split: Split, episodes: Int, episodesPerShard: Int = 100, firstEpisode: Int = 0,
-                assets: String? = nil) {
+                assets: String? = nil, look: SceneLook = .cliport) {
         self.task = task; self.split = split; self.episodes = episodes
         self.episodesPerShard = episodesPerShard; self.firstEpisode = firstEpisode; self.assets = assets
+        self.look = look
     }
 
     /// The most episode indices a plan may span (first episode + episodes): about 10^12, far beyond any
@@ -99,13 +102,15 @@ public struct GenerationPlan: Codable, Equatable, Sendable {
     /// "100 episodes, 10 per shard, first episode 0", for messages.
     public var summary: String {
         "\(episodes) episodes, \(episodesPerShard) per shard, first episode \(firstEpisode)"
-            + (assets.map { ", objects from --assets \($0)" } ?? "")
+            + (assets.map { ", objects from --assets \($0)" } ?? "") 
+            + (look == .cliport ? "" : ", look \(look.rawValue)")
     }
 
     /// The options that reproduce this plan on the command line.
     public var commandLine: String {
         "--task \(task) --split \(split.rawValue) --n \(episodes) --episodes-per-shard \(episodesPerShard)"
             + (firstEpisode > 0 ? " --first-episode \(firstEpisode)" : "")
-            + (assets.map { " --assets \($0)" } ?? "")
+            + (assets.map { " --assets \($0)" } ?? "") 
+            + (look == .cliport ? "" : " --look \(look.rawValue)")
     }
 }

@@ -8,6 +8,8 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
     case nothingToDo(String)
     case unreadableManifest(path: String)
     case planMismatch(path: String, recorded: GenerationPlan, requested: GenerationPlan, nextFreeEpisode: Int? = nil)
+    /// The folder's episodes were drawn with another `--look` than the one requested.
+    case lookMismatch(path: String, recorded: String, requested: String)
     case badMachineShare(String)
     /// A worker process failed; `message` is its own error.
     case workerFailed(worker: Int, message: String)
@@ -34,6 +36,9 @@ public enum RecorderError: Error, CustomStringConvertible, Equatable {
                 + "generate them into another folder"
             if let next { text += " with --first-episode \(next)" } else { text += " with --first-episode after its last seed" }
             return text + " and join both with `cliport dataset merge`."
+        case let .lookMismatch(path, recorded, requested):
+            return "\(path) is being generated with --look \(recorded), not --look \(requested): every picture of a dataset has "
+                + "one look. To finish it, rerun with --look \(recorded); for the \(requested) look, generate into another folder."
         case let .badMachineShare(message):
             return message
         case let .workerFailed(worker, message):

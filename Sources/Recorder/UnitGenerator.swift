@@ -27,9 +27,9 @@ final class UnitGenerator {
     /// The simulator starts on first use, so a run with nothing left to do never opens an EGL context.
     private func env() throws -> (Environment, DatasetHeader) {
         if let environment, let header { return (environment, header) }
-        let env = try Environment()
+        let env = try Environment(look: plan.look)
         let h = DatasetHeader(task: task.name, split: plan.split.rawValue, cameras: env.cameras, workspace: env.workspace,
-                              objectSet: task.objectSetName, objectAssets: (task as? PackingGoogleObjects)?.objectSet.folder)
+                              objectSet: task.objectSetName, objectAssets: (task as? PackingGoogleObjects)?.objectSet.folder, look: plan.look.rawValue)
         environment = env
         header = h
         return (env, h)

@@ -51,6 +51,8 @@ public final class Environment {
     }
 
     /// The MJCF of the current episode's world.
+    /// How the scenes are drawn (`SceneLook`).
+    public var look: SceneLook { builder.look }
     public var mjcf: String? { world?.xml }
     public var scene: Scene? { world?.scene }
     public var instruction: String { progress?.instruction ?? "" }

@@ -53,7 +53,7 @@ extension MJCFBuilder {
         var used: [(outline: [SIMD2<Double>], halfHeight: Double)] = []
         var meshes: [TriangleMesh] = []
         for o in scene.objects {
-            for part in o.shape.parts {
+            for part in o.shape.parts(look: look) {
                 if case .prism(let outline, let hh) = part.kind { used.append((outline, hh)) }
                 if case .mesh(let mesh) = part.kind { meshes.append(mesh) }
             }

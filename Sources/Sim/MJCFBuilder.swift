@@ -6,14 +6,14 @@ import Geometry
 ///   a visual-only plane 0.2 mm higher: rendered depth of a surface at exactly z = 0 scatters around 0
 ///   and CLIPort's heightmap drops points below the workspace floor, which would speckle the table black;
 
-/// - one directional light from straight above (ambient 0.4 + diffuse 0.6, no specular, no shadows), so
-///   upward faces render in exactly their RGB colour and the heightmap shows true colours;
+/// - the lights and the drawn table of the `SceneLook` (MJCFBuilder+Look.swift): the plain look's light from
+///   straight above renders upward faces in exactly their RGB colour; CLIPort's look shades and casts shadows;
 /// - the suction cup: a mocap body "cup" whose frame is at the bottom of its 1 cm tip (geom group 3:
 ///   it collides but the cameras do not draw it);
 /// - per movable object a free joint and an inactive weld "suction-<name>" from the cup to the object.
 /// Contacts use solref time constant 2 x timestep (MuJoCo's stiffest stable setting): a released object
 /// comes to rest in a few steps instead of ~35 with the default 0.02 s.
-/// Visual settings: 640x480 offscreen buffer, shadowsize 0 and offsamples 0 (5-6x faster on llvmpipe).
+/// Visual settings: 640x480 offscreen buffer, offsamples 0 (5-6x faster on llvmpipe), shadows per look.
 public struct MJCFBuilder: Sendable {
     public var timestep: Double
     public var offscreenWidth: Int
@@ -39,9 +39,9 @@ public struct MJCFBuilder: Sendable {
           <size \(sizeAttributes(scene))/>
           <visual>
             <global offwidth="\(offscreenWidth)" offheight="\(offscreenHeight)"/>
-            <quality shadowsize="0" offsamples="0"/>
+            \(qualityElement)
             <headlight active="0" ambient="0 0 0" diffuse="0 0 0" specular="0 0 0"/>
-            <map znear="0.01" zfar="10"/>
+            \(mapElement)
           </visual>
           <statistic extent="1" center="0.5 0 0"/>
           <default>
@@ -49,10 +49,7 @@ public struct MJCFBuilder: Sendable {
             <equality solref="0.01 1"/>
           </default>
           <worldbody>
-            <light name="top" directional="true" pos="0.5 0 3" dir="0 0 -1" diffuse="0.6 0.6 0.6" ambient="0.4 0.4 0.4" specular="0 0 0" castshadow="false"/>
-            <geom name="table" type="plane" size="2 2 0.1" group="3" rgba="0.5 0.5 0.5 1"/>
-            <geom name="table-surface" type="plane" pos="0 0 \(f(Self.tableSurfaceLift))" size="2 2 0.1" contype="0" conaffinity="0" rgba="\(rgba(NamedColor.table.unit))"/>
-            <body name="\(Self.cupBodyName)" mocap="true" pos="0.5 0 0.6">
+        \(lightsAndTable)    <body name="\(Self.cupBodyName)" mocap="true" pos="0.5 0 0.6">
               <geom name="cup-tip" type="box" pos="0 0 \(f(Self.cupTipHalfSize))" size="\(f(Self.cupTipHalfSize)) \(f(Self.cupTipHalfSize)) \(f(Self.cupTipHalfSize))" group="3" rgba="0.8 0.8 0.8 1" contype="3" conaffinity="1"/>
             </body>
 
@@ -83,7 +80,7 @@ public struct MJCFBuilder: Sendable {
             let (c, d) = o.shape.inertia(mass: o.mass)
             s += "      <inertial pos=\"\(v3(c))\" mass=\"\(f(o.mass))\" diaginertia=\"\(v3(d))\"/>\n"
         }
-        for (i, part) in o.shape.parts.enumerated() {
+        for (i, part) in o.shape.parts(look: look).enumerated() {
             let pq = part.pose.rotation.normalized
             var g = "      <geom name=\"\(o.name)-\(i)\" pos=\"\(v3(part.pose.position))\" quat=\"\(f(pq.w)) \(f(pq.x)) \(f(pq.y)) \(f(pq.z))\""
             switch part.kind {

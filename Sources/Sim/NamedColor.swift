@@ -27,6 +27,10 @@ public struct NamedColor: Equatable, Hashable, Codable, Sendable {
     /// `utils.EVAL_COLORS`.
     public static let evalColors: [NamedColor] = [.blue, .red, .green, .orange, .purple, .pink, .white]
 
-    /// The table colour (not a CLIPort colour; a mid grey that is neither black nor in the palette).
+    /// The table colour of the plain look (not a CLIPort colour; a mid grey that is neither black nor in the palette).
     public static let table = NamedColor(name: "table", rgb: SIMD3(90, 90, 90))
+    /// CLIPort's workspace (`ur5/workspace.urdf`, rgba 0.2 grey): the table of CLIPort's look.
+    public static let workspace = NamedColor(name: "workspace", rgb: SIMD3(51, 51, 51))
+    /// The floor around CLIPort's workspace: pybullet draws `plane.urdf` (which has no visual) in white.
+    public static let floor = NamedColor(name: "floor", rgb: SIMD3(255, 255, 255))
 }

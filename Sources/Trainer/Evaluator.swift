@@ -73,7 +73,7 @@ public final class Evaluator {
     /// Evaluates the split's checkpoints (or only `checkpoint`, a file name in RUN/checkpoints) and
     /// returns the updated results, also written to `resultsFile`. `pictures` episodes per checkpoint
     /// get affordance pictures of every step.
-    public func evaluate(task name: String, split: Split, n: Int, checkpoint: String? = nil, pictures: Int = 0,
+    public func evaluate(task name: String, split: Split, n: Int, checkpoint: String? = nil, pictures: Int = 0, look: SceneLook = .cliport,
                          shouldStop: () -> Bool = { false }) throws -> Results {
         // No episodes would score 0, as if the agent had failed every one.
         guard Self.episodesRange.contains(n) else {
@@ -88,7 +88,7 @@ public final class Evaluator {
         var results = (FileManager.default.contents(atPath: file).flatMap { try? JSONDecoder().decode(Results.self, from: $0) })
             .flatMap { $0.n == n ? $0 : nil } ?? Results(task: name, split: split, n: n, checkpoints: [])
         let chosen = try checkpoints(task: name, split: split, only: checkpoint)
-        let environment = try Environment()
+        let environment = try Environment(look: look)
         for path in chosen {
             let label = (path as NSString).lastPathComponent
             if checkpoint == nil, results.checkpoints.contains(where: { $0.checkpoint == label }) { continue }

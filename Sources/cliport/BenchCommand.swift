@@ -3,6 +3,7 @@ import Benchmarks
 import Foundation
 import Model
 import Recorder
+import Sim
 import Trainer
 
 struct BenchCommand: ParsableCommand {
@@ -19,6 +20,7 @@ struct BenchCommand: ParsableCommand {
         @Option(parsing: .upToNextOption, help: "Tasks of the 1-vs-2-worker comparison.") var scalingTasks: [String] = DemosScaling.tasks
         @Option(parsing: .unconditional, help: "Successful episodes per task and worker count in the comparison (0 skips it).")
         var scalingEpisodes: Int = 16
+        @OptionGroup var look: SceneLookOptions
         @OptionGroup var json: JSONOutputOptions
 
         func validate() throws {
@@ -27,11 +29,12 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
-            let result = try reportingErrors { try DemoBenchmark.run(task: task, episodes: episodes) }
+            let result = try reportingErrors { try DemoBenchmark.run(task: task, episodes: episodes, look: look.look) }
             if json.enabled { printJSON(result) } else { print(result.table) }
             guard scalingEpisodes > 0 else { return }
             let scaling = try reportingErrors {
-                try DemoBenchmark.scaling(tasks: scalingTasks, episodes: scalingEpisodes, executable: currentExecutable())
+                try DemoBenchmark.scaling(tasks: scalingTasks, episodes: scalingEpisodes, executable: currentExecutable(),
+                                          look: look.look)
             }
             if json.enabled { printJSON(scaling) } else { print(scaling.table) }
         }

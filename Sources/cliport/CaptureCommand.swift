@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import Sim
 import Trainer
 
 struct CaptureCommand: ParsableCommand {
@@ -30,6 +31,7 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: "Seconds after which a camera folder's frames count as stopped.") var staleAfter: Double = 5
     @Option(help: "A checkpoint written by `cliport train` (RUN/checkpoints/…hdf5): the agent's proposed pick and place are drawn on every view.")
     var checkpoint: String?
+    @OptionGroup var look: SceneLookOptions
 
     func validate() throws {
         try requireOption("--port", port, in: 0...65535)
@@ -43,7 +45,8 @@ struct CaptureCommand: ParsableCommand {
             if let checkpoint { _ = try TrainingCheckpoint.info(checkpoint) }  // a bad path fails here, before serving
             let makeProposer: (@Sendable () throws -> any ActionProposer)? = checkpoint.map { path in { try AgentActionProposer(checkpoint: path) } }
             let setup = CaptureSetup(source: try CaptureSetup.parseSource(source), robot: try CaptureSetup.parseRobot(robot), out: out,
-                                     task: task, robotTimeout: robotTimeout, staleAfter: staleAfter, makeProposer: makeProposer)
+                                     task: task, robotTimeout: robotTimeout, staleAfter: staleAfter, makeProposer: makeProposer,
+                                     look: look.look)
             try setup.validate()
             let service = try CaptureService(makeSession: setup.makeSession)
             let server = CaptureServer(service: service, host: host, port: port)

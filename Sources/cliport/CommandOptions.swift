@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Sim
 import Trainer
 
 // Options shared by several commands, declared once (`@OptionGroup`), the range check every command's
@@ -8,6 +9,14 @@ import Trainer
 // are arguments in TrainingArguments.swift).
 
 extension Split: ExpressibleByArgument {}
+extension SceneLook: ExpressibleByArgument {}
+
+/// `--look cliport|plain`: how the simulator draws its scenes (the task rules and cameras are the same).
+struct SceneLookOptions: ParsableArguments {
+    @Option(name: .customLong("look"),
+            help: "How the simulator draws scenes: cliport (CLIPort's arm, shadows and shading) or plain (flat colours, no arm; cheapest).")
+    var look: SceneLook = .cliport
+}
 
 /// `--json`: print the result as one JSON object with snake_case keys instead of text.
 struct JSONOutputOptions: ParsableArguments {

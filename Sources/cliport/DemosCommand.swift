@@ -39,6 +39,7 @@ struct DemosCommand: ParsableCommand {
     var assets: String?
     @Option(help: ArgumentHelp("The time every shard records as `created`: seconds since 1970 or ISO 8601 UTC (default: SOURCE_DATE_EPOCH, else now). The same request and time give byte-identical shards.", valueName: "time"))
     var created: String?
+    @OptionGroup var look: SceneLookOptions
     @OptionGroup var json: JSONOutputOptions
 
     /// Every number is checked here, before anything is written (a refused request leaves no folder behind).
@@ -75,7 +76,8 @@ struct DemosCommand: ParsableCommand {
         let generator = DemoGenerator(options: .init(
             task: task, split: split, count: count, out: out, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
             machineIndex: machineIndex, machines: machines, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
-            workerExecutable: currentExecutable(), environment: ProcessInfo.processInfo.environment, assets: assets))
+            workerExecutable: currentExecutable(), environment: ProcessInfo.processInfo.environment, assets: assets,
+            look: look.look))
         let report = try reportingErrors { try generator.run() }
         if json.enabled { printJSON(report) } else { printSummary(report) }
         if report.stopped {
@@ -125,10 +127,11 @@ struct DemosWorkerCommand: ParsableCommand {
     @Option var machines: Int
     @Option var workerIndex: Int
     @Option var assets: String?
+    @Option var look: SceneLook
 
     func run() throws {
         let plan = GenerationPlan(task: task, split: split, episodes: count, episodesPerShard: episodesPerShard, firstEpisode: firstEpisode,
-                                  assets: assets)
+                                  assets: assets, look: look)
         let status = DemoWorker.run(plan: plan, dataset: dataset, machine: MachineShare(index: machineIndex, count: machines),
                                     worker: workerIndex)
         if status != 0 { throw ExitCode(status) }

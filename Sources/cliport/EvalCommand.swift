@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Recorder
+import Sim
 import Trainer
 
 struct EvalCommand: ParsableCommand {
@@ -16,6 +17,7 @@ struct EvalCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Episodes (seeds of the split).") var n: Int = 100
     @Option(help: "Only this checkpoint (a file name in RUN/checkpoints, or a path).") var checkpoint: String?
     @Option(parsing: .unconditional, help: "Episodes per checkpoint to draw affordance pictures for (RUN/eval/pictures).") var pictures: Int = 0
+    @OptionGroup var look: SceneLookOptions
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var json: JSONOutputOptions
 
@@ -30,7 +32,8 @@ struct EvalCommand: ParsableCommand {
         ComputeThreads.configure(threads: threads.count)
         let results = try reportingErrors {
             try Evaluator(run: TrainingRun(path: runFolder)).evaluate(task: task, split: split, n: n, checkpoint: checkpoint,
-                                                                pictures: pictures, shouldStop: { StopSignal.requested })
+                                                                pictures: pictures, look: look.look,
+                                                                shouldStop: { StopSignal.requested })
         }
         if json.enabled { printJSON(results); return }
         for r in results.checkpoints {

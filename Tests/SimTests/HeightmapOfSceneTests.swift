@@ -11,7 +11,8 @@ final class HeightmapOfSceneTests: XCTestCase {
                                          pose: Pose(position: SIMD3(0.45, 0.12, 0.02), rotation: Quaternion(yaw: 0.4))))
         scene.objects.append(SceneObject(name: "bowl", shape: .bowl, color: .blue, mass: 0.1,
                                          pose: Pose(position: SIMD3(0.6, -0.2, 0)), isFixed: true))
-        let world = try TabletopWorld(scene: scene)
+        // The plain look: objects in exactly their palette colour, straight-walled bowls.
+        let world = try TabletopWorld(scene: scene, builder: MJCFBuilder(look: .plain))
         try world.settle()
         let renderer = try OffscreenRenderer()
         let cameras = CameraConfig.realSenseD415

@@ -40,11 +40,11 @@ final class RenderedDepthTests: XCTestCase {
     /// The mjrContext is reused for a second model with the same render assets, and gives the same image
     /// as a renderer that builds its context for that model.
     func testContextReuseAcrossModelsGivesIdenticalImages() throws {
-        let first = try TabletopWorld(scene: Scene())
+        let first = try TabletopWorld(scene: Scene(), builder: MJCFBuilder(look: .plain))
         var scene = Scene()
         scene.objects.append(SceneObject(name: "block", shape: .block, color: .red, mass: 0.01,
                                          pose: Pose(position: SIMD3(0.5, 0, 0.02))))
-        let second = try TabletopWorld(scene: scene)
+        let second = try TabletopWorld(scene: scene, builder: MJCFBuilder(look: .plain))
         let camera = CameraConfig.realSenseD415[0]
         let reusing = try OffscreenRenderer()
         _ = try reusing.render(first.simulation, camera: camera)

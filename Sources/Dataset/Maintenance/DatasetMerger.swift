@@ -120,6 +120,11 @@ public enum DatasetMerger {
             return .mismatched(path: shard, detail: "holds the \(header.split) split, but \(firstShard) holds the \(first.split) split of \(first.task)",
                                fix: "merge one split at a time (one `cliport dataset merge` per split)")
         }
+        if header.look != first.look {
+            return .mismatched(path: shard, detail: "was drawn with look \(header.look ?? "unrecorded"), but \(firstShard) with look "
+                               + "\(first.look ?? "unrecorded") (both \(first.task))",
+                               fix: "merge only datasets generated with the same --look")
+        }
         return .mismatched(path: shard, detail: "was recorded with other cameras, workspace or storage than \(firstShard) (both \(first.task))",
                            fix: "merge only datasets recorded with the same setup")
     }
