@@ -17,6 +17,10 @@ public final class Trainer {
     public let group: ProcessGroup
     public let networks: TransporterAgentNetworks
     public let encoder: InstructionEncoder?
+    /// The CLIP trunks' shared train-mode switch (models with CLIP's visual trunk): on in training steps
+    /// with `clipBatchNorm` batch statistics, off in validation, as Lightning's train()/eval() around
+    /// CLIPort's `training_step` and `validation_step`.
+    let clipTrainMode: CLIPTrainMode?
     /// The step the run starts from (0, or the step of `last.hdf5` when resuming).
     public let startStep: Int
     /// The training and validation data, listed once (nil: no validation data).
@@ -38,6 +42,8 @@ public final class Trainer {
         /// Wall seconds of each step of this call, and the part of each spent waiting for data.
         public var stepSeconds: [Double]
         public var waitSeconds: [Double]
+        /// CPU seconds (all threads of the process, the loader's included) of each step of this call.
+        public var stepCPUSeconds: [Double]
     }
 
     /// Prepares a run in `run` (creating it, or resuming it when its configuration matches). Everything
@@ -59,6 +65,7 @@ public final class Trainer {
         }
         let frozen = try FrozenComponents.resolve(for: configuration, clip: clip, encoder: encoder, imageNet: imageNet)
         self.encoder = frozen.encoder
+        clipTrainMode = configuration.model.needsCLIPVisualTrunk ? frozen.clip?.trainMode : nil
         networks = try configuration.model.makeNetworks(
             width: configuration.width, rotations: configuration.rotations, cropSize: configuration.cropSize, seed: UInt64(configuration.seed),
             textDimension: self.encoder?.dimension ?? 1024, learningRate: configuration.learningRate, clip: frozen.clip,
@@ -96,7 +103,7 @@ public final class Trainer {
         var step = startStep
         var lastLoss = Double.nan
         var interrupted = false
-        var stepSeconds: [Double] = [], waitSeconds: [Double] = []
+        var stepSeconds: [Double] = [], waitSeconds: [Double] = [], stepCPUSeconds: [Double] = []
         if startStep > 0, group.isRoot { log("resuming \(run.path) from step \(startStep)") }
 
         while step < c.steps {
@@ -104,12 +111,14 @@ public final class Trainer {
             try group.sum(&stop)
             if stop[0] > 0 { interrupted = true; break }
 
-            let waitStart = Date()
+            let waitStart = Date(), cpuStart = ProcessClock.cpuSeconds()
             guard let batch = try loader.next() else { break }
             let waited = Date().timeIntervalSince(waitStart)
             waiting += waited
             networks.zeroGradients()
             var losses = [0.0, 0.0]
+            clipTrainMode?.usesBatchStatistics = c.clipBatchNorm == .batchStatistics
+            defer { clipTrainMode?.usesBatchStatistics = false }
             for sample in batch.samples {
                 let text = try encoder?.feature(for: sample.instruction)
                 let l = networks.accumulateGradients(
@@ -117,6 +126,7 @@ public final class Trainer {
                     place: (sample.place.row, sample.place.col), placeRotation: rotationBin(sample.rotationBin), text: text)
                 losses[0] += Double(l.attention); losses[1] += Double(l.transport)
             }
+            clipTrainMode?.usesBatchStatistics = false
             let pixels = batch.samples[0].rows * batch.samples[0].cols
             if c.lossReduction == .sum {
                 // The summed cross-entropy's gradient is the mean's times the number of logits.
@@ -129,6 +139,7 @@ public final class Trainer {
             try group.sum(&losses)
             let examples = Double(batch.count * group.size)
             stepSeconds.append(Date().timeIntervalSince(waitStart)); waitSeconds.append(waited)
+            stepCPUSeconds.append(ProcessClock.cpuSeconds() - cpuStart)
             step += 1
             lastLoss = (losses[0] + losses[1]) / examples
 
@@ -175,7 +186,7 @@ public final class Trainer {
         let elapsed = Date().timeIntervalSince(started)
         return Summary(finalStep: step, interrupted: interrupted, lastLoss: lastLoss,
                        stepsPerSecond: Double(step - startStep) / max(elapsed, 1e-9), dataWaitShare: waiting / max(elapsed, 1e-9),
-                       stepSeconds: stepSeconds, waitSeconds: waitSeconds)
+                       stepSeconds: stepSeconds, waitSeconds: waitSeconds, stepCPUSeconds: stepCPUSeconds)
     }
 
     /// Mean (pick + place) loss over the first `validationSamples` validation examples, or nil without

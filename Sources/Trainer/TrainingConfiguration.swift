@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Everything that decides a training run's result, stored as RUN/config.json. Resuming compares the
 /// stored configuration with the command's so a run is never continued with other settings.
@@ -39,6 +40,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var textWeights: String?
     /// torchvision's ImageNet ResNet-50 weights (safetensors) of the RN50-BERT agents.
     public var visualWeights: String?
+    /// How the frozen CLIP trunk's batch norms run in training steps (models that run CLIP's visual
+    /// trunk; nil for the others): CLIPort's batch statistics by default.
+    public var clipBatchNorm: CLIPBatchNorm?
 
     /// CLIPort's `save_steps` (cfg/train.yaml).
     public static let cliportSaveSteps = [1000, 2000, 3000, 4000, 5000, 7000, 10000, 20000, 40000, 80000, 120000,
@@ -64,7 +68,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
                 steps: Int, batch: Int = 1, width: Double = 1, rotations: Int = 36, cropSize: Int = 64, seed: Int = 0, learningRate: Float = 1e-4,
                 saveSteps: [Int]? = nil, lastEvery: Int = 100, validationSamples: Int = 50, augment: Bool = true,
                 textEncoder: InstructionEncoderKind? = nil, clipWeights: String? = nil, clipVocabulary: String? = nil,
-                lossReduction: LossReduction = .mean, textWeights: String? = nil, visualWeights: String? = nil) {
+                lossReduction: LossReduction = .mean, textWeights: String? = nil, visualWeights: String? = nil,
+                clipBatchNorm: CLIPBatchNorm? = nil) {
         self.model = model; self.data = data.map(Self.absolutePath); self.group = group
         self.validationData = validationData.map(Self.absolutePath)
         self.nDemos = nDemos; self.steps = steps; self.batch = batch; self.width = width; self.seed = seed
@@ -77,6 +82,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.clipWeights = clipWeights.map(Self.absolutePath); self.clipVocabulary = clipVocabulary.map(Self.absolutePath)
         self.lossReduction = lossReduction
         self.textWeights = textWeights.map(Self.absolutePath); self.visualWeights = visualWeights.map(Self.absolutePath)
+        self.clipBatchNorm = model.needsCLIPVisualTrunk ? clipBatchNorm ?? .batchStatistics : nil
     }
 
     /// Reads RUN/config.json and checkpoints; files written before `lossReduction` was recorded for the mean
@@ -105,6 +111,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         clipVocabulary = try c.decodeIfPresent(String.self, forKey: .clipVocabulary)
         textWeights = try c.decodeIfPresent(String.self, forKey: .textWeights)
         visualWeights = try c.decodeIfPresent(String.self, forKey: .visualWeights)
+        // Runs written before the setting kept CLIP in eval mode.
+        clipBatchNorm = try c.decodeIfPresent(CLIPBatchNorm.self, forKey: .clipBatchNorm)
+            ?? (model.needsCLIPVisualTrunk ? .runningStatistics : nil)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -119,6 +128,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try c.encode(textEncoder, forKey: .textEncoder); try c.encodeIfPresent(clipWeights, forKey: .clipWeights)
         try c.encodeIfPresent(clipVocabulary, forKey: .clipVocabulary); try c.encodeIfPresent(textWeights, forKey: .textWeights)
         try c.encodeIfPresent(visualWeights, forKey: .visualWeights)
+        try c.encodeIfPresent(clipBatchNorm, forKey: .clipBatchNorm)
     }
 
     static func effectiveSaveSteps(_ steps: [Int], steps total: Int) -> [Int] {
@@ -164,7 +174,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             (.nDemos, { "\($0.nDemos)" }), (.batch, { "\($0.batch)" }), (.width, { "\($0.width)" }),
             (.rotations, { "\($0.rotations)" }), (.cropSize, { "\($0.cropSize)" }), (.seed, { "\($0.seed)" }),
             (.learningRate, { "\($0.learningRate)" }), (.augment, { "\($0.augment)" }), (.textEncoder, { $0.textEncoder.rawValue }),
-            (.lossReduction, { $0.lossReduction.rawValue }),
+            (.lossReduction, { $0.lossReduction.rawValue }), (.clipBatchNorm, { $0.clipBatchNorm?.rawValue ?? "" }),
         ]
         return settings.filter { $0.1(self) != $0.1(other) }
             .map { SettingDifference(setting: $0.0, stored: $0.1(self), requested: $0.1(other)) }

@@ -3,6 +3,7 @@
 public enum TrainingSetting: String, CaseIterable, CodingKey, Sendable {
     case model, data, group, validationData, nDemos, steps, batch, width, rotations, cropSize, seed, learningRate
     case saveSteps, lastEvery, validationSamples, augment, lossReduction, textEncoder, clipWeights, clipVocabulary, textWeights, visualWeights
+    case clipBatchNorm
 }
 
 /// A setting whose value in a command differs from the run's.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import Model
 import Recorder
 import Sim
 import Trainer
@@ -45,6 +46,10 @@ struct BenchCommand: ParsableCommand {
         @Option(parsing: .upToNextOption, help: "Models to time (any of `cliport agents`).") var models: [AgentModel] = [.transporter, .transporterLang, .cliport]
         @Option(help: "Channel width multiplier (1 = CLIPort's networks).") var width: Double = 1
         @Option(parsing: .unconditional, help: "Timed steps per model (after one warm-up step).") var steps: Int = 3
+        @Option(help: "CLIP weights imported with `cliport weights import` for the cliport model (default: a random full-size RN50 trunk).")
+        var clipWeights: String?
+        @Option(help: "How the frozen CLIP trunk's batch norms run (default: batch-statistics, as `cliport train`).")
+        var clipBatchnorm: CLIPBatchNorm?
         @OptionGroup var threads: ThreadOptions
         @OptionGroup var json: JSONOutputOptions
 
@@ -55,7 +60,8 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let result = try reportingErrors {
-                try TrainingBenchmark.run(models: models, width: width, steps: steps, threads: threads.count)
+                try TrainingBenchmark.run(models: models, width: width, steps: steps, threads: threads.count,
+                                          clipWeights: clipWeights, clipBatchNorm: clipBatchnorm)
             }
             if json.enabled { printJSON(result) } else { print(result.table) }
         }

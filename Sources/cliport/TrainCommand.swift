@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MPI
+import Model
 import Recorder
 import Sim
 import Trainer
@@ -37,6 +38,8 @@ struct TrainCommand: ParsableCommand {
     var textWeights: String?
     @Option(help: "torchvision's ImageNet resnet50 state dict as safetensors, for the RN50-BERT agents (the untrained one needs none).")
     var visualWeights: String?
+    @Option(help: "How the frozen CLIP trunk's batch norms run in training steps (the agents with CLIP's visual trunk): batch-statistics (CLIPort: train mode; the moved running statistics serve validation and eval) or running-statistics (eval mode throughout).")
+    var clipBatchnorm: CLIPBatchNorm?
     @Option(parsing: .unconditional, help: "Place rotations (CLIPort's n_rotations).") var rotations: Int = 36
     @Option(parsing: .unconditional, help: .hidden) var cropSize: Int = 64
     @Option(parsing: .unconditional, help: "Seed of the initial weights and of the data stream.") var seed: Int = 0
@@ -54,6 +57,9 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard !data.isEmpty else { throw ValidationError(TrainerError.noData.description) }
         if group != nil, data.count != 1 { throw ValidationError("--group reads one dataset root: pass exactly one --data") }
+        if clipBatchnorm != nil, !model.needsCLIPVisualTrunk {
+            throw ValidationError("--clip-batchnorm sets CLIP's visual trunk, which --model \(model.rawValue) does not run; drop it or use an agent with CLIP's trunk (cliport, …)")
+        }
         try requireOption("--n-demos", nDemos, in: TrainingConfiguration.nDemosRange)
         try requireOption("--steps", steps, in: TrainingConfiguration.stepsRange)
         try requireOption("--batch", batch, in: TrainingConfiguration.batchRange)
@@ -80,7 +86,8 @@ struct TrainCommand: ParsableCommand {
             width: width, rotations: rotations, cropSize: cropSize, seed: seed, learningRate: lr,
             saveSteps: saveSteps.isEmpty ? nil : saveSteps, lastEvery: lastEvery, validationSamples: valSamples, augment: !noAugment,
             textEncoder: textEncoder, clipWeights: clipWeights, clipVocabulary: clipVocab, lossReduction: loss,
-            textWeights: textWeights, visualWeights: visualWeights)
+            textWeights: textWeights, visualWeights: visualWeights,
+            clipBatchNorm: clipBatchnorm)
         let summary = try reportingErrors { () -> Trainer.Summary in
             let trainer: Trainer
             do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Model
 import Trainer
 
 // The training settings with a fixed set of values, as command-line arguments (their raw values).
@@ -12,6 +13,7 @@ extension AgentModel: ExpressibleByArgument {
 }
 extension LossReduction: ExpressibleByArgument {}
 extension InstructionEncoderKind: ExpressibleByArgument {}
+extension CLIPBatchNorm: ExpressibleByArgument {}
 
 extension TrainingSetting {
     /// The `cliport train` option that sets it.
@@ -39,6 +41,7 @@ extension TrainingSetting {
         case .textEncoder: return "--text-encoder"
         case .clipWeights: return "--clip-weights"
         case .clipVocabulary: return "--clip-vocab"
+        case .clipBatchNorm: return "--clip-batchnorm"
         }
     }
 

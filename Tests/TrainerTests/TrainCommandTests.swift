@@ -59,6 +59,22 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
 
+    /// `--clip-batchnorm` lists its values when given another, and is refused for a model that runs no
+    /// CLIP trunk (it would do nothing), before anything is written.
+    func testCLIPBatchNormOptionNamesItsValuesAndItsModel() throws {
+        let out = root + "/run"
+        let train = ["train", "--data", root + "/data-train", "--out", out]
+        let bad = try cliport(train + ["--model", "cliport", "--clip-batchnorm", "frozen"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--clip-batchnorm") && bad.stderr.contains("frozen"), bad.stderr)
+        for choice in ["batch-statistics", "running-statistics"] { XCTAssertTrue(bad.stderr.contains("'\(choice)'"), bad.stderr) }
+        let unused = try cliport(train + ["--model", "transporter", "--clip-batchnorm", "running-statistics"])
+        XCTAssertNotEqual(unused.status, 0)
+        XCTAssertTrue(unused.stderr.contains("--clip-batchnorm sets CLIP's visual trunk, which --model transporter does not run"),
+                      unused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
     /// A `train` refused for its data (missing, empty) writes nothing; the same data named by a relative
     /// and by an absolute path is the same setting; another setting is named by its option.
     func testRunFolderIsWrittenOnlyForReadableDataAndPathsNameTheSameData() throws {

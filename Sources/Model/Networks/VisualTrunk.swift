@@ -13,8 +13,8 @@ public protocol VisualTrunk: Sendable {
     var trunkBatchNorms: [BatchNormLayer] { get }
 }
 
-/// CLIP's trunk runs its batch norms in inference form: nothing per stream.
+/// Each stream holds its own CLIP copy, whose running statistics move in train mode (`CLIPBatchNorm`).
 extension CLIPVisualTrunk: VisualTrunk {
-    public func streamCopy() -> VisualTrunk { self }
-    public var trunkBatchNorms: [BatchNormLayer] { [] }
+    public func streamCopy() -> VisualTrunk { copy() }
+    public var trunkBatchNorms: [BatchNormLayer] { batchNorms }
 }

@@ -3,9 +3,10 @@ import Foundation
 /// Batch normalisation over the channels of an NCHW tensor (PyTorch's `BatchNorm2d`, eps 1e-5,
 /// momentum 0.1).
 ///
-/// Two forms: `inference` uses running statistics (CLIP's frozen trunk; also CLIPort in eval mode), and
-/// `training` uses the batch's statistics and updates the running ones (CLIPort's UNet DoubleConv, which
-/// trains in this mode, and which CLIPort's eval.py also leaves in it).
+/// Two forms: `inference` uses running statistics (PyTorch's eval mode: CLIP's frozen trunk in validation
+/// and evaluation, or throughout with `--clip-batchnorm running-statistics`), and `training` uses the
+/// batch's statistics and updates the running ones (train mode: CLIPort's UNet DoubleConv, which its
+/// eval.py also leaves in it, and the frozen CLIP trunk while CLIPort trains).
 public struct BatchNormStatistics: Equatable, Sendable {
     public var runningMean: Tensor
     public var runningVariance: Tensor
@@ -69,10 +70,28 @@ public enum BatchNorm {
     /// statistics by `momentum` towards the batch mean and *unbiased* variance, as PyTorch does.
     public static func training(_ x: Tensor, gamma: Tensor, beta: Tensor,
                                 statistics: inout BatchNormStatistics) -> (output: Tensor, cache: BatchNormCache) {
+        var normalized = Tensor.zeros(x.shape)
+        let (y, inverseStd) = normalizeWithBatchStatistics(x, gamma: gamma, beta: beta, statistics: &statistics,
+                                                           normalized: &normalized.scalars)
+        return (y, BatchNormCache(normalized: normalized, inverseStd: inverseStd))
+    }
+
+    /// The training form's output without what its backward needs: a module in train mode that no
+    /// gradient reaches (CLIPort's frozen CLIP trunk, run under `no_grad` in train mode) still normalises
+    /// with the batch's statistics and moves its running ones.
+    public static func trainingForward(_ x: Tensor, gamma: Tensor, beta: Tensor,
+                                       statistics: inout BatchNormStatistics) -> Tensor {
+        var none: [Float] = []
+        return normalizeWithBatchStatistics(x, gamma: gamma, beta: beta, statistics: &statistics, normalized: &none).output
+    }
+
+    /// The training form; also fills `normalized` (the input's shape) with x-hat unless it is empty.
+    private static func normalizeWithBatchStatistics(_ x: Tensor, gamma: Tensor, beta: Tensor, statistics: inout BatchNormStatistics,
+                                                     normalized: inout [Float]) -> (output: Tensor, inverseStd: [Float]) {
         let (n, c, h, w) = x.nchw
         let plane = h * w, count = n * plane
         precondition(count > 1, "batch norm (training): needs more than one value per channel, got shape \(x.shape)")
-        var normalized = Tensor.zeros(x.shape)
+        let keepNormalized = !normalized.isEmpty
         var inverseStd = [Float](repeating: 0, count: c)
         var y = Tensor.zeros(x.shape)
         for ci in 0..<c {
@@ -95,7 +114,7 @@ public enum BatchNorm {
                 let base = (ni * c + ci) * plane
                 for i in 0..<plane {
                     let xh = (x.scalars[base + i] - m) * inv
-                    normalized.scalars[base + i] = xh
+                    if keepNormalized { normalized[base + i] = xh }
                     y.scalars[base + i] = xh * g + b
                 }
             }
@@ -104,7 +123,7 @@ public enum BatchNorm {
             let unbiased = Float(v / Double(count - 1))
             statistics.runningVariance.scalars[ci] = (1 - mom) * statistics.runningVariance.scalars[ci] + mom * unbiased
         }
-        return (y, BatchNormCache(normalized: normalized, inverseStd: inverseStd))
+        return (y, inverseStd)
     }
 
     /// Gradients of the training form: dx = gamma * invstd / M * (M g - sum g - xhat * sum(g xhat)).
