@@ -2,8 +2,9 @@ import Foundation
 import Geometry
 
 /// CLIPort's 20 kit shapes (`kitting/00.obj`-`19.obj`, scaled 0.003 in x and y), made procedurally as
-/// unions of boxes, cylinders and convex prisms about 6 cm across and 2 cm tall (the square is exactly
-/// CLIPort's 20 x 20 x 20 units); names and rotational symmetries are CLIPort's.
+/// unions of boxes, cylinders and convex prisms 2 cm tall, each stretched to CLIPort's outline extents
+/// (`cliportExtents`) and facing as CLIPort's do (the triangle and pentagon point down, the star right, the
+/// T's bar is on the right); names and rotational symmetries are CLIPort's.
 public enum KitShapes {
     public static let count = 20
     /// Names by index as the instructions use them.
@@ -16,6 +17,14 @@ public enum KitShapes {
     public static let symmetries: [Double] = [
         2 * .pi, 2 * .pi, 2 * .pi / 3, .pi / 2, .pi / 2, 2 * .pi, .pi, 2 * .pi / 5, .pi, .pi / 2,
         2 * .pi / 5, 0, 2 * .pi, 2 * .pi, 2 * .pi, 2 * .pi, 0, 2 * .pi / 6, 2 * .pi, 2 * .pi,
+    ]
+    /// The x and y extents of CLIPort's outline of each shape (OBJ units; each is centred on its frame),
+    /// measured from `kitting/NN.obj`. The sketches below are fitted to them.
+    public static let cliportExtents: [SIMD2<Double>] = [
+        SIMD2(13.504, 18.914), SIMD2(16.627, 18.984), SIMD2(20, 20), SIMD2(20, 20), SIMD2(20, 20),
+        SIMD2(20, 20), SIMD2(25, 20), SIMD2(19.052, 18.12), SIMD2(25, 15), SIMD2(20, 20),
+        SIMD2(19.18, 20.168), SIMD2(20, 20), SIMD2(15.122, 19.4), SIMD2(15.653, 18.914), SIMD2(10.652, 18.914),
+        SIMD2(20, 20), SIMD2(20, 20), SIMD2(17.32, 20), SIMD2(19.156, 17.592), SIMD2(17.996, 18.914),
     ]
     /// Metres per OBJ unit in x and y (CLIPort's object scale).
     public static let unit = 0.003
@@ -37,14 +46,47 @@ public enum KitShapes {
         static func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Piece {
             .rect(center: SIMD2((x0 + x1) / 2, (y0 + y1) / 2), size: SIMD2(x1 - x0, y1 - y0), yaw: 0)
         }
+
+        /// Points whose bounding box is the piece's: a rectangle's corners (counter-clockwise), a disc's
+        /// axis extremes, a polygon's vertices.
+        var extremePoints: [SIMD2<Double>] {
+            switch self {
+            case .rect(let c, let size, let yaw):
+                let u = SIMD2(cos(yaw), sin(yaw)) * size.x / 2, v = SIMD2(-sin(yaw), cos(yaw)) * size.y / 2
+                return [c - u - v, c + u - v, c + u + v, c - u + v]
+            case .disk(let c, let r):
+                return [c - SIMD2(r, 0), c + SIMD2(r, 0), c - SIMD2(0, r), c + SIMD2(0, r)]
+            case .polygon(let p): return p
+            }
+        }
     }
 
     static func regular(_ n: Int, _ r: Double, phase: Double = .pi / 2) -> [SIMD2<Double>] {
         CompoundShape.regularPolygon(n, radius: r, phase: phase)
     }
 
-    /// The outline pieces of shape `index`.
+    /// The outline pieces of shape `index`, fitted to CLIPort's extents: each axis is scaled and the bounding
+    /// box centred (rectangles stay boxes; bars become parallelograms; discs keep their shape, so shapes with
+    /// discs are sketched at their extents already).
     static func pieces(_ index: Int) -> [Piece] {
+        let sketch = self.sketch(index)
+        guard !sketch.isEmpty else { return [] }
+        let points = sketch.flatMap(\.extremePoints)
+        let lo = points.reduce(points[0]) { pointwiseMin($0, $1) }, hi = points.reduce(points[0]) { pointwiseMax($0, $1) }
+        let scale = cliportExtents[index] / (hi - lo), mid = (lo + hi) / 2
+        func map(_ p: SIMD2<Double>) -> SIMD2<Double> { (p - mid) * scale }
+        return sketch.map { piece in
+            switch piece {
+            case .rect(let c, let size, let yaw) where yaw == 0: return .rect(center: map(c), size: size * scale, yaw: 0)
+            case .rect: return .polygon(piece.extremePoints.map(map))
+            case .disk(let c, let r): return .disk(center: map(c), radius: r * (scale.x * scale.y).squareRoot())
+            case .polygon(let p): return .polygon(p.map(map))
+            }
+        }
+    }
+
+    /// The shape's outline as first sketched (OBJ units, about 20 across), before `pieces` fits it.
+    static func sketch(_ index: Int) -> [Piece] {
         switch index {
         case 0: // R
             return [.box(-8, -10, -4, 10), .box(-4, 7, 4, 10), .box(-4, 0, 4, 3), .box(4, 1, 7, 9),
@@ -52,21 +94,21 @@ public enum KitShapes {
         case 1: // A
             return [.bar(SIMD2(-8, -10), SIMD2(-1, 10), width: 4), .bar(SIMD2(8, -10), SIMD2(1, 10), width: 4),
                     .box(-5, -4, 5, -1)]
-        case 2: return [.polygon(regular(3, 11.5))]
+        case 2: return [.polygon([SIMD2(0, -10), SIMD2(10, 10), SIMD2(-10, 10)])]
         case 3: return [.box(-10, -10, 10, 10)]
         case 4: return [.box(-10, -3.5, 10, 3.5), .box(-3.5, -10, 3.5, 10)]
-        case 5: return [.box(-9, 6, 9, 10), .box(-2, -10, 2, 6)]
-        case 6: return [.polygon([SIMD2(0, -11), SIMD2(7, 0), SIMD2(0, 11), SIMD2(-7, 0)])]
-        case 7: return [.polygon(regular(5, 11))]
-        case 8: return [.box(-10, -5, 10, 5)]
+        case 5: return [.box(4, -10, 10, 10), .box(-10, -3, 4, 3)]
+        case 6: return [.polygon([SIMD2(0, -10), SIMD2(12.5, 0), SIMD2(0, 10), SIMD2(-12.5, 0)])]
+        case 7: return [.polygon(regular(5, 10, phase: -.pi / 2))]
+        case 8: return [.box(-12.5, -7.5, 12.5, 7.5)]
         case 9: // flower: a centre and four petals
             return [.disk(center: .zero, radius: 5)] + (0..<4).map { k in
                 let a = Double(k) * .pi / 2
                 return .disk(center: SIMD2(6 * cos(a), 6 * sin(a)), radius: 4)
             }
-        case 10: // star: a pentagon and five points
-            let inner = regular(5, 4.6, phase: .pi / 2 + .pi / 5)
-            let outer = regular(5, 12)
+        case 10: // star: a pentagon and five points, one pointing along +x
+            let inner = regular(5, 4.6, phase: .pi / 5)
+            let outer = regular(5, 12, phase: 0)
             return [.polygon(inner)] + (0..<5).map { k in .polygon([inner[(k + 4) % 5], outer[k], inner[k]]) }
         case 11: return [.disk(center: .zero, radius: 10)]
         case 12: // G
@@ -76,12 +118,12 @@ public enum KitShapes {
         case 14: // E
             return [.box(-8, -10, -4, 10), .box(-4, 6.5, 8, 10), .box(-4, -1.75, 6, 1.75), .box(-4, -10, 8, -6.5)]
         case 15: // L
-            return [.box(-7, -10, -3, 10), .box(-3, -10, 7, -6)]
+            return [.box(-10, -10, -4, 10), .box(-4, -10, 10, -4)]
         case 16: return [] // ring: built as an annulus in `shape`
-        case 17: return [.polygon(regular(6, 10, phase: 0))]
-        case 18: // heart: two lobes and a point
-            return [.disk(center: SIMD2(-4.5, 3), radius: 5.5), .disk(center: SIMD2(4.5, 3), radius: 5.5),
-                    .polygon([SIMD2(0, -10), SIMD2(9.6, 1.2), SIMD2(0, 4), SIMD2(-9.6, 1.2)])]
+        case 17: return [.polygon(regular(6, 10))]
+        case 18: // heart: two lobes and a point, sketched at CLIPort's extents (19.156 x 17.592)
+            return [.disk(center: SIMD2(-4.3, 3.518), radius: 5.278), .disk(center: SIMD2(4.3, 3.518), radius: 5.278),
+                    .polygon([SIMD2(0, -8.796), SIMD2(9.2, 1.5), SIMD2(0, 4), SIMD2(-9.2, 1.5)])]
         case 19: // M
             return [.box(-10, -10, -6, 10), .box(6, -10, 10, 10),
                     .bar(SIMD2(-7, 9), SIMD2(0, -3), width: 4), .bar(SIMD2(7, 9), SIMD2(0, -3), width: 4)]

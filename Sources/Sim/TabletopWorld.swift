@@ -160,13 +160,17 @@ public final class TabletopWorld {
         simulation.bodiesInContact(with: probe).first { $0 != cupBody && $0 != probe }
     }
 
-    /// Descends from the current cup pose in 1 mm physics steps until the probe body touches something,
-    /// or until the cup is `overshoot` below `expectedZ`. Returns the body touched.
-    func descendUntilContact(expectedZ: Double, probe: Int, steps: inout Int) throws -> Int? {
+    /// Descends from the current cup pose in 1 mm physics steps along -`axis` (world z, or the tool's z of a
+    /// tilted place, as CLIPort moves along the tool axis) until the probe body touches something, or until
+    /// the cup is `overshoot` beyond `expected` along the axis. Returns the body touched.
+    func descendUntilContact(expected: SIMD3<Double>, axis: SIMD3<Double> = SIMD3(0, 0, 1), probe: Int,
+                             steps: inout Int) throws -> Int? {
         var pose = cupPose
-        let floor = expectedZ - Self.overshoot
-        while pose.position.z > floor {
-            pose.position.z -= Self.slowStep
+        // For the vertical axis these dot products are exactly z, so untilted descents stay bit-identical.
+        func along(_ p: SIMD3<Double>) -> Double { p.x * axis.x + p.y * axis.y + p.z * axis.z }
+        let floor = along(expected) - Self.overshoot
+        while along(pose.position) > floor {
+            pose.position -= axis * Self.slowStep
             try setMocapPose(cupBody, pose)
             try step()
             steps += 1
@@ -213,9 +217,12 @@ public final class TabletopWorld {
     public func pickPlace(pick: Pose, place: Pose) throws -> PickPlaceOutcome {
         try suctionPickPlace(pick: pick, place: place) { _, _, _ in
             let up = SIMD3<Double>(0, 0, Self.approachHeight)
+            // A tilted place (block-insertion-sixdof) is approached along its tool axis, as CLIPort's
+            // preplace pose is 0.32 m up the tool's z; for a yaw-only place the axis is exactly world z.
+            let axis = place.rotation.rotate(SIMD3(0, 0, 1))
             try self.teleportCup(to: Pose(position: pick.position + up, rotation: pick.rotation))
-            try self.teleportCup(to: Pose(position: place.position + up, rotation: place.rotation))
-            try self.teleportCup(to: Pose(position: place.position + SIMD3(0, 0, Self.placeSlowZone), rotation: place.rotation))
+            try self.teleportCup(to: Pose(position: place.position + axis * Self.approachHeight, rotation: place.rotation))
+            try self.teleportCup(to: Pose(position: place.position + axis * Self.placeSlowZone, rotation: place.rotation))
         }
     }
 
@@ -231,7 +238,7 @@ public final class TabletopWorld {
         // The pick z is the surface height there (from the heightmap), so contact is expected at it.
         try teleportCup(to: Pose(position: pick.position + SIMD3(0, 0, Self.pickSlowZone), rotation: pick.rotation))
         var pickSteps = 0, placeSteps = 0
-        let touched = try descendUntilContact(expectedZ: pick.position.z, probe: cupBody, steps: &pickSteps)
+        let touched = try descendUntilContact(expected: pick.position, probe: cupBody, steps: &pickSteps)
         guard let held = try activateSuction(touching: touched) else {
             try release()
             try teleportCup(to: prepick)
@@ -241,7 +248,8 @@ public final class TabletopWorld {
             return outcome
         }
         try carry(held, &pickSteps, &placeSteps)
-        let landed = try descendUntilContact(expectedZ: place.position.z, probe: objectBodies[held], steps: &placeSteps) != nil
+        let landed = try descendUntilContact(expected: place.position, axis: place.rotation.rotate(SIMD3(0, 0, 1)),
+                                             probe: objectBodies[held], steps: &placeSteps) != nil
         try release()
         try teleportCup(to: Pose(position: place.position + up, rotation: place.rotation))
         var outcome = PickPlaceOutcome(grasped: scene.objects[held].name, placedOnContact: landed)

@@ -31,7 +31,7 @@ final class PileTasksTests: XCTestCase {
                 XCTAssertTrue(episode.scene.objects.filter { $0.name.hasPrefix("block") }.allSatisfy { $0.color.name == block })
                 let d = zones[0].pose.position - zones[1].pose.position
                 XCTAssertGreaterThanOrEqual((d * d).sum().squareRoot(), 0.2)
-                XCTAssertTrue(zones.allSatisfy { $0.shape == .squareOutline(side: 0.15, lineWidth: PileTask.zoneLineWidth, openSide: false) })
+                XCTAssertTrue(zones.allSatisfy { $0.shape == .squareOutline(side: 0.12, lineWidth: PileTask.zoneLineWidth, openSide: false) })
             }
         }
         var rng = SeededGenerator(seed: 1)

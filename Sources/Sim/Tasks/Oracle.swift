@@ -9,9 +9,10 @@ public enum Oracle {
     ///    height there, identity orientation.
     /// 4. Place = target * (object^-1 * pick), with the object pose reduced to yaw, so the object lands on
     ///    the target with the suction offset kept; identity orientation if the goal ignores rotations.
+    ///    With `keepsFullOrientation` (CLIPort's `sixdof`) the object pose keeps its roll and pitch.
     /// Throws `SimError.objectNotVisible` if no candidate object has a visible pixel.
     public static func act(goal: Goal, scene: Scene, poses: [Pose], raster: TopDownRaster, workspace: Workspace,
-                           rng: inout SeededGenerator) throws -> PickPlaceAction {
+                           keepsFullOrientation: Bool = false, rng: inout SeededGenerator) throws -> PickPlaceAction {
         var matches = goal.matches
         if !goal.replace {
             for (i, object) in goal.objects.enumerated() {
@@ -44,7 +45,7 @@ public enum Oracle {
             guard !pixels.isEmpty else { continue }
             let pixel = pixels[min(Int(rng.uniform() * Double(pixels.count)), pixels.count - 1)]
             let pick = Pose(position: workspace.point(at: pixel, height: Double(raster.height(at: pixel))))
-            let objectPose = poses[object].yawOnly
+            let objectPose = keepsFullOrientation ? poses[object] : poses[object].yawOnly
             let pickInObject = objectPose.inverse * pick
             var place = goal.targets[nearest[i].target] * pickInObject
             if !goal.rotations { place.rotation = .identity }

@@ -8,14 +8,26 @@ extension NamedColor {
 }
 
 extension CompoundShape {
-    /// A stand-in for Ravens' `pallet/pallet.obj`: a 30 x 25 cm deck whose top is 3 cm above the frame (5 cm
-    /// above the table when the frame is at CLIPort's z = 0.02, where its boxes start) on three runners.
-    public static let pallet = CompoundShape(name: "pallet", parts: [
-        Part(.box(halfSize: SIMD3(0.15, 0.125, 0.005)), at: SIMD3(0, 0, 0.025)),
-        Part(.box(halfSize: SIMD3(0.15, 0.02, 0.02)), at: SIMD3(0, -0.105, 0)),
-        Part(.box(halfSize: SIMD3(0.15, 0.02, 0.02)), at: SIMD3(0, 0, 0)),
-        Part(.box(halfSize: SIMD3(0.15, 0.02, 0.02)), at: SIMD3(0, 0.105, 0)),
-    ], size: SIMD3(0.3, 0.25, 0.05), restingZ: 0.02, top: 0.03)
+    /// Ravens' `pallet/pallet.obj` at CLIPort's scale 0.25: 30 x 25 cm and 3.75 cm tall, frame at mid-height
+    /// (so at CLIPort's z = 0.02 its top is 3.875 cm above the table, 1.1 cm below where its boxes start).
+    /// Seven 5 mm slats across x on top and below, at x = +-(0.115-0.15), +-(0.0725-0.0975),
+    /// +-(0.03-0.055), +-0.0125, on three 1 cm runners along x at y = 0 and +-0.12. The top slats are drawn
+    /// only and one hidden 5 mm deck under them carries the boxes (fewer contacts than slats, same height).
+    public static let pallet: CompoundShape = {
+        let slatX: [(Double, Double)] = [(-0.15, -0.115), (-0.0975, -0.0725), (-0.055, -0.03), (-0.0125, 0.0125),
+                                         (0.03, 0.055), (0.0725, 0.0975), (0.115, 0.15)]
+        let deckHalf = 0.0025, top = 0.01875
+        var parts = [Part(.box(halfSize: SIMD3(0.15, 0.125, deckHalf)), at: SIMD3(0, 0, top - deckHalf), visible: false)]
+        for z in [top - deckHalf, -(top - deckHalf)] {
+            for (x0, x1) in slatX {
+                parts.append(Part(.box(halfSize: SIMD3((x1 - x0) / 2, 0.125, deckHalf)), at: SIMD3((x0 + x1) / 2, 0, z), collides: false))
+            }
+        }
+        for y in [-0.12, 0, 0.12] {
+            parts.append(Part(.box(halfSize: SIMD3(0.15, 0.005, top - 2 * deckHalf)), at: SIMD3(0, y, 0), collides: false))
+        }
+        return CompoundShape(name: "pallet", parts: parts, size: SIMD3(0.3, 0.25, 2 * top), restingZ: top, top: top)
+    }()
 }
 
 extension TabletopWorld {

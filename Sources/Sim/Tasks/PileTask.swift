@@ -5,8 +5,8 @@ import Geometry
 /// CLIPort's `separating-piles-{seen-colors,unseen-colors,full}` and the Ravens `sweeping-piles`
 /// (`tasks/separating_piles.py`, `tasks/sweeping_piles.py`): 50 small blocks (1 cm, 1 g) dropped at
 /// random in the 0.2 x 0.2 area x in [0.4, 0.6], y in [-0.1, 0.1]; the spatula pushes them into a zone
-/// square. Separating: two 0.15 m zones in two colours, centres at least 0.2 m apart, one of them the
-/// target, blocks in a third colour, "push the pile of {block_color} blocks into the {square_color}
+/// square. Separating: two 0.15 m zones (the metric's size; drawn, as CLIPort draws `zone.urdf`, 0.12 m) in
+/// two colours, centres at least 0.2 m apart, one of them the target, blocks in a third colour, "push the pile of {block_color} blocks into the {square_color}
 /// square". Sweeping: one green 0.12 m zone, "push the pile of blocks into the green square". Reward:
 /// the zone metric (the fraction of block points in the zone; a 1 cm block has one point, its
 /// (-5, -5, -5) mm corner, as CLIPort's 2 cm point grid gives). Max 20 steps.
@@ -36,8 +36,10 @@ public struct PileTask: Task {
     public static let zoneSeparation = 0.2
     /// CLIPort resamples the second zone until it is far enough, without bound; here at most this often.
     public static let zoneAttempts = 100
-    /// Drawn width of a zone's outline.
-    public static let zoneLineWidth = 0.005
+    /// The drawn zone, `zone/zone.urdf` (`zone.obj` scaled 0.006): a 0.12 m square outline with 6 mm
+    /// sides, in both tasks, whatever size the metric uses.
+    public static let drawnZoneSize = 0.12
+    public static let zoneLineWidth = 0.006
     /// The block colour of sweeping-piles (CLIPort leaves `small.urdf`'s own colour).
     public static let sweepingBlockColor = NamedColor.red
     /// The zone colour of sweeping-piles (`zone.urdf`'s pure green).
@@ -83,7 +85,7 @@ public struct PileTask: Task {
             instruction = "push the pile of blocks into the green square"
         }
         for (i, zone) in zones.enumerated() {
-            placer.add(SceneObject(name: "zone\(i)", shape: zoneShape(zoneSize), color: zone.color, mass: 0.1, pose: zone.pose, isFixed: true))
+            placer.add(SceneObject(name: "zone\(i)", shape: zoneShape(Self.drawnZoneSize), color: zone.color, mass: 0.1, pose: zone.pose, isFixed: true))
         }
         var scene = placer.scene
         scene.endEffector = .spatula
@@ -106,6 +108,7 @@ public struct PileTask: Task {
         return TaskEpisode(scene: scene, goals: [goal], maxSteps: Self.maxSteps)
     }
 
+    /// A zone outline of side `size` (the metric's size for placement, `drawnZoneSize` for drawing).
     private func zoneShape(_ size: Double) -> ObjectShape {
         .squareOutline(side: size, lineWidth: Self.zoneLineWidth, openSide: false)
     }
