@@ -77,8 +77,10 @@ final class AgentVariantNetworkTests: XCTestCase {
             _ = run(laterals)
             let latGrads = decoder.backward(r)
             XCTAssertEqual(latGrads.count, laterals.count)
+            // The no-skip decoder's 17 blocks leave up to ~1.5 % Float32 round-off in its one-sided slopes (different
+            // under every BLAS kernel; larger steps cross ReLU kinks): it is checked to 4 % of the largest gradient.
             assertParameterGradients("\(name) decoder", parameterSample(decoder.parameters, count: 5, always: always),
-                                     samplesPerParameter: 1) { dot(run(laterals), r) }
+                                     samplesPerParameter: 1, tolerance: kind == .withoutSkips ? 4e-2 : 2e-2) { dot(run(laterals), r) }
             if kind.usesLaterals {
                 // dL/dlateral at a few elements of the last two (central differences; the deeper laterals'
                 // effect on the output is below Float32's resolution at this size).
