@@ -215,21 +215,4 @@ final class AgentVariantNetworkTests: XCTestCase {
             dot(agent.transport.forward(input, pickRow: 5, pickColumn: 2), r)
         }
     }
-
-    func dot(_ a: Tensor, _ b: Tensor) -> Double {
-        zip(a.scalars, b.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-    }
-
-    /// A raw observation: colour 0-255 in channels 0-2, heights 0-0.05 m in 3-5.
-    func rawImage(_ shape: [Int], seed: UInt64) -> Tensor {
-        var g = SplitMix64(seed: seed)
-        var t = Tensor.zeros(shape)
-        let plane = shape[1] * shape[2]
-        for c in 0..<6 {
-            for i in 0..<plane {
-                t.scalars[c * plane + i] = c < 3 ? Float.random(in: 0..<255, using: &g) : Float.random(in: 0..<0.05, using: &g)
-            }
-        }
-        return t
-    }
 }

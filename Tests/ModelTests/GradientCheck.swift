@@ -149,3 +149,21 @@ func parameterSample(_ parameters: [Parameter], count: Int, always: [String] = [
     let step = max(1, parameters.count / max(1, count))
     return parameters.enumerated().filter { i, p in i % step == 0 || always.contains { p.name.contains($0) } }.map { $0.1 }
 }
+
+/// sum(a * b) in Double: the scalar loss whose gradient with respect to a network's output is `b`.
+func dot(_ a: Tensor, _ b: Tensor) -> Double {
+    zip(a.scalars, b.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+}
+
+/// A raw observation: colour 0-255 in channels 0-2, heights 0-0.05 m in 3-5.
+func rawImage(_ shape: [Int], seed: UInt64) -> Tensor {
+    var g = SplitMix64(seed: seed)
+    var t = Tensor.zeros(shape)
+    let plane = shape[1] * shape[2]
+    for c in 0..<6 {
+        for i in 0..<plane {
+            t.scalars[c * plane + i] = c < 3 ? Float.random(in: 0..<255, using: &g) : Float.random(in: 0..<0.05, using: &g)
+        }
+    }
+    return t
+}

@@ -161,23 +161,6 @@ final class NetworkTests: XCTestCase {
         let place = agent.transport.forward(image, pickRow: 3, pickColumn: 4, text: text)
         XCTAssertEqual(place.shape, [2, 16, 8])
     }
-
-    func dot(_ a: Tensor, _ b: Tensor) -> Double {
-        zip(a.scalars, b.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-    }
-
-    /// A raw observation: colour 0-255 in channels 0-2, heights 0-0.05 m in 3-5.
-    func rawImage(_ shape: [Int], seed: UInt64) -> Tensor {
-        var g = SplitMix64(seed: seed)
-        var t = Tensor.zeros(shape)
-        let plane = shape[1] * shape[2]
-        for c in 0..<6 {
-            for i in 0..<plane {
-                t.scalars[c * plane + i] = c < 3 ? Float.random(in: 0..<255, using: &g) : Float.random(in: 0..<0.05, using: &g)
-            }
-        }
-        return t
-    }
 }
 
 final class CheckpointTests: XCTestCase {
