@@ -101,6 +101,34 @@ final class CaptureSessionTests: XCTestCase {
         XCTAssertEqual(service.state.steps.count, 0)
     }
 
+    /// A click names its view: a live refresh in between does not invalidate it (the robot has not moved),
+    /// the step records the picture clicked on; once the robot acts, views before it are refused.
+    func testAClickOnAnEarlierViewOfTheSameSceneIsAcceptedUntilTheRobotMoves() throws {
+        let out = temporaryFolder("views")
+        let service = try CaptureService(makeSession: CaptureSetup(source: .sim, robot: .sim, out: out).makeSession)
+        defer { service.shutdown() }
+        let state = service.state
+        let block = state.objects.first { $0.name == "block0" }!, bowl = state.objects.first { $0.name == "bowl0" }!
+        let click = ClickedAction(pick: Pixel(row: block.row, col: block.col), place: Pixel(row: bowl.row, col: bowl.col), rotationBin: 0)
+        let clicked = state.view
+        let (clickedMap, refreshed) = try service.performBlocking { s -> (Heightmap, Int) in
+            let map = s.current!.heightmap
+            XCTAssertTrue(s.refresh()); XCTAssertTrue(s.refresh())
+            return (map, s.view)
+        }
+        XCTAssertEqual(refreshed, clicked + 2)
+        let preview = try service.performBlocking { try $0.preview(click, view: clicked) }
+        XCTAssertEqual(preview.pick.position.z, Double(clickedMap.height(at: click.pick)), accuracy: 1e-9)
+        try service.performBlocking { try $0.record(click, view: clicked, instruction: "put the blue block in the yellow bowl") }
+        XCTAssertEqual(service.state.steps.count, 1)
+        let recorded = try service.performBlocking { $0.steps[0].observation.heightmap }
+        XCTAssertTrue(recorded == clickedMap, "the step records the picture that was clicked on")
+        // The robot moved: the views before the step no longer show the scene.
+        XCTAssertThrowsError(try service.performBlocking { try $0.preview(click, view: refreshed) }) {
+            XCTAssertEqual($0 as? CaptureError, .viewChanged(clicked: refreshed, current: refreshed + 1))
+        }
+    }
+
     func testJournalStepRoundTripsExactly() throws {
         let frame = RGBDFrame(width: 3, height: 2, color: Array(0..<18), depth: [0, 0.5, 1.25, 2, 3.5, 0.001])
         var heightmap = Heightmap(rows: 2, cols: 2)
