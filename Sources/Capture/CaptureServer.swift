@@ -191,8 +191,9 @@ public final class CaptureServer: @unchecked Sendable {
         var pick: Pixel
         var place: Pixel
         var rotationBin: Int
+        var pickRotationBin: Int?
         var instruction: String?
-        var click: ClickedAction { ClickedAction(pick: pick, place: place, rotationBin: rotationBin) }
+        var click: ClickedAction { ClickedAction(pick: pick, place: place, rotationBin: rotationBin, pickRotationBin: pickRotationBin) }
     }
 
     struct EndRequest: Decodable {

@@ -13,11 +13,13 @@ public struct CaptureConfiguration: Sendable {
     public var split: String
     public var workspace: Workspace
     public var rotationBins: Int
+    /// Record a pick rotation too (parallel-jaw grippers): the page lets a drag from the pick set it.
+    public var pickRotation: Bool
 
     public init(outputFolder: String, task: String, split: String = "train", workspace: Workspace = .cliport,
-                rotationBins: Int = RotationBins.cliport) {
+                rotationBins: Int = RotationBins.cliport, pickRotation: Bool = false) {
         self.outputFolder = outputFolder; self.task = task; self.split = split
-        self.workspace = workspace; self.rotationBins = rotationBins
+        self.workspace = workspace; self.rotationBins = rotationBins; self.pickRotation = pickRotation
     }
 }
 
@@ -90,6 +92,18 @@ public final class CaptureSession {
         journal = try EpisodeJournal(folder: ((configuration.outputFolder as NSString).appendingPathComponent(".capture") as NSString)
             .appendingPathComponent("journal"))
         savedEpisodes = archive.existingEpisodes().map(EpisodeArchive.fileName(episode:))
+        try checkFolderWorkspace()
+    }
+
+    /// Episodes of one folder must share the workspace (the loader needs one heightmap size per folder,
+    /// and pixels mean places only with their bounds): a different --workspace is refused up front.
+    private func checkFolderWorkspace() throws {
+        guard let first = archive.existingEpisodes().first else { return }
+        let path = (configuration.outputFolder as NSString).appendingPathComponent(EpisodeArchive.fileName(episode: first))
+        guard let stored = (try? DatasetReader(path: path))?.headers.first?.workspace, stored != workspace else { return }
+        throw CaptureError.invalidOption("\(path) was recorded with --workspace \(CaptureSetup.describe(stored)) (a \(stored.rows)x\(stored.cols) "
+            + "heightmap), not \(CaptureSetup.describe(workspace)) (\(workspace.rows)x\(workspace.cols)): use the same --workspace "
+            + "for this folder, or another --out for the new one")
     }
 
     /// The simulator's seed for episode `n` (CLIPort's train seeds 0, 2, 4, ...); real robots ignore it.
@@ -106,6 +120,11 @@ public final class CaptureSession {
     public func start() throws {
         if let loaded = try journal.load() {
             let (header, journaled) = (loaded.header, loaded.steps)
+            if let step = journaled.first, step.observation.heightmap.rows != workspace.rows || step.observation.heightmap.cols != workspace.cols {
+                throw CaptureError.invalidOption("the journaled episode \(header.episode) in \(configuration.outputFolder)/.capture has "
+                    + "\(step.observation.heightmap.rows)x\(step.observation.heightmap.cols) heightmaps, but --workspace \(CaptureSetup.describe(workspace)) "
+                    + "gives \(workspace.rows)x\(workspace.cols): restart with the --workspace it was recorded with")
+            }
             episode = header.episode
             seed = header.seed
             objectNames = header.objectNames.isEmpty && journaled.isEmpty ? nil : header.objectNames
@@ -208,6 +227,9 @@ public final class CaptureSession {
     @discardableResult
     public func record(_ click: ClickedAction, view clickedView: Int, instruction rawInstruction: String) throws -> String {
         let instruction = rawInstruction.trimmingCharacters(in: .whitespacesAndNewlines)
+        if (click.pickRotationBin ?? 0) != 0 && !configuration.pickRotation {
+            throw CaptureError.badRequest("a pick rotation was sent, but this session records pick yaw 0 (start with --pick-rotation for a parallel-jaw gripper)")
+        }
         guard !instruction.isEmpty else { throw CaptureError.emptyInstruction }
         guard instruction.count <= 500 else { throw CaptureError.badRequest("the instruction is longer than 500 characters") }
         // The step records the picture the operator clicked on (the pixels refer to it).
@@ -349,7 +371,7 @@ public final class CaptureSession {
             message: message, error: lastError, busy: busy, savedEpisodes: savedEpisodes, resumed: resumed,
             savedThisSession: savedThisSession, failedThisSession: failedThisSession, episodeSerial: episodeSerial,
             goal: currentCapture?.suggestedInstruction, lastInstruction: steps.last?.instruction,
-            cameraViews: CameraThumbnails.layout(camera.cameras))
+            cameraViews: CameraThumbnails.layout(camera.cameras), pickRotation: configuration.pickRotation)
     }
 
     /// The current heightmap for the page: colour (rows x cols x 3 bytes), height (rows x cols

@@ -58,4 +58,6 @@ public struct CaptureState: Codable, Equatable, Sendable {
     public var lastInstruction: String?
     /// The downsampled camera images served by `GET /api/cameras`, in that order.
     public var cameraViews: [CameraThumbnails.Layout]
+    /// The pick can be turned too (`--pick-rotation`, parallel-jaw grippers).
+    public var pickRotation: Bool
 }

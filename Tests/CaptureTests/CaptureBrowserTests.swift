@@ -474,6 +474,36 @@ final class CaptureBrowserTests: XCTestCase {
         XCTAssertGreaterThan(Double(service!.state.view), clickedView, "a new view follows the step")
     }
 
+    /// `--pick-rotation`: a drag from the pick point turns the gripper; the pick pose stored in the episode
+    /// carries that yaw.
+    func testADragFromThePickSetsTheGripperAngle() throws {
+        let out = temporaryFolder("pick-rotation")
+        let (browser, _) = try open {
+            var setup = CaptureSetup(source: .sim, robot: .sim, out: out)
+            setup.pickRotation = true
+            return try setup.makeSession()
+        }
+        XCTAssertEqual(service!.state.pickRotation, true)
+        let state = service!.state
+        let block = try XCTUnwrap(state.objects.first { $0.name == "block0" })
+        let bowl = try XCTUnwrap(state.objects.first { $0.name == "bowl0" })
+        let (x, y) = try point(of: Pixel(row: block.row, col: block.col), in: browser)
+        // Press on the block, drag 40 px up the screen (world -y), release: yaw -90 degrees, bin 9.
+        try browser.call("Input.dispatchMouseEvent", ["type": "mouseMoved", "x": x, "y": y])
+        try browser.call("Input.dispatchMouseEvent", ["type": "mousePressed", "x": x, "y": y, "button": "left", "clickCount": 1])
+        for k in 1...4 { try browser.call("Input.dispatchMouseEvent", ["type": "mouseMoved", "x": x, "y": y - Double(10 * k), "button": "left"]) }
+        try browser.call("Input.dispatchMouseEvent", ["type": "mouseReleased", "x": x, "y": y - 40, "button": "left", "clickCount": 1])
+        try browser.waitFor("window.capture.S.pickBin === 9 && !window.capture.S.dragging", what: "the dragged pick angle")
+        XCTAssertTrue((try browser.evaluate("document.getElementById('phase').textContent") as? String ?? "").contains("Gripper at bin 9"))
+        try clickCell(Pixel(row: bowl.row, col: bowl.col), browser)
+        try browser.waitFor("!!window.capture.S.poses && window.capture.S.poses.pick.yawDegrees < -89", what: "the preview with the pick yaw")
+        try browser.click(elementID: "confirm")
+        try browser.waitFor("window.capture.S.state.steps.length === 1 && !window.capture.S.busy", what: "the recorded step")
+        let pickPose = try service!.performBlocking { $0.steps[0].action.pickPose }
+        XCTAssertEqual(pickPose.rotation.yaw, -Double.pi / 2, accuracy: 1e-9)
+        XCTAssertEqual(pickPose.rotation.z, -(0.5).squareRoot(), accuracy: 1e-9)
+    }
+
     // MARK: - helpers
 
     func jsString(_ s: String) -> String {

@@ -4,7 +4,7 @@
 const SCALE = 2, MARGIN = 24;
 const S = { state: null, view: 0, colors: null, heights: null, seen: null, pick: null, place: null, bin: 0,
             showHeight: false, dragging: false, busy: false, discardArmed: 0, poses: null, lastRefresh: 0,
-            cameras: null, camerasView: 0, episodeSerial: null, goal: null, dialog: false };
+            cameras: null, camerasView: 0, episodeSerial: null, goal: null, dialog: false, pickBin: 0, dragTarget: null };
 const $ = (id) => document.getElementById(id);
 const canvas = $('view'), ctx = canvas.getContext('2d');
 const params = new URLSearchParams(location.search);
@@ -13,6 +13,10 @@ $('live').checked = params.get('live') !== '0';
 const EVERY = Math.max(100, parseInt(params.get('every') || '2000', 10));
 window.capture = { SCALE, MARGIN, S, EVERY };
 const clickPending = () => !!(S.pick || S.place);
+// With --pick-rotation (parallel-jaw grippers) a drag from the pick turns the gripper; requests carry the bin.
+const pickTurns = () => !!(S.state && S.state.pickRotation);
+const withPickBin = (body) => (pickTurns() ? Object.assign(body, { pickRotationBin: S.pickBin }) : body);
+function clearClicks() { S.pick = null; S.place = null; S.poses = null; S.bin = 0; S.pickBin = 0; }
 
 function setMessage(text, isError) {
   const m = $('message');
@@ -183,7 +187,7 @@ function render() {
     drawMarker(st.proposal.place, '#c58cff', 'agent place', placeYaw(st.proposal.rotationBin));
     ctx.setLineDash([]);
   }
-  if (S.pick) drawMarker(S.pick, '#ff5a5a', 'pick');
+  if (S.pick) drawMarker(S.pick, '#ff5a5a', 'pick', pickTurns() ? placeYaw(S.pickBin) : undefined);
   if (S.place) { drawArrowBetween(S.pick, S.place, 'rgba(255,212,121,0.8)'); drawMarker(S.place, '#ffd479', 'place', placeYaw(S.bin)); }
   renderPanel();
 }
@@ -249,7 +253,8 @@ function renderPanel() {
   const deg = (placeYaw(S.bin) * 180 / Math.PI).toFixed(0);
   $('phase').textContent = st.busy ? ('Busy: ' + st.busy + ' ...')
     : !S.pick ? 'Click the pick point'
-    : !S.place ? 'Click the place point (drag from it to turn)'
+    : !S.place ? (pickTurns() ? 'Gripper at bin ' + S.pickBin + ' (drag from the pick, wheel or [ ] to turn); click the place point'
+                              : 'Click the place point (drag from it to turn)')
     : 'Turn the place rotation (bin ' + S.bin + ' of ' + st.rotationBins + ', yaw ' + deg + ' deg), then ' + (manual ? 'move the object by hand and click Captured' : 'Confirm');
   $('confirm').innerHTML = (manual ? 'Captured' : 'Confirm') + '<kbd>Enter</kbd>';
   $('confirm').disabled = !(S.pick && S.place && st.viewOK) || !!st.busy || S.busy;
@@ -278,7 +283,7 @@ function renderPanel() {
 async function preview() {
   if (!S.pick || !S.place) { S.poses = null; render(); return; }
   try {
-    S.poses = await api('/api/preview', { view: S.view, pick: S.pick, place: S.place, rotationBin: S.bin });
+    S.poses = await api('/api/preview', withPickBin({ view: S.view, pick: S.pick, place: S.place, rotationBin: S.bin }));
     setMessage('');
   } catch (e) {
     S.poses = null;
@@ -290,7 +295,7 @@ async function preview() {
 
 async function checkPick() {
   try {
-    await api('/api/preview', { view: S.view, pick: S.pick, place: S.pick, rotationBin: 0 });
+    await api('/api/preview', withPickBin({ view: S.view, pick: S.pick, place: S.pick, rotationBin: 0 }));
     setMessage('');
   } catch (e) {
     setMessage(e.message, true);
@@ -311,32 +316,46 @@ canvas.addEventListener('mousedown', (ev) => {
   const x = ev.clientX - r.left, y = ev.clientY - r.top;
   const cell = screenToCell(x, y);
   if (!S.pick || (S.pick && S.place)) {
-    S.pick = cell; S.place = null; S.poses = null; S.bin = 0;
+    clearClicks();
+    S.pick = cell;
+    if (pickTurns()) { S.dragging = true; S.dragTarget = 'pick'; S.dragStart = [x, y]; }
     checkPick();
   } else {
-    S.place = cell; S.dragging = true; S.dragStart = [x, y];
+    S.place = cell; S.dragging = true; S.dragTarget = 'place'; S.dragStart = [x, y];
     preview();
   }
   render();
 });
 canvas.addEventListener('mousemove', (ev) => {
-  if (!S.dragging || !S.place) return;
+  if (!S.dragging) return;
   const r = canvas.getBoundingClientRect();
   const dx = ev.clientX - r.left - S.dragStart[0], dy = ev.clientY - r.top - S.dragStart[1];
   if (dx * dx + dy * dy < 64) return;
   const bin = binFromVector(dx, dy);
-  if (bin !== S.bin) { S.bin = bin; render(); }
+  if (S.dragTarget === 'pick' && bin !== S.pickBin) { S.pickBin = bin; render(); }
+  if (S.dragTarget === 'place' && S.place && bin !== S.bin) { S.bin = bin; render(); }
 });
-window.addEventListener('mouseup', () => { if (S.dragging) { S.dragging = false; preview(); } });
+window.addEventListener('mouseup', () => {
+  if (!S.dragging) return;
+  S.dragging = false;
+  if (S.dragTarget === 'pick') checkPick(); else preview();
+});
 canvas.addEventListener('wheel', (ev) => {
-  if (!S.place) return;
+  if (!S.place && !(S.pick && pickTurns())) return;
   ev.preventDefault();
   turn(ev.deltaY > 0 ? 1 : -1);
 }, { passive: false });
 
 let previewTimer = null;
+// Turns the place, or (--pick-rotation) the pick while no place is clicked yet.
 function turn(step) {
   const n = S.state.rotationBins;
+  if (!S.place && S.pick && pickTurns()) {
+    S.pickBin = ((S.pickBin + step) % n + n) % n;
+    render();
+    return;
+  }
+  if (!S.place) return;
   S.bin = ((S.bin + step) % n + n) % n;
   render();
   clearTimeout(previewTimer);
@@ -357,8 +376,8 @@ async function confirmStep() {
   const instruction = $('instruction').value;
   await run('step', async () => {
     setMessage(S.state.robotKind === 'manual' ? 'recording ...' : 'the robot is executing ...');
-    const st = await api('/api/step', { view: S.view, pick: S.pick, place: S.place, rotationBin: S.bin, instruction });
-    S.pick = null; S.place = null; S.poses = null; S.bin = 0;
+    const st = await api('/api/step', withPickBin({ view: S.view, pick: S.pick, place: S.place, rotationBin: S.bin, instruction }));
+    clearClicks();
     S.state = st;
     setMessage(st.message + (st.error ? ' | ' + st.error : ''), !!st.error);
   });
@@ -368,7 +387,7 @@ async function simple(path, label, body) {
   await run(label, async () => {
     const st = await api(path, body);
     S.state = st;
-    S.pick = null; S.place = null; S.poses = null; S.bin = 0;
+    clearClicks();
     setMessage(st.message + (st.error ? ' | ' + st.error : ''), !!st.error);
   });
 }
@@ -443,7 +462,7 @@ $('endFailure').onclick = () => endEpisode('failure');
 $('endCancel').onclick = closeEndDialog;
 $('discard').onclick = discard;
 $('refresh').onclick = () => refresh(false);
-$('clear').onclick = () => { S.pick = null; S.place = null; S.poses = null; S.bin = 0; setMessage(''); render(); };
+$('clear').onclick = () => { clearClicks(); setMessage(''); render(); };
 $('heightToggle').onclick = () => { S.showHeight = !S.showHeight; render(); };
 
 document.addEventListener('keydown', (ev) => {
