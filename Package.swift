@@ -5,7 +5,7 @@ import PackageDescription
 //   cliport -> Recorder, Trainer, Capture, Benchmarks -> Sim, Dataset, Model -> Core, Geometry and the C wrappers.
 // Benchmarks (figures, never pass/fail) measures the modules beside it, so only cliport depends on it. It and
 // the tests make datasets with SyntheticData (simulator-free episodes and scenes), which builds on Dataset.
-// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI, Zlib).
+// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI, Zlib, Video).
 let package = Package(
     name: "cliport",
     platforms: [.macOS(.v13)],
@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // Small Swift wrappers: the only code that touches C handles.
         .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CEGL", "Geometry"]),
@@ -36,12 +38,13 @@ let package = Package(
         .target(name: "BLAS", dependencies: ["COpenBLAS"]),
         .target(name: "MPI", dependencies: ["CMPI"]),
         .target(name: "Zlib", dependencies: ["CZlib"]),
+        .target(name: "Video", dependencies: ["CFFmpeg"]),
 
         // The project's modules. Core: what every module shares (splits, durable files, clocks).
         .target(name: "Core"),
         .target(name: "Geometry"),
         .target(name: "Sim", dependencies: ["Core", "Geometry", "MuJoCo"]),
-        .target(name: "Dataset", dependencies: ["Core", "Geometry", "HDF5", "PNG"]),
+        .target(name: "Dataset", dependencies: ["Core", "Geometry", "HDF5", "PNG", "Video"]),
         .target(name: "Model", dependencies: ["Core", "BLAS", "HDF5", "Zlib"]),
         .target(name: "Trainer", dependencies: ["Core", "Model", "Dataset", "Sim", "Geometry", "MPI", "PNG", "HDF5", "BLAS"]),
         // Synthetic datasets without a simulator: for the benchmarks and the loader and trainer tests.
@@ -72,6 +75,8 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5", "Zlib", "Core"], exclude: ["Fixtures"]),
         // Also runs the built `cliport` under mpirun (two real ranks).
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SyntheticData", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
+        // Episode videos written through FFmpeg from a simulated episode and decoded back.
+        .testTarget(name: "VideoTests", dependencies: ["Video", "Dataset", "Recorder", "Sim", "Geometry", "cliport", "TestSupport"]),
         .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "TestSupport"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),

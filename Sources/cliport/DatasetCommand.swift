@@ -21,22 +21,29 @@ struct DatasetCommand: ParsableCommand {
 
     struct View: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write PNGs of one episode: cameras, heightmap colour and height, pick and place marked.")
+            abstract: "Write PNGs (or, with --video, an MP4) of one episode: cameras, heightmap, pick and place marked.")
         @Argument(help: "A dataset folder or one .hdf5 shard.") var path: String
         @Option(parsing: .unconditional, help: "Episode index in the dataset (see `cliport dataset info`).") var episode: Int = 0
-        @Option(help: "Folder for the PNGs.") var out: String
+        @Option(help: "Folder for the PNGs (or the video).") var out: String
+        @Flag(help: "Write episodeNNNN.mp4 instead of PNGs: one frame per step, cameras and heightmap with the action marked.")
+        var video = false
 
         func validate() throws { try requireOption("--episode", episode, in: 0...Int.max) }
 
         func run() throws {
-            let written = try reportingErrors { () -> [String] in
+            let message = try reportingErrors { () -> String in
                 let reader = try DatasetReader(path: path)
                 guard episode >= 0, episode < reader.episodes.count else {
                     throw ValidationError("episode \(episode) is out of range: \(path) holds \(reader.episodes.count) episodes (0...\(reader.episodes.count - 1))")
                 }
-                return try namingOut { try DatasetViewer.view(reader: reader, episode: episode, to: out) }
+                if video {
+                    let written = try namingOut { try EpisodeVideo.write(reader: reader, episode: episode, to: out) }
+                    return "wrote \(written.path) (\(written.frames) frames, one per step; \(written.encoder))"
+                }
+                let written = try namingOut { try DatasetViewer.view(reader: reader, episode: episode, to: out) }
+                return "wrote \(written.count) PNGs to \(out)"
             }
-            print("wrote \(written.count) PNGs to \(out)")
+            print(message)
         }
     }
 }
