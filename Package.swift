@@ -52,18 +52,29 @@ let package = Package(
         // Benchmark code, kept out of the libraries it measures.
         .target(name: "Benchmarks", dependencies: ["Core", "Dataset", "SyntheticData", "Recorder", "Sim", "Trainer", "Model", "BLAS", "Geometry", "HDF5"]),
         .target(name: "Recorder", dependencies: ["Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5"]),
+        // What the two web servers (capture, serve) share: the Host check and the request deadline.
+        .target(name: "WebServing", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        ]),
         // The web capture tool. Its page (Page/index.html, Page/app.js) is compiled into the module by the
         // EmbedCapturePage plugin, so the `cliport` binary serves it wherever it is copied.
         .target(name: "Capture", dependencies: [
-            "Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5",
+            "Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5", "WebServing",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], exclude: ["Page"], plugins: ["EmbedCapturePage"]),
+        // `cliport serve`: a read-only browser of datasets and training runs (server-rendered pages).
+        .target(name: "Serve", dependencies: [
+            "Core", "Dataset", "Geometry", "PNG", "Trainer", "WebServing",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .executableTarget(name: "PageEmbedder"),
         .plugin(name: "EmbedCapturePage", capability: .buildTool(), dependencies: ["PageEmbedder"]),
         .executableTarget(name: "cliport", dependencies: [
-            "Core", "Recorder", "Trainer", "Capture", "Benchmarks", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
+            "Core", "Recorder", "Trainer", "Capture", "Serve", "Benchmarks", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -77,9 +88,11 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SyntheticData", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
         // Episode videos written through FFmpeg from a simulated episode and decoded back.
         .testTarget(name: "VideoTests", dependencies: ["Video", "Dataset", "Recorder", "Sim", "Geometry", "cliport", "TestSupport"]),
+        // `cliport serve` in a real headless Chromium, on a simulated episode and a run folder.
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Dataset", "Recorder", "Trainer", "PNG", "TestSupport"]),
         .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "TestSupport"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "WebServing", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).
         .testTarget(name: "CLITests", dependencies: ["cliport", "Dataset", "Sim", "TestSupport"]),
     ],

@@ -3,6 +3,7 @@ import Geometry
 import Hummingbird
 import NIOCore
 import Sim
+import WebServing
 
 /// The capture tool's web server (Hummingbird): the page, its script, and a small JSON API over the
 /// `CaptureService`.

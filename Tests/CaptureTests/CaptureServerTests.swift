@@ -3,6 +3,7 @@ import Foundation
 import Geometry
 import Sim
 import TestSupport
+@testable import WebServing
 import XCTest
 
 /// The web server against hand-made requests on real sockets: which Host headers it answers, bodies over

@@ -3,17 +3,19 @@ import Foundation
 import Glibc
 #endif
 
-/// The Host headers the capture server answers: the names and addresses of this machine. A page from
+/// The Host headers the web servers (`cliport capture`, `cliport serve`) answer: the names and addresses of this machine. A page from
 /// another site that a rebinding DNS server points at this machine still sends its own name as the Host,
 /// so it is refused; a browser on another machine that opens http://ADDRESS:PORT/ sends one of ours.
-struct AllowedHosts: Sendable {
+public struct AllowedHosts: Sendable {
     /// The `--host` the server listens on.
-    let listenHost: String
+    public let listenHost: String
+
+    public init(listenHost: String) { self.listenHost = listenHost }
 
     static let loopback: Set<String> = ["127.0.0.1", "localhost", "::1"]
 
     /// True when `authority` (a Host header: "name", "name:port", "[v6]:port") names this machine at `port`.
-    func allows(authority: String, port: Int) -> Bool {
+    public func allows(authority: String, port: Int) -> Bool {
         guard let (host, givenPort) = Self.split(authority), givenPort == port else { return false }
         if Self.loopback.contains(host) || host == Self.normalized(listenHost) { return true }
         // Interfaces come and go (DHCP, Wi-Fi), so they are read at each request that needs them.
@@ -22,7 +24,7 @@ struct AllowedHosts: Sendable {
 
     /// Where to open the page: the listening address, or for a wildcard (0.0.0.0, ::) this machine's loopback
     /// and network addresses, which browsers can reach (0.0.0.0 itself is not an address to open).
-    func pageURLs(port: Int) -> [String] {
+    public func pageURLs(port: Int) -> [String] {
         let host = Self.normalized(listenHost)
         // 0.0.0.0 listens on IPv4 only; :: on both.
         let reachable = Self.interfaceAddresses().filter { !Self.isLoopbackOrLinkLocal($0) && (host != "0.0.0.0" || !$0.contains(":")) }

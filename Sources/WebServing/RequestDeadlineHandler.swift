@@ -5,32 +5,32 @@ import NIOHTTPTypes
 /// of the connection opening, each later one within `limit` of its head. Hummingbird's idle timeout (also
 /// set) closes silent connections, but every body chunk resets it, so a client trickling a byte at a time
 /// would hold a connection for hours; this deadline does not move.
-final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
+public final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = HTTPRequestPart
+    public typealias InboundOut = HTTPRequestPart
 
     let limit: TimeAmount
     private var deadline: Scheduled<Void>?
 
-    init(limit: TimeAmount) { self.limit = limit }
+    public init(limit: TimeAmount) { self.limit = limit }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { arm(context) }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    public func handlerRemoved(context: ChannelHandlerContext) { disarm() }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         arm(context)
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         disarm()
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head: arm(context)
         case .body: break
