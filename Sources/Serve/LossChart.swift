@@ -1,7 +1,8 @@
 import Foundation
 
 /// A line chart as SVG text: training loss per logged step and validation loss at the steps that have it,
-/// on axes from the first to the last step and from 0 to the largest value. Long runs are thinned to at
+/// on axes from the first to the last step and over the values' range padded by 5% (CLIPort's mean losses
+/// are around 1e-4, so an axis from 0 would flatten them into one line). Long runs are thinned to at
 /// most `maxPoints` points per line (the last point always kept).
 struct LossChart {
     struct Series {
@@ -12,7 +13,7 @@ struct LossChart {
     }
 
     static let width = 720.0, height = 300.0
-    static let margin = (left: 56.0, right: 16.0, top: 16.0, bottom: 36.0)
+    static let margin = (left: 76.0, right: 16.0, top: 16.0, bottom: 36.0)
     static let maxPoints = 1000
 
     var series: [Series]
@@ -25,8 +26,10 @@ struct LossChart {
     }
 
     var yRange: ClosedRange<Double> {
-        let top = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite).max() ?? 1
-        return 0...(top > 0 ? top * 1.05 : 1)
+        let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+        guard let lo = ys.min(), let hi = ys.max() else { return 0...1 }
+        let pad = hi > lo ? (hi - lo) * 0.05 : max(abs(hi) * 0.05, 1e-9)
+        return (lo - pad)...(hi + pad)
     }
 
     func px(_ x: Double) -> Double {
@@ -36,7 +39,7 @@ struct LossChart {
 
     func py(_ y: Double) -> Double {
         let r = yRange, m = Self.margin
-        return Self.height - m.bottom - (min(y, r.upperBound) - r.lowerBound) / (r.upperBound - r.lowerBound) * (Self.height - m.top - m.bottom)
+        return Self.height - m.bottom - (min(max(y, r.lowerBound), r.upperBound) - r.lowerBound) / (r.upperBound - r.lowerBound) * (Self.height - m.top - m.bottom)
     }
 
     static func thinned(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
@@ -80,7 +83,6 @@ struct LossChart {
 
     func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    static func label(_ v: Double) -> String {
-        v == 0 ? "0" : (abs(v) >= 100 ? String(format: "%.0f", v) : abs(v) >= 1 ? String(format: "%.2f", v) : String(format: "%.3f", v))
-    }
+    /// Three significant digits, so ticks of a 1e-4 loss differ.
+    static func label(_ v: Double) -> String { String(format: "%.3g", v) }
 }

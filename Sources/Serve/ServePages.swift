@@ -37,7 +37,7 @@ enum ServePages {
     header{background:#2b2f36;color:#eee;padding:8px 16px}header a{color:#fff;font-weight:600;text-decoration:none;margin-right:12px}
     main{padding:12px 16px}table{border-collapse:collapse;background:#fff}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}
     th{background:#eceae6}td.num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#17702d}.fail{color:#b3261e}
-    .player{display:flex;gap:12px;align-items:flex-start;flex-wrap:wrap}.hm{position:relative;margin:0}
+    .player{display:flex;gap:12px;align-items:flex-start;flex-wrap:wrap}.hm{position:relative;margin:0;width:var(--w)}
     .hm img,.hm svg{width:var(--w);height:var(--h);image-rendering:pixelated;display:block}.hm svg{position:absolute;left:0;top:0}
     .cams{display:flex;flex-direction:column;gap:6px}.cams figure{margin:0}.cams img{width:320px;display:block}
     figcaption{font-size:12px;color:#555}.controls{margin:8px 0;display:flex;gap:8px;align-items:center}
@@ -69,7 +69,7 @@ enum ServePages {
                 let last = records.metrics.last
                 let best = records.evaluations.compactMap { e in e.results.best.map { "\(e.results.task) \(e.results.split.rawValue): \(String(format: "%.1f", $0.score))" } }
                 body += "<tr><td><a href=\"/runs/\(i)\">\(escape(r.name))</a></td><td class=\"num\">\(last.map { String($0.step) } ?? "–")</td>"
-                    + "<td class=\"num\">\(last.map { String(format: "%.4f", $0.loss) } ?? "–")</td><td>\(escape(best.joined(separator: "; ")))</td>"
+                    + "<td class=\"num\">\(last.map { String(format: "%.4g", $0.loss) } ?? "–")</td><td>\(escape(best.joined(separator: "; ")))</td>"
                     + "<td><code>\(escape(r.path))</code></td></tr>"
             }
             body += "</table>"
@@ -119,7 +119,7 @@ enum ServePages {
         let json = String(decoding: (try? encoder.encode(positions)) ?? Data("[]".utf8), as: UTF8.self)
             .replacingOccurrences(of: "</", with: "<\\/")
         let cameras = header.cameras.map(\.name)
-        let scale = 3
+        let scale = 2
         var body = "<h2>\(escape(folder.name)) · episode \(e)</h2>"
         body += "<p>\(escape(metadata.task)) · \(escape(metadata.split)) · seed \(metadata.seed) · \(steps.count) step\(steps.count == 1 ? "" : "s") · "
             + "<span class=\"\(metadata.success ? "ok" : "fail")\">\(metadata.success ? "success" : "failure")</span>"
@@ -192,8 +192,8 @@ enum ServePages {
             let train = LossChart.Series(name: "training loss", cssClass: "train", points: m.map { (Double($0.step), $0.loss) }, dots: false)
             let validation = LossChart.Series(name: "validation loss", cssClass: "validation",
                                               points: m.compactMap { s in s.validationLoss.map { (Double(s.step), $0) } }, dots: true)
-            body += "<p>\(m.count) logged steps, \(m.first!.step)…\(m.last!.step); last loss \(String(format: "%.4f", m.last!.loss))"
-                + (validation.points.last.map { String(format: ", last validation loss %.4f at step %d", $0.y, Int($0.x)) } ?? "")
+            body += "<p>\(m.count) logged steps, \(m.first!.step)…\(m.last!.step); last loss \(String(format: "%.4g", m.last!.loss))"
+                + (validation.points.last.map { String(format: ", last validation loss %.4g at step %d", $0.y, Int($0.x)) } ?? "")
                 + (records.unreadableLines > 0 ? "; \(records.unreadableLines) unreadable line(s) skipped" : "") + "</p>"
             body += "<div id=\"loss-chart\">" + LossChart(series: [train, validation], yLabel: "loss").svg + "</div>"
         }

@@ -136,9 +136,11 @@ final class ServeBrowserTests: XCTestCase {
         XCTAssertEqual(try get(base + "/data/0/episodes/0/\(n + 1)/heightmap.png").status, 404, "no position past the final one")
         XCTAssertEqual(try get(base + "/data/0/episodes/1").status, 404)
 
-        // The run: a 20-point loss line from (step 1, 1.95) and 2 validation dots; scores per checkpoint.
+        // The run: a 20-point loss line from (step 1, 1.95) to (step 20, 1.0) on a y axis over 1.0...1.95 padded by
+        // 5% (plot 76...704 x 16...264 px), 2 validation dots; scores per checkpoint.
         let runPage = try dom(base + "/runs/0")
-        XCTAssertTrue(runPage.contains(#"class="train" data-name="training loss" data-count="20" fill="none" points="56.0,27.8 "#), runPage)
+        XCTAssertTrue(runPage.contains(#"class="train" data-name="training loss" data-count="20" fill="none" points="76.0,27.3 "#), runPage)
+        XCTAssertTrue(runPage.contains(#" 704.0,252.7">"#), runPage)
         XCTAssertEqual(runPage.components(separatedBy: "<circle class=\"validation\"").count - 1, 2)
         XCTAssertTrue(runPage.contains(#"<td class="num score">50.0</td>"#) && runPage.contains(#"<td class="num score">100.0</td>"#), runPage)
         XCTAssertTrue(runPage.contains(#"<tr class="best"><td>steps=00020.hdf5</td>"#), "the best checkpoint is marked")
