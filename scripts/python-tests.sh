@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # The Python package's tests (python/tests), run by `make test` after the Swift tests. They need torch,
 # robomimic and lerobot: installed once into ONE virtual environment, .build/pyvenv, kept between runs
-# (the stamp holds the requirements it was made from; a change of python/tests/requirements.txt reinstalls).
+# (the stamp holds the requirements it was made from; a change of python/tests/requirements*.txt reinstalls).
 # The package itself is reinstalled from ./python every run (no dependencies: seconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.build/pyvenv
 REQ=python/tests/requirements.txt
+NODEPS=python/tests/requirements-nodeps.txt
 STAMP=$VENV/.requirements
 PYTHON=${PYTHON:-python3}
-if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$REQ" "$STAMP"; then
+if [ ! -x "$VENV/bin/python" ] || ! cat "$REQ" "$NODEPS" | cmp -s - "$STAMP"; then
 	echo "python-tests: installing $REQ into $VENV (first run: large downloads, PyPI's torch with its CUDA wheels)"
 	rm -rf "$VENV"
 	"$PYTHON" -m venv "$VENV"
 	"$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQ"
-	cp "$REQ" "$STAMP"
+	"$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$NODEPS"
+	cat "$REQ" "$NODEPS" > "$STAMP"
 fi
 "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps --no-build-isolation ./python
 export CLIPORT_BIN=${CLIPORT_BIN:-$PWD/.build/debug/cliport}

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import check as check_module
+from .check import check as run_check
 from .reader import DatasetError, open as open_dataset
 
 
@@ -42,7 +42,7 @@ def main(argv=None):
             result = export(args.paths, args.out, repo_id=args.repo_id)
             print(f"wrote {args.out}: {result['episodes']} episodes, {result['frames']} frames (LeRobot {result['lerobot_version']})")
             return 0
-        problems = check_module.check(args.path, deep=args.deep)
+        problems = run_check(args.path, deep=args.deep)
         for file, text in problems:
             print(f"{file}: {text}")
         print("ok" if not problems else f"{len(problems)} problem(s)")
