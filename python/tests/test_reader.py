@@ -158,6 +158,17 @@ class CheckTests(unittest.TestCase):
             demo.attrs["total_reward"] = 2.0
         self.assert_same_findings(self.damaged("rewards", damage), r"total_reward|rewards add up")
 
+    def test_command_line_check_exits_1_and_names_the_problem(self):
+        import subprocess
+        import sys
+        folder = self.damaged("cli", lambda demo: demo.__delitem__("rewards"))
+        bad = subprocess.run([sys.executable, "-m", "cliport_data", "check", folder], capture_output=True, text=True)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("shard-00000.hdf5: data/demo_1 (seed", bad.stdout)
+        self.assertIn("lacks rewards", bad.stdout)
+        good = subprocess.run([sys.executable, "-m", "cliport_data", "check", self.path], capture_output=True, text=True)
+        self.assertEqual((good.returncode, good.stdout.strip()), (0, "ok"))
+
     def test_pixel_outside_the_heightmap(self):
         def damage(demo):
             p = demo["action_dict/pick_pixel"][()]
