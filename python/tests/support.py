@@ -54,3 +54,11 @@ def scratch(name):
     path = os.path.join(root(), name)
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def fixture(task):
+    """The dataset the tests share for `task`: put-block-in-bowl with 3 episodes over 2 shards (2 to 10 objects),
+    any other task with 2 episodes in one shard."""
+    if task == "put-block-in-bowl-seen-colors":
+        return demos(task, n=3, shard_size=2)
+    return demos(task, n=2)

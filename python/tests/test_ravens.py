@@ -31,7 +31,7 @@ def hwc(chw):
 
 class UnaugmentedTests(unittest.TestCase):
     def compare(self, task, episode, step):
-        path = support.demos(task, n=2)
+        path = support.fixture(task)
         ours = RavensDataset(path, n_demos=2, augment=False)
         sample, goal = ours.sample_at(episode, step)
         swift, attrs = swift_samples(path, episode, step, "--goal")
@@ -55,7 +55,7 @@ class UnaugmentedTests(unittest.TestCase):
 
     def test_same_values_as_the_swift_loader(self):
         _, sample, _, attrs = self.compare(BOWL, 1, 0)
-        self.assertEqual(attrs["goal_index"], RavensDataset(support.demos(BOWL, n=2)).data[1].num_steps)
+        self.assertEqual(attrs["goal_index"], RavensDataset(support.fixture(BOWL)).data[1].num_steps)
         # Colour 0-255 then the height three times (metres).
         img = sample["img"]
         self.assertLessEqual(img[..., :3].max(), 255)
@@ -68,7 +68,7 @@ class UnaugmentedTests(unittest.TestCase):
         np.testing.assert_array_equal(goal["img"], ours.get_image(ours.data[0], 2))
 
     def test_raw_episode_without_images(self):
-        path = support.demos(BOWL, n=2)
+        path = support.fixture(BOWL)
         ours = RavensDataset(path, n_demos=2)
         episode, seed = ours.load(0, images=False)
         e = ours.data[0]
@@ -104,7 +104,7 @@ class UnaugmentedTests(unittest.TestCase):
 class AugmentedTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.path = support.demos(BOWL, n=2)
+        cls.path = support.fixture(BOWL)
         cls.ours = RavensDataset(cls.path, n_demos=2, augment=True)
         cls.swift, _ = swift_samples(cls.path, 1, 0, "--augment", "--goal", "--count", 300, "--images", 3, "--seed", 7)
 

@@ -21,7 +21,7 @@ TASK = "put-block-in-bowl-seen-colors"
 class ReaderTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.path = support.demos(TASK, n=3, shard_size=2)   # two shards: 2 + 1 episodes
+        cls.path = support.fixture(TASK)   # two shards: 2 + 1 episodes
         cls.ds = cliport_data.open(cls.path)
 
     def test_episodes_of_all_shards_in_order(self):
@@ -115,7 +115,7 @@ class CheckTests(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.path = support.demos(TASK, n=3, shard_size=2)
+        cls.path = support.fixture(TASK)
 
     def swift_problems(self, path):
         out = support.run_cliport("dataset", "check", path, "--json", check=False).stdout
@@ -184,7 +184,7 @@ class ReadmeSnippetTests(unittest.TestCase):
         self.assertIsNotNone(block, "README.md lacks the marked Python snippet")
         code = block.group(1)
         self.assertLessEqual(len(code.strip().splitlines()), 5)
-        path = support.demos(TASK, n=3, shard_size=2)
+        path = support.fixture(TASK)
         code = code.replace("datasets/put-block-in-bowl-seen-colors-train", path)
         import contextlib
         import io

@@ -34,7 +34,7 @@ class RobomimicTests(unittest.TestCase):
         folder = support.scratch("robomimic")
         merged = []
         for task in TASKS:
-            path = support.demos(task, n=3, shard_size=2) if task == TASKS[0] else support.demos(task, n=2)
+            path = support.fixture(task)
             out = os.path.join(folder, f"{task}.hdf5")
             support.run_cliport("dataset", "merge", path, "--out", out)
             merged.append(out)
