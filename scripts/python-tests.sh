@@ -2,7 +2,8 @@
 # The Python package's tests (python/tests), run by `make test` after the Swift tests. They need torch,
 # robomimic and lerobot: installed once into ONE virtual environment, .build/pyvenv, kept between runs
 # (the stamp holds the requirements it was made from; a change of python/tests/requirements*.txt reinstalls).
-# The package itself is reinstalled from ./python every run (no dependencies: seconds).
+# The package itself is reinstalled from ./python every run (`pip install ./python`: seconds once numpy and
+# h5py are there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.build/pyvenv
@@ -18,7 +19,7 @@ if [ ! -x "$VENV/bin/python" ] || ! cat "$REQ" "$NODEPS" | cmp -s - "$STAMP"; th
 	"$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$NODEPS"
 	cat "$REQ" "$NODEPS" > "$STAMP"
 fi
-"$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps --no-build-isolation ./python
+"$VENV/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation ./python
 export CLIPORT_BIN=${CLIPORT_BIN:-$PWD/.build/debug/cliport}
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 WANDB_MODE=disabled
 # Tests import the package as installed above (the same code as python/cliport_data).

@@ -45,8 +45,8 @@ class LeRobotTests(unittest.TestCase):
                 np.testing.assert_array_equal(item["action"].numpy(), e.actions[t])       # exact
                 np.testing.assert_array_equal(item["action.pixels"].numpy()[:2], e.pick_pixel[t])
                 self.assertEqual(item["task"], e.instructions[t])
-                self.assertEqual(int(item["episode_seed"][0]), e.seed)
-                self.assertAlmostEqual(float(item["next.reward"][0]), float(e.rewards[t]), places=6)
+                self.assertEqual(int(item["episode_seed"].reshape(-1)[0]), e.seed)
+                self.assertAlmostEqual(float(item["next.reward"].reshape(-1)[0]), float(e.rewards[t]), places=6)
                 for cam in ("front", "left", "right"):
                     frame = item[f"observation.images.{cam}"].numpy()                     # float CHW in [0, 1]
                     self.assertEqual(frame.shape, (3, 480, 640))
