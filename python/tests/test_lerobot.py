@@ -28,7 +28,13 @@ class LeRobotTests(unittest.TestCase):
         cls.out = os.path.join(support.scratch("lerobot"), "export")
         cls.result = export(cls.paths, cls.out, repo_id="cliport/test-export")
         cls.loaded = LeRobotDataset("cliport/test-export", root=cls.out, video_backend="pyav")
-        cls.episodes = [e for p in cls.paths for e in cliport_data.open(p)]
+        cls.datasets = [cliport_data.open(p) for p in cls.paths]
+        cls.episodes = [e for ds in cls.datasets for e in ds]
+
+    @classmethod
+    def tearDownClass(cls):
+        for ds in cls.datasets:   # other tests open these shards with SWMR (robomimic)
+            ds.close()
 
     def test_frames_and_actions_match(self):
         self.assertEqual(self.result["episodes"], len(self.episodes))

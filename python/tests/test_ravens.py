@@ -108,6 +108,10 @@ class AugmentedTests(unittest.TestCase):
         cls.ours = RavensDataset(cls.path, n_demos=2, augment=True)
         cls.swift, _ = swift_samples(cls.path, 1, 0, "--augment", "--goal", "--count", 300, "--images", 3, "--seed", 7)
 
+    @classmethod
+    def tearDownClass(cls):
+        cls.ours.data.close()
+
     def test_same_warp_for_the_same_perturbation(self):
         plain, goal_plain = self.ours.sample_at(1, 0, augment=False)
         for i in range(3):

@@ -24,6 +24,10 @@ class ReaderTests(unittest.TestCase):
         cls.path = support.fixture(TASK)   # two shards: 2 + 1 episodes
         cls.ds = cliport_data.open(cls.path)
 
+    @classmethod
+    def tearDownClass(cls):
+        cls.ds.close()
+
     def test_episodes_of_all_shards_in_order(self):
         self.assertEqual(len(self.ds.shards), 2)
         self.assertEqual(len(self.ds), 3)

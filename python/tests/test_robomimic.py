@@ -3,6 +3,7 @@
 goal_mode='last', a DataLoader batch across episodes with different object counts."""
 
 import contextlib
+import gc
 import io
 import os
 import runpy
@@ -27,6 +28,23 @@ except ImportError:  # run through scripts/python-tests.sh, which installs robom
     SequenceDataset = None
 
 
+class Expected:
+    """One episode as our reader gives it, copied into memory."""
+
+    def __init__(self, e):
+        self.num_steps, self.object_names = e.num_steps, list(e.object_names)
+        self.actions = e.actions.copy()
+        self.arrays = {(key, t): e.observation_array(key, t)
+                       for t in range(e.num_steps + 1) for key in ("front_depth", "front_rgb", "heightmap_height", "left_depth")}
+        self.poses = [e.object_poses(t) for t in range(e.num_steps + 1)]
+
+    def observation_array(self, key, t):
+        return self.arrays[(key, t)]
+
+    def object_poses(self, t):
+        return self.poses[t]
+
+
 @unittest.skipIf(SequenceDataset is None, "robomimic is not installed (scripts/python-tests.sh installs it)")
 class RobomimicTests(unittest.TestCase):
     @classmethod
@@ -38,9 +56,16 @@ class RobomimicTests(unittest.TestCase):
             out = os.path.join(folder, f"{task}.hdf5")
             support.run_cliport("dataset", "merge", path, "--out", out)
             merged.append(out)
-        cls.sources = [cliport_data.open(m) for m in merged]
         cls.view = os.path.join(folder, "view.hdf5")
         cls.episodes, cls.steps = write_view(merged, cls.view)
+        # What our reader says, read before robomimic opens anything: robomimic opens files for SWMR reading,
+        # and HDF5 refuses a file already open in this process without it (docs/interop.md).
+        cls.expected = []
+        for m in merged:
+            with cliport_data.open(m) as ds:
+                for e in ds:
+                    cls.expected.append(Expected(e))
+        gc.collect()
         cls.specs = obs_specs(cls.view)
         ObsUtils.initialize_obs_utils_with_obs_specs(obs_modality_specs=cls.specs)
         cls.keys = sorted(sum(cls.specs["obs"].values(), []))
@@ -57,7 +82,7 @@ class RobomimicTests(unittest.TestCase):
         ds = self.dataset()
         self.assertEqual(len(ds), self.steps)
         self.assertEqual(len(ds.demos), self.episodes)
-        episodes = [e for s in self.sources for e in s]
+        episodes = self.expected
         index = 0
         for n, e in enumerate(episodes):
             t_last = e.num_steps - 1
@@ -85,7 +110,7 @@ class RobomimicTests(unittest.TestCase):
         self.assertEqual(processed["heightmap_height"].shape, (1, 320, 160))
 
     def test_dataloader_batch_across_episodes_with_different_object_counts(self):
-        counts = {len(e.object_names) for s in self.sources for e in s}
+        counts = {len(e.object_names) for e in self.expected}
         self.assertGreater(len(counts), 1, "the fixture should hold episodes with different object counts")
         ds = self.dataset()
         loader = torch.utils.data.DataLoader(ds, batch_size=self.steps, shuffle=False, num_workers=0)
