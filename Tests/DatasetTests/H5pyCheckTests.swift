@@ -109,7 +109,8 @@ print("h5py check passed:", path)
         reader.standardOutput = output
         try reader.run()
         defer { try? input.fileHandleForWriting.close(); reader.waitUntilExit() }
-        XCTAssertEqual(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self), "open\n")
+        // The reader prints once it holds the file (the newline may come in a second read).
+        XCTAssertTrue(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("open"))
         let result = try DatasetMerger.merge([dir + "/shards"], out: dir + "/merged.hdf5")
         XCTAssertEqual(result.episodes, 1)
         XCTAssertEqual(result.steps, 2)
