@@ -89,7 +89,7 @@ let package = Package(
         // Episode videos written through FFmpeg from a simulated episode and decoded back.
         .testTarget(name: "VideoTests", dependencies: ["Video", "Dataset", "Recorder", "Sim", "Geometry", "cliport", "TestSupport"]),
         // `cliport serve` in a real headless Chromium, on a simulated episode and a run folder.
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "Dataset", "Recorder", "Trainer", "PNG", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Dataset", "Recorder", "Trainer", "PNG", "cliport", "TestSupport"]),
         .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "TestSupport"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "WebServing", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),

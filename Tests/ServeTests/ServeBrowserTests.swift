@@ -39,10 +39,12 @@ final class ServeBrowserTests: XCTestCase {
         return String(decoding: data, as: UTF8.self)
     }
 
-    func get(_ url: String) throws -> (status: Int, body: Data) {
+    func get(_ url: String, host: String? = nil) throws -> (status: Int, body: Data) {
         final class Box: @unchecked Sendable { var status = 0; var body = Data() }
         let done = DispatchSemaphore(value: 0), box = Box()
-        URLSession.shared.dataTask(with: URL(string: url)!) { data, response, _ in
+        var request = URLRequest(url: URL(string: url)!)
+        if let host { request.setValue(host, forHTTPHeaderField: "Host") }
+        URLSession.shared.dataTask(with: request) { data, response, _ in
             box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
             box.body = data ?? Data()
             done.signal()
@@ -149,9 +151,22 @@ final class ServeBrowserTests: XCTestCase {
         XCTAssertEqual(picture.status, 200)
         XCTAssertEqual(picture.body, FileManager.default.contents(atPath: run + "/eval/pictures/block-insertion-val-steps=00020-ep0-step0.png"))
         XCTAssertEqual(try get(base + "/runs/0/pictures/..%2Fconfig.json").status, 404, "only listed pictures are served")
+
+        // A page of another site that a rebinding DNS points here sends its own Host: refused.
+        let foreign = try get(base + "/data/0", host: "attacker.example:\(port)")
+        // (421 Misdirected Request; Foundation's curl-based client keeps no body for it, so only the status is checked.)
+        XCTAssertEqual(foreign.status, 421)
+        XCTAssertEqual(try get(base + "/data/0", host: "localhost:\(port)").status, 200, "this machine's names are answered")
     }
 
     func testBadFoldersGetOneClearMessage() throws {
+        let missing = try BuiltProgram.run(["serve", "--data", "/nonexistent/datasets", "--port", "0"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertEqual(missing.stderr.split(separator: "\n").count, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/datasets does not exist; give a folder written by `cliport demos`"), missing.stderr)
+        let nothing = try BuiltProgram.run(["serve"])
+        XCTAssertNotEqual(nothing.status, 0)
+        XCTAssertTrue(nothing.stderr.contains("nothing to serve; give --data DIR (datasets) and/or --runs DIR (training runs)"), nothing.stderr)
         let empty = folders.make("empty")
         XCTAssertThrowsError(try ServeLibrary(data: [empty], runs: [])) {
             XCTAssertEqual($0 as? ServeError, .noDatasets(path: empty))
