@@ -4,9 +4,10 @@ import TestSupport
 import XCTest
 @testable import Trainer
 
-/// `cliport benchmark` on a tiny plan (two tasks, two demos, two steps at 1/16 width, two rollouts per
-/// checkpoint): stopped part way and restarted it writes the table of a run straight through; a folder
-/// refuses another plan; CLIPort's Table 1 reads as the paper prints it.
+/// `cliport benchmark` on a tiny plan (two tasks, two demos, two steps at 1/16 width with one rotation and
+/// 16-pixel crops, one checkpoint, two rollouts on val and two on test): stopped part way and restarted it writes the table of a run
+/// straight through; a folder refuses another plan; CLIPort's Table 1 reads as the paper prints it. The
+/// rollouts cost most (the transport's FFTs in a debug build), hence packing-shapes (one step per episode).
 final class BenchmarkTests: XCTestCase {
     let folders = TemporaryFolders(prefix: "cliport-benchmark")
     override func tearDown() { folders.removeAll() }
@@ -14,9 +15,9 @@ final class BenchmarkTests: XCTestCase {
     static let tasks = ["packing-shapes", "block-insertion"]
 
     static func plan(data: String) -> BenchmarkPlan {
-        BenchmarkPlan(tasks: tasks, nDemos: 2, valDemos: 1, model: .transporterLang, steps: 2, multiSteps: 2, saveSteps: [1],
-                      width: 1.0 / 16, rotations: 4, cropSize: 16, lr: 1e-3, seed: 3, valSamples: 1, mode: .both, valEpisodes: 2, testEpisodes: 2,
-                      look: .plain, data: data)
+        BenchmarkPlan(tasks: tasks, nDemos: 2, valDemos: 1, model: .transporterLang, steps: 2, multiSteps: 2,
+                      width: 1.0 / 16, rotations: 1, cropSize: 16, lr: 1e-3, seed: 3, valSamples: 1, mode: .both, valEpisodes: 2,
+                      testEpisodes: 2, look: .plain, data: data)
     }
 
     /// The Recorder's generator in this process, as `cliport benchmark` wires it (with one worker).
@@ -48,31 +49,40 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertFalse(straight.stopped)
         // The second benchmark reuses the datasets the first one made (same plan): they are complete already.
         let fm = FileManager.default
-        let stops = [
-            // In the first single-task run, after its first step.
-            root + "/split/runs/single/packing-shapes/checkpoints/steps=00001.hdf5",
-            // In the multi-task run's val rollouts, after the first checkpoint's.
-            root + "/split/runs/multi/eval/block-insertion-val.json",
-        ]
-        for stop in stops {
-            let outcome = try Self.runner(plan, root + "/split").run(shouldStop: { fm.fileExists(atPath: stop) })
-            XCTAssertTrue(outcome.stopped, "stopped at \(stop)")
-        }
-        let stoppedMulti = try Evaluator.Results.self.read(root + "/split/runs/multi/eval/block-insertion-val.json")
-        XCTAssertEqual(stoppedMulti.checkpoints.count, 1, "the stop came between the val rollouts of two checkpoints")
-        let resumed = try Self.runner(plan, root + "/split").run()
+        let kept = root + "/split/runs/multi/eval/packing-shapes-val.json"
+        let metrics = root + "/split/runs/single/packing-shapes/metrics.jsonl"
+        // Stopped in the first single-task run, after its first step (of two).
+        let first = try Self.runner(plan, root + "/split").run(shouldStop: {
+            ((try? fm.attributesOfItem(atPath: metrics)[.size] as? Int) ?? 0) > 0
+        })
+        XCTAssertTrue(first.stopped)
+        XCTAssertEqual(try TrainingCheckpoint.info(root + "/split/runs/single/packing-shapes/checkpoints/last.hdf5").step, 1)
+        // Stopped in the multi-task run's rollouts: after packing-shapes on val, before it on test.
+        let second = try Self.runner(plan, root + "/split").run(shouldStop: { fm.fileExists(atPath: kept) })
+        XCTAssertTrue(second.stopped)
+        XCTAssertEqual(try Evaluator.Results.read(kept).checkpoints.map(\.checkpoint), ["steps=00002.hdf5"])
+        XCTAssertFalse(fm.fileExists(atPath: root + "/split/runs/multi/eval/packing-shapes-test.json"))
+        let keptDate = try fm.attributesOfItem(atPath: kept)[.modificationDate] as! Date
+        let last = try Self.runner(plan, root + "/split")
+        var said: [String] = []
+        last.log = { said.append($0) }
+        let resumed = try last.run()
         XCTAssertFalse(resumed.stopped)
+        // Finished work is kept: no run is trained again, no finished rollouts are redone.
+        XCTAssertEqual(try fm.attributesOfItem(atPath: kept)[.modificationDate] as? Date, keptDate)
+        XCTAssertFalse(said.contains { $0.hasPrefix("trained ") || $0.contains("on packing-shapes val") }, "\(said)")
+        XCTAssertTrue(said.contains { $0.contains("on packing-shapes test") }, "\(said)")
 
         XCTAssertEqual(try Self.json(root + "/split/table.json"), try Self.json(root + "/straight/table.json"))
         XCTAssertEqual(resumed.table, straight.table)
 
-        // Every row is scored: each model's two checkpoints on val, the best on test.
+        // Every row is scored: each model's checkpoint on val, the best on test.
         let table = straight.table
         XCTAssertEqual(table.rows.map(\.task), Self.tasks)
         for row in table.rows {
             for score in [row.single, row.multi] {
                 let score = try XCTUnwrap(score, row.task)
-                XCTAssertEqual(score.val.map(\.step), [1, 2])
+                XCTAssertEqual(score.val.map(\.step), [2])
                 XCTAssertNotNil(score.test)
                 XCTAssertTrue((0...100).contains(score.test!))
                 XCTAssertEqual(score.bestStep, score.val.first { $0.score == score.val.map(\.score).max() }?.step)
@@ -91,7 +101,11 @@ final class BenchmarkTests: XCTestCase {
         let lines = try String(contentsOfFile: root + "/split/runs/multi/metrics.jsonl", encoding: .utf8).split(separator: "\n")
             .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         XCTAssertEqual(lines.map { $0["step"] as! Int }, [1, 2])
-        for line in lines { XCTAssertTrue(Self.tasks.contains((line["tasks"] as! [String])[0])) }
+        for line in lines {
+            let tasks = line["tasks"] as! [String]
+            XCTAssertEqual(tasks.count, 1)
+            XCTAssertTrue(Self.tasks.contains(tasks[0]), "\(tasks)")
+        }
         let byTask = try XCTUnwrap(lines[0]["validation_loss_by_task"] as? [String: Double])
         XCTAssertEqual(Set(byTask.keys), Set(Self.tasks))
         let overall = try XCTUnwrap(lines[0]["validation_loss"] as? Double)
@@ -119,13 +133,28 @@ final class BenchmarkTests: XCTestCase {
 
         // The command says it in its options, in one message.
         let run = try BuiltProgram.run(["benchmark", "--out", root + "/out", "--tasks"] + Self.tasks
-                                       + ["--n-demos", "3", "--val-demos", "1", "--steps", "2", "--multi-steps", "2", "--save-steps", "1",
-                                          "--width", "0.0625", "--rotations", "4", "--crop-size", "16", "--lr", "0.001", "--seed", "3", "--val-samples", "1",
+                                       + ["--n-demos", "3", "--val-demos", "1", "--steps", "2", "--multi-steps", "2",
+                                          "--width", "0.0625", "--rotations", "1", "--crop-size", "16", "--lr", "0.001", "--seed", "3", "--val-samples", "1",
                                           "--val-episodes", "2", "--test-episodes", "2", "--look", "plain", "--data", root + "/data"])
         XCTAssertNotEqual(run.status, 0)
         XCTAssertTrue(run.stderr.contains("holds a benchmark with another plan (--n-demos 3 where its plan has 2); rerun with its options"),
                       run.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/out"), ["plan.json"])
+    }
+
+    /// CLIPort's agent without CLIP weights is refused before any data is made.
+    func testCLIPortWithoutWeightsIsRefusedFirst() throws {
+        let root = folders.make("weights")
+        var plan = Self.plan(data: root + "/data")
+        plan.model = .cliport
+        XCTAssertThrowsError(try Self.runner(plan, root + "/out")) { error in
+            XCTAssertTrue("\(error)".contains("cliport weights import"), "\(error)")
+        }
+        plan.clipWeights = root + "/missing.hdf5"
+        XCTAssertThrowsError(try Self.runner(plan, root + "/out")) { error in
+            XCTAssertTrue("\(error)".contains("no CLIP weights at \(root)/missing.hdf5"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/out"))
     }
 
     /// A few cells of CLIPort's Table 1, as the paper prints them; empty cells are nil.

@@ -84,8 +84,20 @@ public struct BenchmarkPlan: Codable, Equatable, Sendable {
         if model.needsGoalImage {
             throw BenchmarkError.badPlan("the \(model.rawValue) agent acts towards a goal image, which rollouts from a seed do not have; choose another model")
         }
-        try configuration(data: [data], steps: steps).validate()
+        let c = configuration(data: [data], steps: steps)
+        try c.validate()
         try configuration(data: [data], steps: multiSteps).validate()
+        // The frozen parts' files are checked now, not after hours of data generation.
+        if c.model.needsCLIPVisualTrunk || (c.model.isLanguageConditioned && c.textEncoder == .clip) {
+            guard let clipWeights else { throw BenchmarkError.badPlan(TrainerError.clipWeightsRequired.description) }
+            guard FileManager.default.fileExists(atPath: clipWeights) else {
+                throw BenchmarkError.badPlan("no CLIP weights at \(clipWeights); import them with `cliport weights import` (docs/weights.md)")
+            }
+        }
+        if c.model.isRN50BERT || (c.model.isLanguageConditioned && [.distilbert, .distilbertUntrained].contains(c.textEncoder)) {
+            throw BenchmarkError.badPlan("the benchmark takes no DistilBERT or ImageNet weights yet: choose the hashed-ngrams or clip text encoder "
+                                         + "and a model without RN50-BERT (train those with `cliport train`)")
+        }
     }
 
     /// The training configuration of a run over `data` (dataset folders) for `steps` steps.
