@@ -18,7 +18,7 @@ struct BenchmarkCommand: ParsableCommand {
             flight). Another plan into the same --out is refused. See docs/results.md.
             """)
 
-    @Option(parsing: .upToNextOption, help: "Tasks (default: the ten language families of CLIPort's Table 1, seen variants).")
+    @Option(parsing: .upToNextOption, help: "Tasks to train and score (the default: the ten language families of CLIPort's Table 1, seen variants).")
     var tasks: [String] = LanguageTaskFamilies.seen
     @Option(parsing: .unconditional, help: "Train episodes per task (CLIPort's n_demos).") var nDemos: Int = 100
     @Option(parsing: .unconditional, help: "Val episodes per task (for the validation losses in the metrics; 0: none).") var valDemos: Int = 10
