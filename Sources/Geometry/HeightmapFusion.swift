@@ -22,7 +22,7 @@ public enum HeightmapFusion {
         let width = frame.width
         // (u - cx) / fx per column, the factor CLIPort applies per pixel.
         let columnRay = (0..<width).map { (Double($0) - k.cx) / k.fx }
-        // One row's world points, computed first in a loop without branches (which the compiler vectorises),
+        // One row's world points, computed first in a loop without branches (four pixels per instruction),
         // then binned: the same arithmetic as one loop per pixel, in less time.
         var rowX = [Double](repeating: 0, count: width), rowY = rowX, rowZ = rowX
         height.withUnsafeMutableBufferPointer { height in
@@ -37,12 +37,27 @@ public enum HeightmapFusion {
             for v in 0..<frame.height {
                 let yc = (Double(v) - k.cy) / k.fy
                 let rowStart = v * width
-                for u in 0..<width {
+                // Four pixels at a time, the same IEEE operations in the same order as the scalar tail.
+                var u = 0
+                while u + 4 <= width {
+                    let d = SIMD4<Double>(UnsafeRawPointer(depth.baseAddress! + rowStart + u).loadUnaligned(as: SIMD4<Float>.self))
+                    let ray = UnsafeRawPointer(columnRay.baseAddress! + u).loadUnaligned(as: SIMD4<Double>.self)
+                    let px = ray * d, py = yc * d, pz = d
+                    let wx = r00 * px + r01 * py + r02 * pz + t.x
+                    let wy = r10 * px + r11 * py + r12 * pz + t.y
+                    let wz = r20 * px + r21 * py + r22 * pz + t.z
+                    UnsafeMutableRawPointer(wxs.baseAddress! + u).storeBytes(of: wx, as: SIMD4<Double>.self)
+                    UnsafeMutableRawPointer(wys.baseAddress! + u).storeBytes(of: wy, as: SIMD4<Double>.self)
+                    UnsafeMutableRawPointer(wzs.baseAddress! + u).storeBytes(of: wz, as: SIMD4<Double>.self)
+                    u += 4
+                }
+                while u < width {
                     let d = Double(depth[rowStart + u])
                     let px = columnRay[u] * d, py = yc * d, pz = d
                     wxs[u] = r00 * px + r01 * py + r02 * pz + t.x
                     wys[u] = r10 * px + r11 * py + r12 * pz + t.y
                     wzs[u] = r20 * px + r21 * py + r22 * pz + t.z
+                    u += 1
                 }
                 for u in 0..<width {
                     let wx = wxs[u], wy = wys[u], wz = wzs[u]

@@ -198,11 +198,12 @@ public final class OffscreenRenderer {
         let color = [UInt8](unsafeUninitializedCapacity: n * 3) { dst, count in
             rgbaBuffer.withUnsafeBufferPointer { src in
                 for row in 0..<height {
-                    let s = (height - 1 - row) * width * 4, d = row * width * 3
-                    for i in 0..<width {
-                        dst[d + 3 * i] = src[s + 4 * i]
-                        dst[d + 3 * i + 1] = src[s + 4 * i + 1]
-                        dst[d + 3 * i + 2] = src[s + 4 * i + 2]
+                    var s = (height - 1 - row) * width * 4, d = row * width * 3
+                    for _ in 0..<width {
+                        dst[d] = src[s]
+                        dst[d &+ 1] = src[s &+ 1]
+                        dst[d &+ 2] = src[s &+ 2]
+                        s &+= 4; d &+= 3
                     }
                 }
             }

@@ -12,9 +12,31 @@ final class HDF5WrapperTests: XCTestCase {
         var state: UInt32 = 12345
         func next() -> UInt32 { state = state &* 1_664_525 &+ 1_013_904_223; return state >> 16 }
         // Image-like content: flat areas, gradients and noise.
-        let rgb = (0..<3).map { r in (0..<(48 * 64 * 3)).map { i in UInt8(truncatingIfNeeded: i < 4000 ? 47 : (i / 97 + r * 31 + Int(next() % 3))) } }
-        let depth = (0..<2).map { r in (0..<(48 * 64)).map { i in UInt16(truncatingIfNeeded: 5000 + i / 7 + r + Int(next() % 5)) } }
-        let height = (0..<2).map { r in (0..<(30 * 17)).map { i in Float(i % 17) * 0.001 + Float(r) + (i % 5 == 0 ? 0.5 : 0) } }
+        var rgb: [[UInt8]] = [], depth: [[UInt16]] = [], height: [[Float]] = []
+        for r in 0..<3 {
+            var row: [UInt8] = []
+            for i in 0..<(48 * 64 * 3) {
+                let value: Int = i < 4000 ? 47 : i / 97 + r * 31 + Int(next() % 3)
+                row.append(UInt8(truncatingIfNeeded: value))
+            }
+            rgb.append(row)
+        }
+        for r in 0..<2 {
+            var row: [UInt16] = []
+            for i in 0..<(48 * 64) {
+                let value: Int = 5000 + i / 7 + r + Int(next() % 5)
+                row.append(UInt16(truncatingIfNeeded: value))
+            }
+            depth.append(row)
+        }
+        for r in 0..<2 {
+            var row: [Float] = []
+            for i in 0..<(30 * 17) {
+                let step: Float = i % 5 == 0 ? 0.5 : 0
+                row.append(Float(i % 17) * 0.001 + Float(r) + step)
+            }
+            height.append(row)
+        }
         do {
             let file = try HDF5File.create(path)
             let g = try file.root()

@@ -74,7 +74,7 @@ final class RenderedDepthTests: XCTestCase {
                 XCTAssertEqual(a.color, b.color, "\(look) \(camera.name) colour")
                 XCTAssertEqual(a.depth.map(\.bitPattern), b.depth.map(\.bitPattern), "\(look) \(camera.name) depth")
                 // Not a blank frame: several colours and depths, near and far.
-                XCTAssertGreaterThan(Set(a.color).count, 20)
+                XCTAssertGreaterThan(Set(a.color).count, 8)
                 XCTAssertGreaterThan(Set(a.depth).count, 1000)
             }
         }
