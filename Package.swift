@@ -27,13 +27,14 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
                        providers: [.apt(["libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // Small Swift wrappers: the only code that touches C handles.
         .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CEGL", "Geometry"]),
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CISAL"]),
         .target(name: "PNG", dependencies: ["CPNG"]),
         .target(name: "BLAS", dependencies: ["COpenBLAS"]),
         .target(name: "MPI", dependencies: ["CMPI"]),
@@ -85,7 +86,7 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "SyntheticData", "Geometry", "HDF5", "PNG"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5", "Zlib", "Core"], exclude: ["Fixtures"]),
         // Also runs the built `cliport` under mpirun (two real ranks).
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SyntheticData", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Recorder", "SyntheticData", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
         // Episode videos written through FFmpeg from a simulated episode and decoded back.
         .testTarget(name: "VideoTests", dependencies: ["Video", "Dataset", "Recorder", "Sim", "Geometry", "cliport", "TestSupport"]),
         // `cliport serve` in a real headless Chromium, on a simulated episode and a run folder.
