@@ -4,7 +4,16 @@ import Trainer
 /// What a training run folder holds, as `cliport serve` shows it: the logged steps of `metrics.jsonl`, the
 /// rollout results of `eval/*.json` and the affordance pictures of `eval/pictures/`.
 struct RunRecords {
-    var metrics: [StepMetrics]
+    /// The keys of a `StepMetrics` line the pages draw; read alone so that runs logged by other versions
+    /// (with more or fewer keys) still show their curves.
+    struct LoggedStep: Decodable {
+        var step: Int
+        var loss: Double
+        var validationLoss: Double?
+        enum CodingKeys: String, CodingKey { case step, loss, validationLoss = "validation_loss" }
+    }
+
+    var metrics: [LoggedStep]
     /// Lines of metrics.jsonl that did not parse (a line cut by a crash, another version's keys).
     var unreadableLines: Int
     var evaluations: [(file: String, results: Evaluator.Results)]
@@ -13,11 +22,11 @@ struct RunRecords {
 
     init(path: String) {
         let run = TrainingRun(path: path)
-        var metrics: [StepMetrics] = [], unreadable = 0
+        var metrics: [LoggedStep] = [], unreadable = 0
         if let data = FileManager.default.contents(atPath: run.metricsFile) {
             let decoder = JSONDecoder()
             for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-                if let m = try? decoder.decode(StepMetrics.self, from: Data(line)) { metrics.append(m) } else { unreadable += 1 }
+                if let m = try? decoder.decode(LoggedStep.self, from: Data(line)) { metrics.append(m) } else { unreadable += 1 }
             }
         }
         self.metrics = metrics

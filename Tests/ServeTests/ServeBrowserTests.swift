@@ -73,10 +73,13 @@ final class ServeBrowserTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: run + "/eval/pictures", withIntermediateDirectories: true)
         let log = try MetricsLog(path: run + "/metrics.jsonl", resumingAfter: 0)
         for step in 1...20 {
-            let loss = 2.0 - 0.05 * Double(step)
-            log.append(StepMetrics(step: step, pickLoss: loss / 2, placeLoss: loss / 2, pickCrossEntropy: 1, placeCrossEntropy: 1, loss: loss,
-                                   stepsPerSecond: 1, elapsedSeconds: Double(step), dataWaitSeconds: 0,
-                                   validationLoss: step % 10 == 0 ? 1.9 - 0.03 * Double(step) : nil))
+            let loss: Double = 2.0 - 0.05 * Double(step)
+            let validation: Double? = step % 10 == 0 ? 1.9 - 0.03 * Double(step) : nil
+            let half: Double = loss / 2
+            let metrics = StepMetrics(step: step, pickLoss: half, placeLoss: half, pickCrossEntropy: 1, placeCrossEntropy: 1, loss: loss,
+                                      stepsPerSecond: 1, elapsedSeconds: Double(step), dataWaitSeconds: 0, tasks: ["block-insertion"],
+                                      validationLoss: validation, validationLossByTask: nil)
+            log.append(metrics)
         }
         let episode = { (seed: Int, reward: Double) in Evaluator.Episode(seed: seed, reward: reward, steps: 1, instruction: "insert", failure: nil) }
         let results = Evaluator.Results(task: "block-insertion", split: .val, n: 2, checkpoints: [
