@@ -35,7 +35,10 @@ struct DatasetCommand: ParsableCommand {
             let message = try reportingErrors { () -> String in
                 let reader = try DatasetReader(path: path)
                 guard episode >= 0, episode < reader.episodes.count else {
-                    throw ValidationError("episode \(episode) is out of range: \(path) holds \(reader.episodes.count) episodes (0...\(reader.episodes.count - 1))")
+                    // A DatasetError, not a ValidationError: one line, without the usage text.
+                    let n = reader.episodes.count
+                    throw DatasetError.outOfRange("episode \(episode) is out of range: \(path) holds \(n) episode\(n == 1 ? "" : "s") (0...\(n - 1)); "
+                        + "choose one with --episode (see `cliport dataset info \(path)`)")
                 }
                 if video {
                     let written = try namingOut { try EpisodeVideo.write(reader: reader, episode: episode, to: out) }

@@ -79,7 +79,9 @@ final class EpisodeVideoTests: XCTestCase {
         XCTAssertEqual(run.stdout, "wrote \(cliOut)/episode0000.mp4 (\(episode.steps.count) frames, one per step; libx264)\n")
         let outOfRange = try BuiltProgram.run(["dataset", "view", dataset, "--video", "--episode", "3", "--out", cliOut])
         XCTAssertNotEqual(outOfRange.status, 0)
-        XCTAssertTrue(outOfRange.stderr.contains("episode 3 is out of range: \(dataset) holds 1 episodes (0...0)"), outOfRange.stderr)
+        XCTAssertEqual(outOfRange.stderr.split(separator: "\n").count, 1, outOfRange.stderr)
+        XCTAssertTrue(outOfRange.stderr.contains("episode 3 is out of range: \(dataset) holds 1 episode (0...0); choose one with --episode"),
+                      outOfRange.stderr)
         let file = folders.path("file")
         FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
         let unwritable = try BuiltProgram.run(["dataset", "view", dataset, "--video", "--out", file + "/view"])
