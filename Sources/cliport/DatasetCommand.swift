@@ -1,3 +1,4 @@
+import Core
 import ArgumentParser
 import Dataset
 import Foundation
@@ -32,7 +33,7 @@ struct DatasetCommand: ParsableCommand {
             let written = try reportingErrors { () -> [String] in
                 let reader = try DatasetReader(path: path)
                 guard episode >= 0, episode < reader.episodes.count else {
-                    throw ValidationError("episode \(episode) is out of range: \(path) holds \(reader.episodes.count) episodes (0...\(reader.episodes.count - 1))")
+                    throw ValidationError("episode \(episode) is out of range: \(path) holds \(counted(reader.episodes.count, "episode")) (0...\(reader.episodes.count - 1))")
                 }
                 return try namingOut { try DatasetViewer.view(reader: reader, episode: episode, to: out) }
             }
