@@ -79,7 +79,8 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable {
             return "the episode has no steps yet: record at least one pick and place before ending it (or discard it)"
         case let .unsuccessfulEpisode(total):
             return "the simulator judges this episode unsuccessful (total reward \(String(format: "%.3f", total)) of 1), and a demos dataset "
-                + "holds successful episodes only, so it is not saved: record the missing steps, undo (U) the wrong one, or discard (D) it; "
+                + "holds successful episodes only, so it is not saved: record the missing steps, undo (U) the wrong one, end it as failed "
+                + "(E, then N: kept apart in failed/) or discard (D) it; "
                 + "the recorded steps are kept"
         case let .busy(what):
             return "busy (\(what)): wait for it to finish"

@@ -11,7 +11,9 @@ import Sim
 ///     GET  /app.js           its script        GET  /api/view     current heightmap (colour bytes, then Float32 heights)
 ///     POST /api/preview      {"view", "pick": {"row","col"}, "place": {...}, "rotationBin"} -> the 3D poses
 ///     POST /api/step         same + "instruction": the robot acts and the step is recorded
-///     POST /api/refresh | /api/undo | /api/discard | /api/end
+///     GET  /api/cameras  the cameras' colour and depth, downsampled (`CameraThumbnails`)
+///     POST /api/end      {"outcome": "success" | "failure"}: save the episode, or set it apart in failed/
+///     POST /api/refresh | /api/undo | /api/discard
 ///
 /// Requests cannot name files, and every pixel and pose is checked before use. POSTs must carry the
 /// header `X-Cliport-Capture: 1`, which a foreign web page cannot send without a CORS preflight that this
@@ -108,6 +110,16 @@ public final class CaptureServer: @unchecked Sendable {
             headers[HTTPFields.Element.Name("X-View-Id")!] = String(view.view)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: view.bytes)))
         }
+        router.get("/api/cameras") { _, _ -> Response in
+            guard let cameras = service.cameras else {
+                return Self.failure(CaptureError.noView(reason: service.state.error ?? "no capture yet"))
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            headers[.cacheControl] = "no-store"
+            headers[HTTPFields.Element.Name("X-View-Id")!] = String(cameras.view)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: cameras.bytes)))
+        }
         post(router, "/api/refresh") { _ in
             try await service.perform("capturing the view") { session in
                 if !session.refresh() { throw CaptureError.noView(reason: session.lastError ?? "the capture failed") }
@@ -134,8 +146,10 @@ public final class CaptureServer: @unchecked Sendable {
             try await service.perform("discarding the episode") { try $0.discard() }
             return Self.json(service.state)
         }
-        post(router, "/api/end") { _ in
-            try await service.perform("saving the episode") { _ = try $0.endEpisode() }
+        post(router, "/api/end") { body in
+            // The operator's verdict is required: no request ends an episode without saying how it went.
+            let request = try Self.decode(EndRequest.self, body)
+            try await service.perform("saving the episode") { _ = try $0.endEpisode(outcome: request.outcome) }
             return Self.json(service.state)
         }
         return router
@@ -177,8 +191,13 @@ public final class CaptureServer: @unchecked Sendable {
         var pick: Pixel
         var place: Pixel
         var rotationBin: Int
+        var pickRotationBin: Int?
         var instruction: String?
-        var click: ClickedAction { ClickedAction(pick: pick, place: place, rotationBin: rotationBin) }
+        var click: ClickedAction { ClickedAction(pick: pick, place: place, rotationBin: rotationBin, pickRotationBin: pickRotationBin) }
+    }
+
+    struct EndRequest: Decodable {
+        var outcome: EpisodeOutcome
     }
 
     struct PosePreview: Encodable {

@@ -9,19 +9,24 @@ public final class CaptureService: @unchecked Sendable {
     private let lock = NSLock()
     private var stateSnapshot: CaptureState
     private var viewSnapshot: (view: Int, bytes: Data)?
+    private var camerasSnapshot: (view: Int, bytes: Data)?
     private var busyWith: String?
 
     /// Builds the session on the session thread (`makeSession` creates the devices there) and starts it.
     public init(thread: SessionThread = .shared, makeSession: @escaping () throws -> CaptureSession) throws {
         self.thread = thread
-        let (session, state, view) = try thread.sync { () -> (CaptureSession, CaptureState, (view: Int, bytes: Data)?) in
+        let (session, state, view, cameras) = try thread.sync { () -> (CaptureSession, CaptureState, (view: Int, bytes: Data)?, (view: Int, bytes: Data)?) in
             let session = try makeSession()
             try session.start()
-            return (session, session.state(), session.viewBytes().map { (view: session.view, bytes: $0) })
+            return (session, session.state(), session.viewBytes().map { (view: session.view, bytes: $0) },
+                    session.cameraBytes().map { (view: session.view, bytes: $0) })
         }
         self.session = session
         stateSnapshot = state
         viewSnapshot = view
+        camerasSnapshot = cameras
+        // Long operations (saving) say what they are doing; the page polls the state meanwhile.
+        try thread.sync { session.progress = { [weak self] stage in self?.lock.withLock { self?.busyWith = stage } } }
     }
 
     public var state: CaptureState {
@@ -34,6 +39,12 @@ public final class CaptureService: @unchecked Sendable {
     public var view: (view: Int, bytes: Data)? {
         lock.lock(); defer { lock.unlock() }
         return viewSnapshot
+    }
+
+    /// The camera images of the current view (`CaptureSession.cameraBytes`).
+    public var cameras: (view: Int, bytes: Data)? {
+        lock.lock(); defer { lock.unlock() }
+        return camerasSnapshot
     }
 
     /// Runs `body` on the session thread, then publishes the new state and view. One operation at a time:
@@ -69,8 +80,10 @@ public final class CaptureService: @unchecked Sendable {
     private func publish() {
         let state = session.state()
         let view = session.viewBytes().map { (view: session.view, bytes: $0) }
+        let cameras = view == nil || view?.view == camerasSnapshot?.view ? nil : session.cameraBytes().map { (view: session.view, bytes: $0) }
         lock.lock()
         stateSnapshot = state
+        if let cameras { camerasSnapshot = cameras }
         if let view { viewSnapshot = view }  // a failed capture keeps the last picture; state.viewOK says it is stale
         lock.unlock()
     }

@@ -13,11 +13,13 @@ public struct CaptureConfiguration: Sendable {
     public var split: String
     public var workspace: Workspace
     public var rotationBins: Int
+    /// Record a pick rotation too (parallel-jaw grippers): the page lets a drag from the pick set it.
+    public var pickRotation: Bool
 
     public init(outputFolder: String, task: String, split: String = "train", workspace: Workspace = .cliport,
-                rotationBins: Int = RotationBins.cliport) {
+                rotationBins: Int = RotationBins.cliport, pickRotation: Bool = false) {
         self.outputFolder = outputFolder; self.task = task; self.split = split
-        self.workspace = workspace; self.rotationBins = rotationBins
+        self.workspace = workspace; self.rotationBins = rotationBins; self.pickRotation = pickRotation
     }
 }
 
@@ -48,10 +50,35 @@ public final class CaptureSession {
     public private(set) var lastError: String?
     public private(set) var message = ""
     public private(set) var savedEpisodes: [String] = []
+    /// Episodes saved (as successes) and set apart as failures since this session started.
+    public private(set) var savedThisSession = 0
+    public private(set) var failedThisSession = 0
     public private(set) var resumed = false
+    /// Which cells of the current heightmap some camera saw (1) and which none did (0).
+    public private(set) var coverage: [UInt8]?
+    /// Counts episode starts (a new episode, a discard, a set-apart failure): the page resets its
+    /// instruction field when it changes.
+    public private(set) var episodeSerial = 0
+    /// Called with what a long operation (saving) is doing, for the page's progress line.
+    public var progress: ((String) -> Void)?
     private var objectNames: [String]?
     private var instructionHistory: [String] = []
     private var proposal: ClickedAction?
+    /// Bumped whenever the robot acts or the scene is reset: views of the same scene epoch show the same
+    /// scene, so a click on one of them is still valid after a live refresh.
+    private var sceneEpoch = 0
+    /// The latest views of the current scene epoch (the page may still show one of them).
+    private var recentViews: [RecentView] = []
+    private let failedArchive: EpisodeArchive
+
+    struct RecentView {
+        var view: Int
+        var observation: ObservationRecord
+        var capture: CameraCapture
+    }
+
+    /// How many views of one scene a click may lag behind (the page stops refreshing while a click is pending).
+    static let keptViews = 4
 
     public init(camera: any CameraSource, robot: any RobotClient, configuration: CaptureConfiguration,
                 proposer: (any ActionProposer)? = nil) throws {
@@ -60,9 +87,23 @@ public final class CaptureSession {
         self.robot = GuardedRobot(robot: robot, workspace: configuration.workspace)
         self.configuration = configuration
         archive = try EpisodeArchive(folder: configuration.outputFolder)
+        failedArchive = try EpisodeArchive(folder: (configuration.outputFolder as NSString).appendingPathComponent("failed"),
+                                           stagingFolder: archive.stagingFolder)
         journal = try EpisodeJournal(folder: ((configuration.outputFolder as NSString).appendingPathComponent(".capture") as NSString)
             .appendingPathComponent("journal"))
         savedEpisodes = archive.existingEpisodes().map(EpisodeArchive.fileName(episode:))
+        try checkFolderWorkspace()
+    }
+
+    /// Episodes of one folder must share the workspace (the loader needs one heightmap size per folder,
+    /// and pixels mean places only with their bounds): a different --workspace is refused up front.
+    private func checkFolderWorkspace() throws {
+        guard let first = archive.existingEpisodes().first else { return }
+        let path = (configuration.outputFolder as NSString).appendingPathComponent(EpisodeArchive.fileName(episode: first))
+        guard let stored = (try? DatasetReader(path: path))?.headers.first?.workspace, stored != workspace else { return }
+        throw CaptureError.invalidOption("\(path) was recorded with --workspace \(CaptureSetup.describe(stored)) (a \(stored.rows)x\(stored.cols) "
+            + "heightmap), not \(CaptureSetup.describe(workspace)) (\(workspace.rows)x\(workspace.cols)): use the same --workspace "
+            + "for this folder, or another --out for the new one")
     }
 
     /// The simulator's seed for episode `n` (CLIPort's train seeds 0, 2, 4, ...); real robots ignore it.
@@ -79,6 +120,11 @@ public final class CaptureSession {
     public func start() throws {
         if let loaded = try journal.load() {
             let (header, journaled) = (loaded.header, loaded.steps)
+            if let step = journaled.first, step.observation.heightmap.rows != workspace.rows || step.observation.heightmap.cols != workspace.cols {
+                throw CaptureError.invalidOption("the journaled episode \(header.episode) in \(configuration.outputFolder)/.capture has "
+                    + "\(step.observation.heightmap.rows)x\(step.observation.heightmap.cols) heightmaps, but --workspace \(CaptureSetup.describe(workspace)) "
+                    + "gives \(workspace.rows)x\(workspace.cols): restart with the --workspace it was recorded with")
+            }
             episode = header.episode
             seed = header.seed
             objectNames = header.objectNames.isEmpty && journaled.isEmpty ? nil : header.objectNames
@@ -99,6 +145,7 @@ public final class CaptureSession {
 
     private func startNewEpisode(episode number: Int) throws {
         episode = number
+        episodeSerial += 1
         seed = Self.seed(episode: number)
         steps = []
         objectNames = nil
@@ -108,6 +155,7 @@ public final class CaptureSession {
     }
 
     private func beginDeviceEpisode() throws {
+        sceneChanged()
         do {
             try robot.robot.beginEpisode(seed: seed, replaying: steps.map { PickPlaceAction(pick: $0.action.pickPose, place: $0.action.placePose) })
         } catch {
@@ -125,6 +173,7 @@ public final class CaptureSession {
                 throw CaptureError.cameraFiles(path: camera.name, problem: "\(capture.frames.count) frames for \(camera.cameras.count) cameras")
             }
             var heightmap = HeightmapFusion.fuse(frames: capture.frames, cameras: camera.cameras, workspace: workspace)
+            coverage = HeightmapCoverage.seen(frames: capture.frames, cameras: camera.cameras, workspace: workspace)
             // Heights are stored rounded to 0.1 mm; rounding here too makes the commanded z exactly the
             // stored heightmap's value at the clicked pixel.
             if let quantum = ObservationStorage.standard.heightQuantum {
@@ -133,6 +182,8 @@ public final class CaptureSession {
             current = ObservationRecord(frames: capture.frames, heightmap: heightmap, objectPoses: capture.objectPoses)
             currentCapture = capture
             view += 1
+            recentViews.append(RecentView(view: view, observation: current!, capture: capture))
+            if recentViews.count > Self.keptViews { recentViews.removeFirst(recentViews.count - Self.keptViews) }
             lastError = nil
             proposal = nil
             if let proposer, let current {
@@ -142,20 +193,32 @@ public final class CaptureSession {
         } catch {
             current = nil
             currentCapture = nil
+            coverage = nil
+            recentViews = []  // the camera failed: no old picture is trusted any more
             lastError = "\(error)"
             return false
         }
     }
 
-    private func usableView(_ clickedView: Int) throws -> ObservationRecord {
-        guard let current else { throw CaptureError.noView(reason: lastError ?? "no capture yet") }
-        guard clickedView == view else { throw CaptureError.viewChanged(clicked: clickedView, current: view) }
-        return current
+    /// The robot acted or the scene was reset: earlier views no longer show the scene.
+    private func sceneChanged() {
+        sceneEpoch += 1
+        recentViews = []
+    }
+
+    /// The view a click was made on, if it still shows the scene: the current one, or an earlier view
+    /// taken since the robot last acted (a live refresh in between does not change the scene).
+    private func usableView(_ clickedView: Int) throws -> RecentView {
+        guard current != nil else { throw CaptureError.noView(reason: lastError ?? "no capture yet") }
+        guard let clicked = recentViews.last(where: { $0.view == clickedView }) else {
+            throw CaptureError.viewChanged(clicked: clickedView, current: view)
+        }
+        return clicked
     }
 
     /// The poses a click would command, for the page to show before confirming.
     public func preview(_ click: ClickedAction, view clickedView: Int) throws -> PickPlaceAction {
-        let observation = try usableView(clickedView)
+        let observation = try usableView(clickedView).observation
         return try click.poses(heightmap: observation.heightmap, workspace: workspace, rotationBins: configuration.rotationBins)
     }
 
@@ -164,11 +227,16 @@ public final class CaptureSession {
     @discardableResult
     public func record(_ click: ClickedAction, view clickedView: Int, instruction rawInstruction: String) throws -> String {
         let instruction = rawInstruction.trimmingCharacters(in: .whitespacesAndNewlines)
+        if (click.pickRotationBin ?? 0) != 0 && !configuration.pickRotation {
+            throw CaptureError.badRequest("a pick rotation was sent, but this session records pick yaw 0 (start with --pick-rotation for a parallel-jaw gripper)")
+        }
         guard !instruction.isEmpty else { throw CaptureError.emptyInstruction }
         guard instruction.count <= 500 else { throw CaptureError.badRequest("the instruction is longer than 500 characters") }
-        let observation = try usableView(clickedView)
+        // The step records the picture the operator clicked on (the pixels refer to it).
+        let clicked = try usableView(clickedView)
+        let observation = clicked.observation
         let action = try click.poses(heightmap: observation.heightmap, workspace: workspace, rotationBins: configuration.rotationBins)
-        let names = currentCapture?.objectNames ?? []
+        let names = clicked.capture.objectNames
         if let known = objectNames, known != names {
             throw CaptureError.badRequest("the camera source changed its object list during the episode (\(known) -> \(names)); discard the episode")
         }
@@ -179,9 +247,12 @@ public final class CaptureSession {
             // The world may have changed (a timeout can come after the motion): the old view is no longer trusted.
             current = nil
             currentCapture = nil
+            coverage = nil
+            sceneChanged()
             lastError = "\(error)"
             throw error
         }
+        sceneChanged()
         if objectNames == nil {
             objectNames = names
             try journal.begin(.init(episode: episode, seed: seed, objectNames: names, started: ISO8601DateFormatter().string(from: Date())))
@@ -219,36 +290,57 @@ public final class CaptureSession {
             + (robot.robot.kind == .simulated ? "" : ": set the scene up again")
     }
 
-    /// Saves the episode as a durable file (the current view is its final observation) and starts the next.
-    /// A simulated episode the task judges failed is refused (`unsuccessfulEpisode`) and kept in progress.
+    /// Ends the episode with the operator's verdict and starts the next. A success is saved as a durable
+    /// file in the output folder (the current view is its final observation); a simulated episode the task
+    /// judges failed is refused (`unsuccessfulEpisode`) and kept in progress. A failure is set apart in
+    /// `OUT/failed/` (success = 0, kept for study; the dataset folder keeps successful episodes only) and the
+    /// episode is recorded again (same number, same simulator seed).
     @discardableResult
-    public func endEpisode() throws -> String {
+    public func endEpisode(outcome: EpisodeOutcome = .success) throws -> String {
         guard !steps.isEmpty else { throw CaptureError.emptyEpisode }
         guard let final = current else {
             throw CaptureError.noView(reason: "the final observation is needed to end the episode; \(lastError ?? "no capture")")
         }
         var records = steps
         let judged = robot.robot.kind == .simulated
-        // A real robot cannot judge success: ending the episode is the operator's word that it succeeded.
-        if !judged { records[records.count - 1].reward = 1 }
+        let succeeded = outcome == .success
+        // A real robot cannot judge success: the operator's verdict sets the last step's reward.
+        if !judged { records[records.count - 1].reward = succeeded ? 1 : 0 }
         records[records.count - 1].done = true
         let total = records.map(\.reward).reduce(0, +)
         // A failed episode would make the folder a dataset `cliport dataset check` rejects; it stays journaled.
-        guard total > 0.99 else { throw CaptureError.unsuccessfulEpisode(totalReward: total) }
+        if succeeded { guard total > 0.99 else { throw CaptureError.unsuccessfulEpisode(totalReward: total) } }
         let names = objectNames ?? []
         let metadata = EpisodeMetadata(task: configuration.task, split: configuration.split, seed: judged ? seed : -1,
-                                       success: true, totalReward: total, source: .operator,
+                                       success: succeeded, totalReward: total, source: .operator,
                                        instruction: records[0].instruction, objectNames: names,
-                                       failureReason: "")
+                                       failureReason: succeeded ? "" : "the operator marked the episode failed")
         var finalObservation = final
         if finalObservation.objectPoses.count != names.count { finalObservation.objectPoses = [] }
-        let path = try archive.write(EpisodeRecord(metadata: metadata, steps: records, finalObservation: finalObservation),
-                                     number: episode, header: header, calibration: camera.calibration)
-        savedEpisodes.append((path as NSString).lastPathComponent)
+        let target = succeeded ? archive : failedArchive
+        let number = succeeded ? episode : target.nextEpisode()
+        let report = progress ?? { _ in }
+        let stepsText = "\(records.count) step\(records.count == 1 ? "" : "s")"
+        let path = try target.write(EpisodeRecord(metadata: metadata, steps: records, finalObservation: finalObservation),
+                                    number: number, header: header, calibration: camera.calibration) { stage in
+            report("saving episode \(self.episode) (\(stepsText)): \(stage)")
+        }
         let saved = episode
+        if succeeded {
+            savedEpisodes.append((path as NSString).lastPathComponent)
+            savedThisSession += 1
+        } else {
+            failedThisSession += 1
+        }
+        report("saving episode \(saved) (\(stepsText)): done; preparing the next episode (\(EpisodeArchive.stageCount) of \(EpisodeArchive.stageCount))")
         try startNewEpisode(episode: archive.nextEpisode())
-        message = "saved episode \(saved) (\(records.count) step\(records.count == 1 ? "" : "s"), success) "
-            + "to \(path); episode \(episode): click the pick point"
+        let tally = "\(savedThisSession) episode\(savedThisSession == 1 ? "" : "s") saved this session, \(savedEpisodes.count) in the folder"
+        if succeeded {
+            message = "saved episode \(saved) (\(stepsText), success) to \(path): \(tally); episode \(episode): click the pick point"
+        } else {
+            message = "episode \(saved) marked failed and set apart as \(path) (\(stepsText)): \(tally); "
+                + "recording episode \(episode) again" + (judged ? "" : ": set the scene up")
+        }
         return path
     }
 
@@ -276,15 +368,26 @@ public final class CaptureSession {
                      [w.zRange.lowerBound, w.zRange.upperBound]],
             pixelSize: w.pixelSize, rotationBins: configuration.rotationBins, camera: camera.name, robot: robot.robot.name,
             robotKind: robot.robot.kind.rawValue, instructionSuggestions: suggestions, objects: objects, proposal: proposal,
-            message: message, error: lastError, busy: busy, savedEpisodes: savedEpisodes, resumed: resumed)
+            message: message, error: lastError, busy: busy, savedEpisodes: savedEpisodes, resumed: resumed,
+            savedThisSession: savedThisSession, failedThisSession: failedThisSession, episodeSerial: episodeSerial,
+            goal: currentCapture?.suggestedInstruction, lastInstruction: steps.last?.instruction,
+            cameraViews: CameraThumbnails.layout(camera.cameras), pickRotation: configuration.pickRotation)
     }
 
-    /// The current heightmap for the page: colour (rows x cols x 3 bytes) then height (rows x cols
-    /// little-endian Float32, metres above the workspace floor).
+    /// The current heightmap for the page: colour (rows x cols x 3 bytes), height (rows x cols
+    /// little-endian Float32, metres above the workspace floor), then coverage (rows x cols bytes, 1 where
+    /// a camera saw the cell).
     public func viewBytes() -> Data? {
         guard let h = current?.heightmap else { return nil }
         var data = Data(h.color)
         h.height.withUnsafeBytes { data.append(contentsOf: $0) }
+        data.append(contentsOf: coverage ?? [UInt8](repeating: 1, count: h.rows * h.cols))
         return data
+    }
+
+    /// The current camera frames for the page, downsampled (`CameraThumbnails`).
+    public func cameraBytes() -> Data? {
+        guard let frames = currentCapture?.frames else { return nil }
+        return CameraThumbnails.bytes(frames: frames, cameras: camera.cameras)
     }
 }

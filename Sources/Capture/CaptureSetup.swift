@@ -27,12 +27,42 @@ public struct CaptureSetup: Sendable {
     public var makeProposer: (@Sendable () throws -> any ActionProposer)?
     /// How the simulator draws its scenes with `--source sim` (`--look`).
     public var look: SceneLook
+    /// The table volume the heightmap covers (`--workspace`; CLIPort's by default).
+    public var workspace: Workspace = .cliport
+    /// Record a pick rotation (`--pick-rotation`, parallel-jaw grippers).
+    public var pickRotation = false
 
     public init(source: Source, robot: Robot, out: String, task: String? = nil, robotTimeout: Double = 30,
                 staleAfter: Double = 5, makeProposer: (@Sendable () throws -> any ActionProposer)? = nil, look: SceneLook = .cliport) {
         self.source = source; self.robot = robot; self.out = out; self.task = task
         self.robotTimeout = robotTimeout; self.staleAfter = staleAfter; self.makeProposer = makeProposer
         self.look = look
+    }
+
+    /// `--workspace x0,x1,y0,y1,z0,z1` (metres, robot base frame) at CLIPort's pixel size (3.125 mm); each
+    /// side must be a whole number of pixels.
+    public static func parseWorkspace(_ text: String) throws -> Workspace {
+        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let pixel = Workspace.cliport.pixelSize
+        guard values.count == 6, let v = values as? [Double], v.allSatisfy(\.isFinite), v[0] < v[1], v[2] < v[3], v[4] < v[5] else {
+            throw CaptureError.invalidOption("--workspace '\(text)' is not x0,x1,y0,y1,z0,z1 in metres with x0 < x1, y0 < y1, z0 < z1 "
+                + "(CLIPort's: \(describe(.cliport)))")
+        }
+        for (axis, lo, hi) in [("x", v[0], v[1]), ("y", v[2], v[3])] {
+            let n = (hi - lo) / pixel
+            guard abs(n - n.rounded()) < 1e-6, n.rounded() <= 4096 else {
+                let suggested = lo + max(1, min(4096, n.rounded())) * pixel
+                throw CaptureError.invalidOption("--workspace: the \(axis) side (\(hi - lo) m) is not a whole number of \(pixel * 1000) mm pixels "
+                    + "(at most 4096); e.g. \(axis)1 = \(String(format: "%.6g", suggested))")
+            }
+        }
+        return Workspace(xRange: v[0]...v[1], yRange: v[2]...v[3], zRange: v[4]...v[5], pixelSize: pixel)
+    }
+
+    /// A workspace as `--workspace` takes it.
+    public static func describe(_ w: Workspace) -> String {
+        [w.xRange.lowerBound, w.xRange.upperBound, w.yRange.lowerBound, w.yRange.upperBound, w.zRange.lowerBound, w.zRange.upperBound]
+            .map { String(format: "%g", $0) }.joined(separator: ",")
     }
 
     public static let defaultSimTask = "put-block-in-bowl-seen-colors"
@@ -93,8 +123,8 @@ public struct CaptureSetup: Sendable {
             taskName = task ?? Self.defaultRealTask
         }
         let proposer = try makeProposer?()
-        let session = try CaptureSession(camera: camera, robot: robot, configuration: CaptureConfiguration(outputFolder: out, task: taskName),
-                                         proposer: proposer)
+        let configuration = CaptureConfiguration(outputFolder: out, task: taskName, workspace: workspace, pickRotation: pickRotation)
+        let session = try CaptureSession(camera: camera, robot: robot, configuration: configuration, proposer: proposer)
         return session
     }
 }

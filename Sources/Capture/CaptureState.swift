@@ -47,4 +47,17 @@ public struct CaptureState: Codable, Equatable, Sendable {
     public var busy: String?
     public var savedEpisodes: [String]
     public var resumed: Bool
+    /// Episodes saved (successes) and set apart (failures) since the tool started.
+    public var savedThisSession: Int
+    public var failedThisSession: Int
+    /// Changes whenever an episode starts (new, discarded, set apart): the page resets the instruction.
+    public var episodeSerial: Int
+    /// The simulated task's current goal (nil for real cameras).
+    public var goal: String?
+    /// The instruction of the episode's last recorded step (a resumed episode continues with it).
+    public var lastInstruction: String?
+    /// The downsampled camera images served by `GET /api/cameras`, in that order.
+    public var cameraViews: [CameraThumbnails.Layout]
+    /// The pick can be turned too (`--pick-rotation`, parallel-jaw grippers).
+    public var pickRotation: Bool
 }

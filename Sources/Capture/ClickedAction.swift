@@ -5,14 +5,17 @@ import Sim
 /// What the operator clicked on the top-down view: the pick pixel, the place pixel and the place
 /// rotation bin. `poses` turns it into the robot's pick and place poses as CLIPort's agent does
 /// (`pix_to_xyz` with the heightmap's height at each pixel; pick yaw 0, place yaw -bin * 360/bins degrees),
-/// so the stored action is exactly the clicked pixels mapped through the heightmap.
+/// so the stored action is exactly the clicked pixels mapped through the heightmap. For parallel-jaw
+/// grippers (`cliport capture --pick-rotation`) the pick turns too: pick yaw -pickRotationBin * 360/bins,
+/// stored in the pick pose's quaternion (CLIPort's suction agent always picks at yaw 0).
 public struct ClickedAction: Equatable, Codable, Sendable {
     public var pick: Pixel
     public var place: Pixel
     public var rotationBin: Int
+    public var pickRotationBin: Int?
 
-    public init(pick: Pixel, place: Pixel, rotationBin: Int) {
-        self.pick = pick; self.place = place; self.rotationBin = rotationBin
+    public init(pick: Pixel, place: Pixel, rotationBin: Int, pickRotationBin: Int? = nil) {
+        self.pick = pick; self.place = place; self.rotationBin = rotationBin; self.pickRotationBin = pickRotationBin
     }
 
     /// Checks the pixels and the bin; throws a message naming the bad one.
@@ -20,13 +23,16 @@ public struct ClickedAction: Equatable, Codable, Sendable {
         for (what, p) in [("pick", pick), ("place", place)] where !workspace.contains(p) {
             throw CaptureError.pixelOutsideWorkspace(what: what, pixel: p, rows: workspace.rows, cols: workspace.cols)
         }
-        guard (0..<rotationBins).contains(rotationBin) else { throw CaptureError.badRotationBin(rotationBin, count: rotationBins) }
+        for bin in [rotationBin, pickRotationBin ?? 0] where !(0..<rotationBins).contains(bin) {
+            throw CaptureError.badRotationBin(bin, count: rotationBins)
+        }
     }
 
     /// The pick and place poses in the robot base frame, validated against the workspace bounds.
     public func poses(heightmap: Heightmap, workspace: Workspace, rotationBins: Int) throws -> PickPlaceAction {
         try validate(workspace: workspace, rotationBins: rotationBins)
-        let pickPose = Pose(position: workspace.point(at: pick, height: Double(heightmap.height(at: pick))))
+        let pickPose = Pose(position: workspace.point(at: pick, height: Double(heightmap.height(at: pick))),
+                            rotation: Quaternion(yaw: RotationBins.placeYaw(bin: pickRotationBin ?? 0, count: rotationBins)))
         let placePose = Pose(position: workspace.point(at: place, height: Double(heightmap.height(at: place))),
                              rotation: Quaternion(yaw: RotationBins.placeYaw(bin: rotationBin, count: rotationBins)))
         let action = PickPlaceAction(pick: pickPose, place: placePose)

@@ -14,11 +14,17 @@ public struct EpisodeArchive {
     public let folder: String
     public let stagingFolder: String
 
-    public init(folder: String) throws {
+    /// The number of stages `write` reports through its `progress` (the caller's last stage included).
+    public static let stageCount = 4
+
+    /// `stagingFolder` must be on the same file system as `folder` (default `folder/.capture/staging`).
+    public init(folder: String, stagingFolder: String? = nil) throws {
         self.folder = folder
-        stagingFolder = ((folder as NSString).appendingPathComponent(".capture") as NSString).appendingPathComponent("staging")
+        self.stagingFolder = stagingFolder
+            ?? ((folder as NSString).appendingPathComponent(".capture") as NSString).appendingPathComponent("staging")
         do {
-            try FileManager.default.createDirectory(atPath: stagingFolder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: self.stagingFolder, withIntermediateDirectories: true)
         } catch {
             throw CaptureError.output(path: folder, problem: "cannot create the folder (\(error.localizedDescription))")
         }
@@ -38,9 +44,11 @@ public struct EpisodeArchive {
     /// The next free episode number.
     public func nextEpisode() -> Int { (existingEpisodes().last ?? -1) + 1 }
 
-    /// Writes `record` as episode `number` and returns the final path.
+    /// Writes `record` as episode `number` and returns the final path. `progress` hears each stage
+    /// ("writing ... (1 of 4)"), for the page's progress line.
     @discardableResult
-    public func write(_ record: EpisodeRecord, number: Int, header: DatasetHeader, calibration: [CameraCalibration]) throws -> String {
+    public func write(_ record: EpisodeRecord, number: Int, header: DatasetHeader, calibration: [CameraCalibration],
+                      progress: (String) -> Void = { _ in }) throws -> String {
         let name = Self.fileName(episode: number)
         let finalPath = (folder as NSString).appendingPathComponent(name)
         guard !FileManager.default.fileExists(atPath: finalPath) else {
@@ -48,8 +56,11 @@ public struct EpisodeArchive {
         }
         let staged = (stagingFolder as NSString).appendingPathComponent(name)
         unlink(staged)  // left by a crash between staging and the final rename
+        let n = Self.stageCount
         do {
+            progress("writing the HDF5 file, \(record.steps.count + 1) observations (1 of \(n))")
             try ShardWriter.writeEpisode(record, directory: stagingFolder, name: name, header: header)
+            progress("adding the calibration and syncing to disk (2 of \(n))")
             try Self.addCalibration(CameraCalibration.json(calibration), to: staged)
         } catch let error as CaptureError {
             throw error
@@ -57,6 +68,7 @@ public struct EpisodeArchive {
             throw CaptureError.output(path: staged, problem: "\(error)")
         }
         do {
+            progress("moving \(name) into \((folder as NSString).lastPathComponent) (3 of \(n))")
             guard try DurableFile.commitNew(staged, to: finalPath) else {
                 throw CaptureError.output(path: finalPath, problem: "cannot move the episode into place (the file exists)")
             }

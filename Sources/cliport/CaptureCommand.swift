@@ -34,6 +34,10 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: "Seconds after which a camera folder's frames count as stopped.") var staleAfter: Double = 5
     @Option(help: "A checkpoint written by `cliport train` (RUN/checkpoints/…hdf5): the agent's proposed pick and place are drawn on every view.")
     var checkpoint: String?
+    @Option(help: "The table volume the heightmap covers, x0,x1,y0,y1,z0,z1 in metres (robot base frame), stored with every episode; each side a whole number of 3.125 mm pixels. Default CLIPort's 0.25,0.75,-0.5,0.5,0,0.28 (320x160).")
+    var workspace: String?
+    @Flag(help: "Also record a pick rotation (parallel-jaw grippers): a drag from the pick point sets the gripper's angle.")
+    var pickRotation = false
     @OptionGroup var look: SceneLookOptions
 
     func validate() throws {
@@ -47,10 +51,17 @@ struct CaptureCommand: ParsableCommand {
         try reportingErrors {
             if let checkpoint { _ = try TrainingCheckpoint.info(checkpoint) }  // a bad path fails here, before serving
             let makeProposer: (@Sendable () throws -> any ActionProposer)? = checkpoint.map { path in { try AgentActionProposer(checkpoint: path) } }
-            let setup = CaptureSetup(source: try CaptureSetup.parseSource(source), robot: try CaptureSetup.parseRobot(robot), out: out,
+            var setup = CaptureSetup(source: try CaptureSetup.parseSource(source), robot: try CaptureSetup.parseRobot(robot), out: out,
                                      task: task, robotTimeout: robotTimeout, staleAfter: staleAfter, makeProposer: makeProposer,
                                      look: look.look)
+            if let workspace { setup.workspace = try CaptureSetup.parseWorkspace(workspace) }
+            setup.pickRotation = pickRotation
             try setup.validate()
+            // Recording works at any size; training the CLIP agents later needs sides that are multiples of 32.
+            if (try? AgentModel.cliport.checkImageSize(rows: setup.workspace.rows, cols: setup.workspace.cols, cropSize: 64)) == nil {
+                print("capture: note: the \(setup.workspace.rows)x\(setup.workspace.cols) heightmap of this --workspace trains only the agents "
+                    + "without a CLIP stream (transporter, ...); the CLIP agents need rows and columns that are multiples of 32")
+            }
             let service = try CaptureService(makeSession: setup.makeSession)
             let server = CaptureServer(service: service, host: host, port: port)
             let bound = try server.start()

@@ -101,6 +101,73 @@ final class CaptureSessionTests: XCTestCase {
         XCTAssertEqual(service.state.steps.count, 0)
     }
 
+    /// A click names its view: a live refresh in between does not invalidate it (the robot has not moved),
+    /// the step records the picture clicked on; once the robot acts, views before it are refused.
+    func testAClickOnAnEarlierViewOfTheSameSceneIsAcceptedUntilTheRobotMoves() throws {
+        let out = temporaryFolder("views")
+        let service = try CaptureService(makeSession: CaptureSetup(source: .sim, robot: .sim, out: out).makeSession)
+        defer { service.shutdown() }
+        let state = service.state
+        let block = state.objects.first { $0.name == "block0" }!, bowl = state.objects.first { $0.name == "bowl0" }!
+        let click = ClickedAction(pick: Pixel(row: block.row, col: block.col), place: Pixel(row: bowl.row, col: bowl.col), rotationBin: 0)
+        let clicked = state.view
+        let (clickedMap, refreshed) = try service.performBlocking { s -> (Heightmap, Int) in
+            let map = s.current!.heightmap
+            XCTAssertTrue(s.refresh()); XCTAssertTrue(s.refresh())
+            return (map, s.view)
+        }
+        XCTAssertEqual(refreshed, clicked + 2)
+        let preview = try service.performBlocking { try $0.preview(click, view: clicked) }
+        XCTAssertEqual(preview.pick.position.z, Double(clickedMap.height(at: click.pick)), accuracy: 1e-9)
+        try service.performBlocking { try $0.record(click, view: clicked, instruction: "put the blue block in the yellow bowl") }
+        XCTAssertEqual(service.state.steps.count, 1)
+        let recorded = try service.performBlocking { $0.steps[0].observation.heightmap }
+        XCTAssertTrue(recorded == clickedMap, "the step records the picture that was clicked on")
+        // The robot moved: the views before the step no longer show the scene.
+        XCTAssertThrowsError(try service.performBlocking { try $0.preview(click, view: refreshed) }) {
+            XCTAssertEqual($0 as? CaptureError, .viewChanged(clicked: refreshed, current: refreshed + 1))
+        }
+    }
+
+    /// `--workspace`: the heightmap follows the bounds, the episode stores them, the loader serves that size,
+    /// and a folder recorded with other bounds is refused with one message.
+    func testAConfiguredWorkspaceIsStoredLoadedAndKeptPerFolder() throws {
+        XCTAssertEqual(try CaptureSetup.parseWorkspace("0.25,0.75,-0.5,0.5,0,0.28"), .cliport)
+        for bad in ["0.25,0.75,-0.5,0.5,0", "0.75,0.25,-0.5,0.5,0,0.28", "0.25,0.751,-0.5,0.5,0,0.28", "a,b,c,d,e,f"] {
+            XCTAssertThrowsError(try CaptureSetup.parseWorkspace(bad)) { XCTAssertTrue("\($0)".contains("--workspace"), "\($0)") }
+        }
+        XCTAssertThrowsError(try CaptureSetup.parseWorkspace("0.25,0.751,-0.5,0.5,0,0.28")) {
+            XCTAssertTrue("\($0)".contains("e.g. x1 = 0.75"), "the message suggests a bound on the pixel grid: \($0)")
+        }
+        let narrow = try CaptureSetup.parseWorkspace("0.25,0.75,-0.3,0.3,0,0.28")
+        XCTAssertEqual(narrow.rows, 192); XCTAssertEqual(narrow.cols, 160)
+
+        let out = temporaryFolder("workspace")
+        var setup = CaptureSetup(source: .sim, robot: .sim, out: out)
+        setup.workspace = narrow
+        let service = try CaptureService(makeSession: setup.makeSession)
+        XCTAssertEqual(service.state.rows, 192)
+        XCTAssertEqual(service.state.bounds[1], [-0.3, 0.3])
+        let pixel = Pixel(row: 100, col: 80)
+        let click = ClickedAction(pick: pixel, place: Pixel(row: 120, col: 90), rotationBin: 0)
+        let pose = try service.performBlocking { try $0.preview(click, view: $0.view) }
+        XCTAssertEqual(pose.pick.position.y, -0.3 + 100 * 0.003125, accuracy: 1e-12, "pixels map through the configured bounds")
+        try service.performBlocking { try $0.record(click, view: $0.view, instruction: "move it") }
+        // The simulator judges this episode unfinished: it is set apart, with the configured header.
+        let path = try service.performBlocking { try $0.endEpisode(outcome: .failure) }
+        service.shutdown()
+        let header = try XCTUnwrap(DatasetReader(path: path).headers.first)
+        XCTAssertEqual(header.workspace, narrow)
+        let listed = try TaskDataset(path: (out as NSString).appendingPathComponent("failed"))
+        XCTAssertEqual([listed.heightmapSize.rows, listed.heightmapSize.cols], [192, 160], "the loader serves the configured size")
+
+        // A folder whose episodes have other bounds is refused before anything is recorded.
+        let folder = (out as NSString).appendingPathComponent("failed")
+        XCTAssertThrowsError(try CaptureService(makeSession: CaptureSetup(source: .sim, robot: .sim, out: folder).makeSession)) {
+            XCTAssertTrue("\($0)".contains("was recorded with --workspace 0.25,0.75,-0.3,0.3,0,0.28 (a 192x160 heightmap)"), "\($0)")
+        }
+    }
+
     func testJournalStepRoundTripsExactly() throws {
         let frame = RGBDFrame(width: 3, height: 2, color: Array(0..<18), depth: [0, 0.5, 1.25, 2, 3.5, 0.001])
         var heightmap = Heightmap(rows: 2, cols: 2)

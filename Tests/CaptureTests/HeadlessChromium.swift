@@ -28,7 +28,7 @@ final class HeadlessChromium {
     private var nextID = 1
     private var buffer: [UInt8] = []
 
-    init(url: String, width: Int = 920, height: Int = 790) throws {
+    init(url: String, width: Int = 1240, height: Int = 800) throws {
         guard let exe = Self.executable else { throw Failure.missing }
         profile = NSTemporaryDirectory() + "cliport-chromium-" + UUID().uuidString
         process.executableURL = URL(fileURLWithPath: exe)
@@ -142,14 +142,27 @@ final class HeadlessChromium {
         try click(x: rect[0], y: rect[1])
     }
 
-    /// A real key press of a single printable key.
+    /// A real key press of a single printable key, or of "Enter" / "Escape".
     func press(key: String) throws {
+        let special: [String: (code: String, keyCode: Int, text: String?)] = ["Enter": ("Enter", 13, "\r"), "Escape": ("Escape", 27, nil)]
+        if let s = special[key] {
+            var down: [String: Any] = ["type": "keyDown", "key": key, "code": s.code, "windowsVirtualKeyCode": s.keyCode]
+            if let text = s.text { down["text"] = text }
+            try call("Input.dispatchKeyEvent", down)
+            try call("Input.dispatchKeyEvent", ["type": "keyUp", "key": key, "code": s.code, "windowsVirtualKeyCode": s.keyCode])
+            return
+        }
         try call("Input.dispatchKeyEvent", ["type": "keyDown", "key": key, "text": key])
         try call("Input.dispatchKeyEvent", ["type": "keyUp", "key": key])
     }
 
-    func screenshot(to path: String) throws {
-        try call("Emulation.setDeviceMetricsOverride", ["width": 920, "height": 750, "deviceScaleFactor": 1, "mobile": false])
+    /// Types text into the focused element as real key input.
+    func type(_ text: String) throws {
+        try call("Input.insertText", ["text": text])
+    }
+
+    func screenshot(to path: String, width: Int = 1240, height: Int = 760) throws {
+        try call("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": false])
         usleep(300_000)
         let result = try call("Page.captureScreenshot", ["format": "png"])
         guard let b64 = result["data"] as? String, let data = Data(base64Encoded: b64) else { throw Failure.protocolError("no screenshot") }

@@ -134,21 +134,7 @@ extension CLIPVisualTrunk {
         conv("conv1", width / 2, 3, 3); bn("bn1", width / 2)
         conv("conv2", width / 2, width / 2, 3); bn("bn2", width / 2)
         conv("conv3", width, width / 2, 3); bn("bn3", width)
-        var inplanes = width
-        for (layer, count) in blocks.enumerated() {
-            let planes = width << layer
-            for b in 0..<count {
-                let p = "layer\(layer + 1).\(b)"
-                conv(p + ".conv1", planes, inplanes, 1); bn(p + ".bn1", planes)
-                conv(p + ".conv2", planes, planes, 3); bn(p + ".bn2", planes)
-                conv(p + ".conv3", planes * 4, planes, 1); bn(p + ".bn3", planes * 4)
-                let stride = b == 0 && layer > 0 ? 2 : 1
-                if stride > 1 || inplanes != planes * 4 {
-                    conv(p + ".downsample.0", planes * 4, inplanes, 1); bn(p + ".downsample.1", planes * 4)
-                }
-                inplanes = planes * 4
-            }
-        }
+        BottleneckStages.forEachParameter(width: width, blocks: blocks, conv: conv, norm: bn)
         return try CLIPVisualTrunk(weights: TensorDictionary(t), width: width, blocks: blocks)
     }
 

@@ -62,18 +62,7 @@ public struct ImageNetResNetTrunk: VisualTrunk {
             t[name + ".running_mean"] = .zeros([c]); t[name + ".running_var"] = Tensor(shape: [c], repeating: 1)
         }
         conv("conv1", width, 3, 7); bn("bn1", width)
-        var inplanes = width
-        for (layer, count) in blocks.enumerated() {
-            let planes = width << layer
-            for b in 0..<count {
-                let p = "layer\(layer + 1).\(b)"
-                conv(p + ".conv1", planes, inplanes, 1); bn(p + ".bn1", planes)
-                conv(p + ".conv2", planes, planes, 3); bn(p + ".bn2", planes)
-                conv(p + ".conv3", planes * 4, planes, 1); bn(p + ".bn3", planes * 4)
-                if b == 0 { conv(p + ".downsample.0", planes * 4, inplanes, 1); bn(p + ".downsample.1", planes * 4) }
-                inplanes = planes * 4
-            }
-        }
+        BottleneckStages.forEachParameter(width: width, blocks: blocks, conv: conv, norm: bn)
         return try ImageNetResNetTrunk(weights: TensorDictionary(t), width: width, blocks: blocks)
     }
 }
