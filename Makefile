@@ -6,9 +6,9 @@ DEMO_DIR := datasets/put-block-in-bowl-seen-colors-train
 
 # Debian packages the project builds and tests against (see docs/architecture.md for why each).
 DEBIAN_PACKAGES := libmujoco-dev libegl-dev libegl-mesa0 libgl1-mesa-dri libhdf5-dev hdf5-tools \
-	libpng-dev libopenblas-dev zlib1g-dev libopenmpi-dev openmpi-bin python3-h5py python3-numpy python3-pip chromium
+	libpng-dev libopenblas-dev zlib1g-dev libisal-dev libopenmpi-dev openmpi-bin python3-h5py python3-numpy python3-pip chromium
 
-.PHONY: setup build demo test test-kernels bench clean
+.PHONY: setup build demo test test-kernels python-test bench clean
 
 setup:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -28,12 +28,15 @@ demo: build
 
 # XCTest only (no Swift Testing suites here), serial so its summary closes the log; then the model tests
 # once more under each other OpenBLAS kernel this CPU runs (numerical tests must hold under any summation
-# order; scripts/test-blas-kernels.sh). The last line restates the first run as "tests: N passed, F failed".
+# order; scripts/test-blas-kernels.sh), then the Python package's tests (python/tests: the reader, CLIPort's
+# dataset, robomimic and LeRobot against the Swift tools; scripts/python-tests.sh keeps their virtual
+# environment in .build/pyvenv). The last line restates the first run as "tests: N passed, F failed".
 test: setup
 	$(SWIFT) build --build-tests
 	@set -o pipefail; $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
 	first_kernel=$$(grep -m1 -oE "OpenBLAS kernel in use: [A-Za-z0-9]+" .build/test.log | sed 's/.*: //'); \
 	SWIFT=$(SWIFT) BLAS_KERNEL_DONE=$$first_kernel scripts/test-blas-kernels.sh ModelTests || status=1; \
+	scripts/python-tests.sh || status=1; \
 	summary=$$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
 	total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
 	failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
@@ -43,6 +46,11 @@ test: setup
 test-kernels:
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) scripts/test-blas-kernels.sh ModelTests
+
+# Only the Python package's tests (after a build: they run this checkout's cliport).
+python-test:
+	$(SWIFT) build --product cliport
+	scripts/python-tests.sh
 
 bench: build
 	$(BIN) bench demos

@@ -27,11 +27,12 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Small Swift wrappers: the only code that touches C handles.
         .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CEGL", "Geometry"]),
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CISAL"]),
         .target(name: "PNG", dependencies: ["CPNG"]),
         .target(name: "BLAS", dependencies: ["COpenBLAS"]),
         .target(name: "MPI", dependencies: ["CMPI"]),
@@ -71,7 +72,7 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "SyntheticData", "Geometry", "HDF5", "PNG"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "BLAS", "HDF5", "Zlib", "Core"], exclude: ["Fixtures"]),
         // Also runs the built `cliport` under mpirun (two real ranks).
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SyntheticData", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Recorder", "SyntheticData", "Model", "Dataset", "Sim", "Geometry", "MPI", "HDF5", "PNG", "cliport", "TestSupport"]),
         .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "MuJoCo", "PNG", "TestSupport"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),

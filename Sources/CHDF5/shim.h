@@ -23,6 +23,7 @@ static inline hid_t h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
 static inline hid_t h5p_dataset_access(void) { return H5P_DATASET_ACCESS; }
 static inline hid_t h5p_link_create(void)    { return H5P_LINK_CREATE; }
 static inline hid_t h5p_group_create(void)   { return H5P_GROUP_CREATE; }
+static inline hid_t h5p_group_access(void)   { return H5P_GROUP_ACCESS; }
 static inline hid_t h5p_default(void)        { return H5P_DEFAULT; }
 static inline hid_t h5e_default(void)        { return H5E_DEFAULT; }
 

@@ -20,33 +20,67 @@ public enum HeightmapFusion {
         let x1 = workspace.xRange.upperBound, y1 = workspace.yRange.upperBound, z1 = workspace.zRange.upperBound
         let s = workspace.pixelSize
         let width = frame.width
+        // (u - cx) / fx per column, the factor CLIPort applies per pixel.
+        let columnRay = (0..<width).map { (Double($0) - k.cx) / k.fx }
+        // One row's world points, computed first in a loop without branches (four pixels per instruction),
+        // then binned: the same arithmetic as one loop per pixel, in less time.
+        var rowX = [Double](repeating: 0, count: width), rowY = rowX, rowZ = rowX
         height.withUnsafeMutableBufferPointer { height in
         colors.withUnsafeMutableBufferPointer { colors in
         best.withUnsafeMutableBufferPointer { best in
         frame.depth.withUnsafeBufferPointer { depth in
         frame.color.withUnsafeBufferPointer { color in
+        columnRay.withUnsafeBufferPointer { columnRay in
+        rowX.withUnsafeMutableBufferPointer { wxs in
+        rowY.withUnsafeMutableBufferPointer { wys in
+        rowZ.withUnsafeMutableBufferPointer { wzs in
             for v in 0..<frame.height {
                 let yc = (Double(v) - k.cy) / k.fy
-                for u in 0..<width {
-                    let i = v * width + u
-                    let d = Double(depth[i])
-                    let px = (Double(u) - k.cx) / k.fx * d, py = yc * d, pz = d
+                let rowStart = v * width
+                // Four pixels at a time, the same IEEE operations in the same order as the scalar tail.
+                var u = 0
+                while u + 4 <= width {
+                    let d = SIMD4<Double>(UnsafeRawPointer(depth.baseAddress! + rowStart + u).loadUnaligned(as: SIMD4<Float>.self))
+                    let ray = UnsafeRawPointer(columnRay.baseAddress! + u).loadUnaligned(as: SIMD4<Double>.self)
+                    let px = ray * d, py = yc * d, pz = d
                     let wx = r00 * px + r01 * py + r02 * pz + t.x
                     let wy = r10 * px + r11 * py + r12 * pz + t.y
                     let wz = r20 * px + r21 * py + r22 * pz + t.z
+                    UnsafeMutableRawPointer(wxs.baseAddress! + u).storeBytes(of: wx, as: SIMD4<Double>.self)
+                    UnsafeMutableRawPointer(wys.baseAddress! + u).storeBytes(of: wy, as: SIMD4<Double>.self)
+                    UnsafeMutableRawPointer(wzs.baseAddress! + u).storeBytes(of: wz, as: SIMD4<Double>.self)
+                    u += 4
+                }
+                while u < width {
+                    let d = Double(depth[rowStart + u])
+                    let px = columnRay[u] * d, py = yc * d, pz = d
+                    wxs[u] = r00 * px + r01 * py + r02 * pz + t.x
+                    wys[u] = r10 * px + r11 * py + r12 * pz + t.y
+                    wzs[u] = r20 * px + r21 * py + r22 * pz + t.z
+                    u += 1
+                }
+                for u in 0..<width {
+                    let wx = wxs[u], wy = wys[u], wz = wzs[u]
                     guard wx >= x0, wx < x1, wy >= y0, wy < y1, wz >= z0, wz < z1 else { continue }
-                    let col = min(max(Int(((wx - x0) / s).rounded(.down)), 0), cols - 1)
-                    let row = min(max(Int(((wy - y0) / s).rounded(.down)), 0), rows - 1)
-                    let cell = row * cols + col
-                    // Sorting by z and writing in order (CLIPort) keeps the highest point per cell.
-                    guard wz >= best[cell] else { continue }
-                    best[cell] = wz
-                    height[cell] = Float(wz - z0)
-                    colors[cell * 3] = color[i * 3]
-                    colors[cell * 3 + 1] = color[i * 3 + 1]
-                    colors[cell * 3 + 2] = color[i * 3 + 2]
+                    // Both quotients are >= 0 here, so truncation is CLIPort's floor.
+                    let col = min(Int((wx - x0) / s), cols - 1)
+                    let row = min(Int((wy - y0) / s), rows - 1)
+                    let cell = row &* cols &+ col
+                    // Sorting by z and writing in order (CLIPort) keeps the highest point per cell. Written
+                    // without a branch: whether a point is higher than the cell's so far is a coin toss.
+                    let higher = wz >= best[cell]
+                    let i = (rowStart &+ u) &* 3, c = cell &* 3
+                    best[cell] = higher ? wz : best[cell]
+                    height[cell] = higher ? Float(wz - z0) : height[cell]
+                    colors[c] = higher ? color[i] : colors[c]
+                    colors[c &+ 1] = higher ? color[i &+ 1] : colors[c &+ 1]
+                    colors[c &+ 2] = higher ? color[i &+ 2] : colors[c &+ 2]
                 }
             }
+        }
+        }
+        }
+        }
         }
         }
         }

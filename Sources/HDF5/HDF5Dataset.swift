@@ -9,6 +9,7 @@ public final class HDF5Dataset {
     public let shape: [Int]
     public let elementType: HDF5ElementType
     let handle: HDF5Handle
+    private var encoderByKind: [HDF5ScalarKind: HDF5ChunkEncoder?] = [:]
 
     init(file: HDF5File, path: String, id: hid_t) throws {
         self.file = file; self.path = path
@@ -101,10 +102,22 @@ public final class HDF5Dataset {
             throw HDF5Error.mismatch(operation: "write row \(row) of", object: object,
                                      detail: "\(data.count) values given, a row of shape \(shape) has \(rowCount)")
         }
+        if let encoder = chunkEncoder(for: T.self) {
+            try writeEncodedRow(row: row, data, encoder: encoder)
+            return
+        }
         try withRowSelection(row, "write row \(row) of") { memSpace, fileSpace in
             try HDF5Library.check(H5Dwrite(handle.id, T.hdf5Kind.nativeType, memSpace, fileSpace, h5p_default(), data.baseAddress),
                                   "write row \(row) of", object)
         }
+    }
+
+    /// The `HDF5ChunkEncoder` for rows of `T`, made on the first row written (nil: libhdf5 filters the rows).
+    private func chunkEncoder<T: HDF5Scalar>(for type: T.Type) -> HDF5ChunkEncoder? {
+        if let made = encoderByKind[T.hdf5Kind] { return made }
+        let made = makeChunkEncoder(as: T.self)
+        encoderByKind[T.hdf5Kind] = .some(made)
+        return made
     }
 
     // MARK: numeric reads

@@ -17,7 +17,7 @@ public final class HDF5Group {
 
     static func open(in file: HDF5File, parentID: hid_t, name: String, path: String) throws -> HDF5Group {
         HDF5Library.silence()
-        let id = try HDF5Library.check(H5Gopen2(parentID, name, h5p_default()), "open group", file.describe(path))
+        let id = try HDF5Library.check(H5Gopen2(parentID, name, HDF5Library.readOnlyExternalLinks), "open group", file.describe(path))
         return HDF5Group(file: file, path: path, id: id)
     }
 
@@ -46,7 +46,7 @@ public final class HDF5Group {
     /// The kind of member `name`, or nil if it does not exist.
     public func kind(of name: String) -> HDF5ObjectKind? {
         guard contains(name) else { return nil }
-        let id = H5Oopen(handle.id, name, h5p_default())
+        let id = H5Oopen(handle.id, name, HDF5Library.readOnlyExternalLinks)
         guard id >= 0 else { H5Eclear2(h5e_default()); return nil }
         defer { H5Oclose(id) }
         switch H5Iget_type(id) {

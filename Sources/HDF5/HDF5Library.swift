@@ -16,6 +16,17 @@ enum HDF5Library {
     private static let skipExitCleanup: Void = { _ = H5dont_atexit() }()
 
     /// The innermost (most specific) messages of the current thread's error stack, most specific last.
+    /// Link access (a group access list, which is one) that opens the files external links reach read-only.
+    /// By default HDF5 opens them with the intent of the file holding the link, so `cliport dataset merge`,
+    /// reading its new index (open for writing) through the links, opened the shards for writing: that needs
+    /// an exclusive lock and failed while any reader (a training run, h5py) had a shard open. Shards reached
+    /// through links are only ever read.
+    static let readOnlyExternalLinks: hid_t = {
+        let list = H5Pcreate(h5p_group_access())
+        H5Pset_elink_acc_flags(list, h5f_acc_rdonly())
+        return list
+    }()
+
     static func errorStackMessage() -> String {
         final class Box { var messages: [String] = [] }
         let box = Box()

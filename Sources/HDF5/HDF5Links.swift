@@ -46,7 +46,7 @@ extension HDF5Group {
     /// True when member `name` is a link whose target can be opened (a dangling external link gives false).
     public func resolves(_ name: String) -> Bool {
         HDF5Library.silence()
-        let r = H5Oexists_by_name(handle.id, name, h5p_default())
+        let r = H5Oexists_by_name(handle.id, name, HDF5Library.readOnlyExternalLinks)
         if r < 0 { H5Eclear2(h5e_default()) }
         return r > 0
     }

@@ -19,7 +19,14 @@ final class HeadlessGLContext: @unchecked Sendable {
         return try r.get()
     }
 
+    /// llvmpipe's rasteriser threads (`LP_NUM_THREADS`) when the environment does not set them: none, so the
+    /// calling thread rasterises. The images are the same; the threads' hand-offs cost CPU, and a machine that
+    /// generates demos already runs one worker process per core (measured in docs/benchmarks.md).
+    static let defaultRasteriserThreads = "0"
+
     private init() throws {
+        // Read by Mesa when the display is initialised; a value the user set wins.
+        setenv("LP_NUM_THREADS", Self.defaultRasteriserThreads, 0)
         // EGL_DEFAULT_DISPLAY / EGL_NO_CONTEXT / EGL_NO_SURFACE are pointer-cast macros: nil here.
         guard let dpy = eglGetPlatformDisplay(EGLenum(EGL_PLATFORM_SURFACELESS_MESA), nil, nil) else {
             throw MuJoCoError.egl("eglGetPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA) returned no display (error 0x\(String(eglGetError(), radix: 16)))")

@@ -34,11 +34,19 @@ public final class OffscreenRenderer {
     private var hasScene = false
     private var rgbBuffer: [UInt8] = []
     private var depthBuffer: [Float] = []
+    private var rgbaBuffer: [UInt8] = []
+    private var depthStencilBuffer: [UInt32] = []
+    private let glReadback: GLReadback
+    /// How frames are read back: `.direct` (`GLReadback`), or `.mujoco` (`mjr_readPixels`, which asks Mesa
+    /// to convert every pixel to RGB and float depth); both give the same frames, which a test checks.
+    enum Readback { case direct, mujoco }
+    var readback = Readback.direct
     /// Number of times an mjrContext was (re)made; exposed so tests can check the reuse.
     public private(set) var contextBuilds = 0
 
     public init() throws {
         gl = try HeadlessGLContext.shared()
+        glReadback = try GLReadback()
         context = .allocate(capacity: 1)
         scene = .allocate(capacity: 1)
         option = .allocate(capacity: 1)
@@ -100,13 +108,21 @@ public final class OffscreenRenderer {
 
     /// Renders one RGB-D frame of the simulation's current state.
     public func render(_ sim: MuJoCoSimulation, camera: CameraConfig) throws -> RGBDFrame {
-        let k = camera.intrinsics
-        guard abs(k.fx - k.fy) < 1e-9 else {
-            throw MuJoCoError.renderer("camera '\(camera.name)' has fx \(k.fx) != fy \(k.fy); an OpenGL frustum needs square pixels")
+        try render(sim, cameras: [camera])[0]
+    }
+
+    /// Renders one RGB-D frame per camera of the simulation's current state: the scene is updated once and
+    /// the GL context taken once for all of them.
+    public func render(_ sim: MuJoCoSimulation, cameras: [CameraConfig]) throws -> [RGBDFrame] {
+        for camera in cameras {
+            let k = camera.intrinsics
+            guard abs(k.fx - k.fy) < 1e-9 else {
+                throw MuJoCoError.renderer("camera '\(camera.name)' has fx \(k.fx) != fy \(k.fy); an OpenGL frustum needs square pixels")
+            }
         }
         Self.renderLock.lock(); defer { Self.renderLock.unlock() }
         try gl.makeCurrent()
-        // Release after each frame so any thread (test runners, the capture server's session thread) may render next.
+        // Release after the frames so any thread (test runners, the capture server's session thread) may render next.
         defer { gl.release() }
         let m = sim.model
         if signatureOwner !== sim {
@@ -120,8 +136,11 @@ public final class OffscreenRenderer {
             contextSignature = sig
             contextBuilds += 1
         }
-        guard k.width <= Int(context.pointee.offWidth), k.height <= Int(context.pointee.offHeight) else {
-            throw MuJoCoError.renderer("camera '\(camera.name)' is \(k.width)x\(k.height) but the model's offscreen buffer is \(context.pointee.offWidth)x\(context.pointee.offHeight); set <visual><global offwidth offheight> at least that large")
+        for camera in cameras {
+            let k = camera.intrinsics
+            guard k.width <= Int(context.pointee.offWidth), k.height <= Int(context.pointee.offHeight) else {
+                throw MuJoCoError.renderer("camera '\(camera.name)' is \(k.width)x\(k.height) but the model's offscreen buffer is \(context.pointee.offWidth)x\(context.pointee.offHeight); set <visual><global offwidth offheight> at least that large")
+            }
         }
         if sceneOwner !== sim {
             if hasScene { mjv_freeScene(scene) }
@@ -134,7 +153,12 @@ public final class OffscreenRenderer {
         cmj_set_render_flag(scene, Int32(mjRND_SHADOW.rawValue), m.pointee.vis.quality.shadowsize > 0 ? 1 : 0)
         cmj_set_render_flag(scene, Int32(mjRND_REFLECTION.rawValue), 0)
         cmj_set_render_flag(scene, Int32(mjRND_SKYBOX.rawValue), 0)
+        return cameras.map { draw($0) }
+    }
 
+    /// Draws the updated scene from `camera` and reads the frame back (the context is current).
+    private func draw(_ camera: CameraConfig) -> RGBDFrame {
+        let k = camera.intrinsics
         // Camera frame: OpenCV +z forward, -y up.
         let r = camera.pose.rotation
         let forward = r.rotate(SIMD3(0, 0, 1)), up = r.rotate(SIMD3(0, -1, 0))
@@ -151,26 +175,26 @@ public final class OffscreenRenderer {
         let viewport = mjrRect(left: 0, bottom: 0, width: Int32(k.width), height: Int32(k.height))
         mjr_setBuffer(Int32(mjFB_OFFSCREEN.rawValue), context)
         mjr_render(viewport, scene, context)
-        let n = k.width * k.height
+        let width = k.width, height = k.height, n = width * height
+        switch readback {
+        case .direct: return readDirect(width: width, height: height, near: near, far: far)
+        case .mujoco: break
+        }
         if rgbBuffer.count != n * 3 { rgbBuffer = [UInt8](repeating: 0, count: n * 3) }
         if depthBuffer.count != n { depthBuffer = [Float](repeating: 0, count: n) }
         mjr_readPixels(&rgbBuffer, &depthBuffer, viewport, context)
-
-        var color = [UInt8](repeating: 0, count: n * 3)
-        var depth = [Float](repeating: 0, count: n)
         let a = near / far
-        let width = k.width, height = k.height
-        rgbBuffer.withUnsafeBufferPointer { src in
-            color.withUnsafeMutableBufferPointer { dst in
+        let color = [UInt8](unsafeUninitializedCapacity: n * 3) { dst, count in
+            rgbBuffer.withUnsafeBufferPointer { src in
                 for row in 0..<height {
                     let s = (height - 1 - row) * width * 3
-                    let d = row * width * 3
-                    for i in 0..<(width * 3) { dst[d + i] = src[s + i] }
+                    UnsafeMutableRawPointer(dst.baseAddress! + row * width * 3).copyMemory(from: src.baseAddress! + s, byteCount: width * 3)
                 }
             }
+            count = n * 3
         }
-        depthBuffer.withUnsafeBufferPointer { src in
-            depth.withUnsafeMutableBufferPointer { dst in
+        let depth = [Float](unsafeUninitializedCapacity: n) { dst, count in
+            depthBuffer.withUnsafeBufferPointer { src in
                 for row in 0..<height {
                     let s = (height - 1 - row) * width
                     let d = row * width
@@ -180,6 +204,59 @@ public final class OffscreenRenderer {
                     }
                 }
             }
+            count = n
+        }
+        return RGBDFrame(width: width, height: height, color: color, depth: depth)
+    }
+
+    /// `GLReadback`: RGBA and packed depth-stencil, flipped, converted and linearised in one pass over the rows.
+    private func readDirect(width: Int, height: Int, near: Double, far: Double) -> RGBDFrame {
+        let n = width * height
+        if rgbaBuffer.count != n * 4 { rgbaBuffer = [UInt8](repeating: 0, count: n * 4) }
+        if depthStencilBuffer.count != n { depthStencilBuffer = [UInt32](repeating: 0, count: n) }
+        rgbaBuffer.withUnsafeMutableBufferPointer { rgba in
+            depthStencilBuffer.withUnsafeMutableBufferPointer { zs in
+                glReadback.read(width: width, height: height, rgba: rgba.baseAddress!, depthStencil: zs.baseAddress!)
+            }
+        }
+        let a = near / far
+        let color = [UInt8](unsafeUninitializedCapacity: n * 3) { dst, count in
+            rgbaBuffer.withUnsafeBufferPointer { src in
+                for row in 0..<height {
+                    var s = (height - 1 - row) * width * 4, d = row * width * 3
+                    for _ in 0..<width {
+                        dst[d] = src[s]
+                        dst[d &+ 1] = src[s &+ 1]
+                        dst[d &+ 2] = src[s &+ 2]
+                        s &+= 4; d &+= 3
+                    }
+                }
+            }
+            count = n * 3
+        }
+        let depth = [Float](unsafeUninitializedCapacity: n) { dst, count in
+            depthStencilBuffer.withUnsafeBufferPointer { src in
+                // Eight pixels at a time: the same IEEE operations per pixel as the scalar tail, so the same bits.
+                let lanes = 8, vectorEnd = width - width % lanes
+                let nearV = SIMD8<Double>(repeating: near), oneMinusA = SIMD8<Double>(repeating: 1 - a)
+                for row in 0..<height {
+                    let s = (height - 1 - row) * width, d = row * width
+                    var i = 0
+                    while i < vectorEnd {
+                        let packed = UnsafeRawPointer(src.baseAddress! + s + i).loadUnaligned(as: SIMD8<UInt32>.self)
+                        let zb = SIMD8<Double>(GLReadback.depthValues(packed))
+                        let z = SIMD8<Float>(nearV / (1 - zb * oneMinusA))
+                        UnsafeMutableRawPointer(dst.baseAddress! + d + i).storeBytes(of: z, as: SIMD8<Float>.self)
+                        i += lanes
+                    }
+                    while i < width {
+                        let zb = Double(GLReadback.depthValue(src[s + i]))
+                        dst[d + i] = Float(near / (1 - zb * (1 - a)))
+                        i += 1
+                    }
+                }
+            }
+            count = n
         }
         return RGBDFrame(width: width, height: height, color: color, depth: depth)
     }

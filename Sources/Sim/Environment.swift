@@ -134,7 +134,7 @@ public final class Environment {
     public func observe() throws -> Observation {
         guard let world else { throw SimError.noEpisode }
         let start = Stopwatch()
-        let frames = try cameras.map { try renderer.render(world.simulation, camera: $0) }
+        let frames = try renderer.render(world.simulation, cameras: cameras)
         timing.addRender(start)
         timing.framesRendered += frames.count
         let objects = zip(world.scene.objects, world.objectPoses).map { object, pose in

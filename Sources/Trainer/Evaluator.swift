@@ -60,6 +60,10 @@ public final class Evaluator {
     public let clip: CLIPVisualTrunk?
     public let encoder: InstructionEncoder?
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// Show the per-checkpoint progress line on standard error.
+    public var showsProgress = true
+    /// Called after each finished episode (a caller's own progress, e.g. `cliport benchmark`'s).
+    public var episodeFinished: (() -> Void)?
 
     /// Episodes a checkpoint is scored on: at least one (CLIPort's eval.py uses 100).
     public static let episodesRange = 1...100_000
@@ -100,12 +104,14 @@ public final class Evaluator {
                 if shouldStop() { break }
                 episodes.append(try rollout(agent: agent, task: task, split: split, episode: i, environment: environment,
                                             pictureStem: i < pictures ? "\(name)-\(split.rawValue)-\(label.dropLast(5))-ep\(i)" : nil))
+                episodeFinished?()
+                guard showsProgress else { continue }
                 let rate = Double(i + 1) / Date().timeIntervalSince(start)
                 progress.show(String(format: "%d/%d episodes  mean reward %.3f  %.2f episodes/s  ETA %@", i + 1, n,
                                      episodes.map(\.reward).reduce(0, +) / Double(i + 1), rate,
                                      ProgressLine.formatDuration(Double(n - i - 1) / rate)), force: i + 1 == n)
             }
-            progress.finish()
+            if showsProgress { progress.finish() }
             guard episodes.count == n else { break }
             let result = CheckpointResult(checkpoint: label, step: agent.step, episodes: episodes)
             results.checkpoints.removeAll { $0.checkpoint == label }

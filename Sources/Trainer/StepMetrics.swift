@@ -13,14 +13,20 @@ public struct StepMetrics: Codable, Equatable, Sendable {
     /// Wall seconds of this session so far, and the part of them spent waiting for the loader.
     public var elapsedSeconds: Double
     public var dataWaitSeconds: Double
-    /// At save steps with validation data.
+    /// The task of each example of the step, over all processes (rank order, then batch order): the
+    /// multi-task sampling is checkable from the log.
+    public var tasks: [String]
+    /// At save steps with validation data: the mean over every example scored, and per task (each task's
+    /// first `validationSamples` examples).
     public var validationLoss: Double?
+    public var validationLossByTask: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
         case step, loss
         case pickLoss = "pick_loss", placeLoss = "place_loss"
         case pickCrossEntropy = "pick_cross_entropy", placeCrossEntropy = "place_cross_entropy"
         case stepsPerSecond = "steps_per_second", elapsedSeconds = "elapsed_seconds", dataWaitSeconds = "data_wait_seconds"
-        case validationLoss = "validation_loss"
+        case tasks
+        case validationLoss = "validation_loss", validationLossByTask = "validation_loss_by_task"
     }
 }

@@ -31,6 +31,8 @@ public final class Trainer {
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     /// Show the progress line (steps/s, losses, data wait, ETA) on standard error.
     public var showsProgress = true
+    /// Called after each finished step with its number (a caller's own progress, e.g. `cliport benchmark`'s).
+    public var stepFinished: ((Int) -> Void)?
 
     public struct Summary: Equatable, Sendable {
         public var finalStep: Int
@@ -157,11 +159,14 @@ public final class Trainer {
             lastEntropies = (pickEntropy, placeEntropy)
             var metrics = StepMetrics(step: step, pickLoss: losses[0] / examples, placeLoss: losses[1] / examples,
                                       pickCrossEntropy: pickEntropy, placeCrossEntropy: placeEntropy, loss: lastLoss,
-                                      stepsPerSecond: rate, elapsedSeconds: elapsed, dataWaitSeconds: waiting)
+                                      stepsPerSecond: rate, elapsedSeconds: elapsed, dataWaitSeconds: waiting,
+                                      tasks: exampleTasks(step: step, own: batch.tasks, plan: loader.plan))
             let isSaveStep = c.saveSteps.contains(step)
             if isSaveStep {
-                let validation = try validationLoss()
+                let scored = try validationLosses()
+                let validation = scored?.mean
                 metrics.validationLoss = validation
+                metrics.validationLossByTask = scored?.byTask
                 try checkRanksAgree(step: step)
                 if group.isRoot {
                     try TrainingCheckpoint.write(networks, step: step, validationLoss: validation, configuration: c,
@@ -181,6 +186,7 @@ public final class Trainer {
                                   force: step == c.steps)
                 }
             }
+            stepFinished?(step)
         }
         if group.isRoot {
             if interrupted {
@@ -196,26 +202,47 @@ public final class Trainer {
                        stepSeconds: stepSeconds, waitSeconds: waitSeconds, stepCPUSeconds: stepCPUSeconds)
     }
 
-    /// Mean (pick + place) loss over the first `validationSamples` validation examples, or nil without
-    /// validation data.
-    func validationLoss() throws -> Double? {
+    /// The task of each example of `step` over all processes: this process's from its batch, the others'
+    /// from the sampling plan (the loader's draws are a pure function of the example's position).
+    func exampleTasks(step: Int, own: [String], plan: SamplingPlan) -> [String] {
+        guard group.size > 1 else { return own }
+        let perBatch = configuration.batch
+        return (0..<group.size).flatMap { rank -> [String] in
+            if rank == group.rank { return own }
+            let b = (step - 1) * group.size + rank
+            return (b * perBatch..<(b + 1) * perBatch).map { plan.tasks[plan.trainingDraw($0).task].task }
+        }
+    }
+
+    /// Mean (pick + place) loss over the first `validationSamples` validation examples of each task: over
+    /// all of them, and per task; nil without validation data. One task's examples are those of CLIPort's
+    /// single-task validation; a multi-task run scores every task, not only the first one listed.
+    func validationLosses() throws -> (mean: Double, byTask: [String: Double])? {
         let n = configuration.validationSamples
         guard n > 0, let validationData else { return nil }
         let loaderConfiguration = LoaderConfiguration(mode: .validation, batchSize: 1, seed: configuration.seed, workers: 1,
                                                       prefetchBatches: 2, augment: false, goalImages: configuration.model.needsGoalImage)
-        guard let loader = try? makeLoader(validationData, configuration: loaderConfiguration) else { return nil }
-        defer { loader.stop() }
         var total = 0.0, count = 0
-        while count < n, let batch = try loader.next() {
-            let sample = batch.samples[0]
-            let text = try encoder?.feature(for: sample.instruction)
-            let l = networks.losses(image: ImageTensor.input(sample), pick: (sample.pick.row, sample.pick.col),
-                                    place: (sample.place.row, sample.place.col), placeRotation: rotationBin(sample.rotationBin),
-                                    text: text)
-            total += Double(l.attention + l.transport)
-            count += 1
+        var byTask: [String: Double] = [:]
+        for task in validationData.tasks {
+            let one = LoaderTasks(tasks: [task], weights: nil, strictDemos: false)
+            guard let loader = try? makeLoader(one, configuration: loaderConfiguration) else { continue }
+            defer { loader.stop() }
+            var taskTotal = 0.0, taskCount = 0
+            while taskCount < n, let batch = try loader.next() {
+                let sample = batch.samples[0]
+                let text = try encoder?.feature(for: sample.instruction)
+                let l = networks.losses(image: ImageTensor.input(sample), pick: (sample.pick.row, sample.pick.col),
+                                        place: (sample.place.row, sample.place.col), placeRotation: rotationBin(sample.rotationBin),
+                                        text: text)
+                taskTotal += Double(l.attention + l.transport)
+                taskCount += 1
+            }
+            guard taskCount > 0 else { continue }
+            byTask[task.task] = taskTotal / Double(taskCount)
+            total += taskTotal; count += taskCount
         }
-        return count > 0 ? total / Double(count) : nil
+        return count > 0 ? (total / Double(count), byTask) : nil
     }
 
     /// The loader's label is one of CLIPort's 36 bins; the model's is the nearest of its own.

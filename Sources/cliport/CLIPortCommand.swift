@@ -8,7 +8,7 @@ struct CLIPortCommand: ParsableCommand {
         commandName: "cliport",
         abstract: "Language-conditioned tabletop pick-and-place: generate demos, inspect datasets, train and evaluate agents, benchmark.",
         version: "\(DatasetLayout.generator) (dataset schema \(DatasetLayout.schemaVersion))",
-        subcommands: [DemosCommand.self, DatasetCommand.self, TasksCommand.self, AgentsCommand.self, TrainCommand.self, EvalCommand.self, BenchCommand.self, WeightsCommand.self, CaptureCommand.self, DemosWorkerCommand.self])
+        subcommands: [DemosCommand.self, DatasetCommand.self, TasksCommand.self, AgentsCommand.self, TrainCommand.self, EvalCommand.self, BenchmarkCommand.self, BenchCommand.self, WeightsCommand.self, CaptureCommand.self, DemosWorkerCommand.self])
 }
 
 /// Errors reach the user as one line naming the problem and the fix, without a stack of wrappers.

@@ -6,7 +6,8 @@ import Foundation
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset", abstract: "Inspect datasets.",
-        subcommands: [Info.self, View.self, DatasetStatsCommand.self, DatasetMergeCommand.self, DatasetCheckCommand.self, DatasetSplitCommand.self])
+        subcommands: [Info.self, View.self, DatasetStatsCommand.self, DatasetMergeCommand.self, DatasetCheckCommand.self, DatasetSplitCommand.self,
+                      DatasetSampleCommand.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -88,6 +88,34 @@ print("h5py check passed:", path)
         XCTAssertTrue(result.output.contains("h5py check passed"), result.output)
     }
 
+    /// `cliport dataset merge` while another process reads a shard (a training run, h5py): the merge reads its
+    /// new index back through the external links, which HDF5 opened with the index's write intent, and the
+    /// reader's shared lock refused that. Links now open their files read-only.
+    func testMergeWhileAnotherProcessReadsTheShard() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python),
+              run([Self.python, "-c", "import h5py"]).status == 0 else {
+            throw XCTSkip("h5py is missing: install it with `apt-get install python3-h5py` to run this check")
+        }
+        let dir = try TestEpisodes.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writer = try ShardWriter(directory: dir + "/shards", name: "shard", header: TestEpisodes.header())
+        try writer.append(TestEpisodes.episode(seed: 0, steps: 2))
+        let shard = try writer.finish()
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: Self.python)
+        reader.arguments = ["-c", "import h5py, sys; f = h5py.File(sys.argv[1], 'r'); print('open', flush=True); sys.stdin.read()", shard]
+        let input = Pipe(), output = Pipe()
+        reader.standardInput = input
+        reader.standardOutput = output
+        try reader.run()
+        defer { try? input.fileHandleForWriting.close(); reader.waitUntilExit() }
+        // The reader prints once it holds the file (the newline may come in a second read).
+        XCTAssertTrue(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("open"))
+        let result = try DatasetMerger.merge([dir + "/shards"], out: dir + "/merged.hdf5")
+        XCTAssertEqual(result.episodes, 1)
+        XCTAssertEqual(result.steps, 2)
+    }
+
     func run(_ arguments: [String]) -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])

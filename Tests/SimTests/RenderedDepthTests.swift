@@ -1,5 +1,5 @@
 import Geometry
-import MuJoCo
+@testable import MuJoCo
 import Sim
 import XCTest
 
@@ -52,5 +52,31 @@ final class RenderedDepthTests: XCTestCase {
         XCTAssertEqual(reusing.contextBuilds, 1)
         let fresh = try OffscreenRenderer().render(second.simulation, camera: camera)
         XCTAssertEqual(reused, fresh)
+    }
+
+    /// The renderer reads RGBA and packed depth-stencil and converts them itself (`GLReadback`); the frames
+    /// are exactly those of `mjr_readPixels`' RGB and float depth, bit for bit, in both looks, for a scene with
+    /// the arm, shadows, a bowl, blocks, the floor and the far plane in view.
+    func testDirectReadbackEqualsMuJoCoReadback() throws {
+        var scene = Scene()
+        scene.objects.append(SceneObject(name: "block", shape: .block, color: .red, mass: 0.01,
+                                         pose: Pose(position: SIMD3(0.45, -0.1, 0.02))))
+        scene.objects.append(SceneObject(name: "bowl", shape: .bowl, color: .green,
+                                         mass: 0.1, pose: Pose(position: SIMD3(0.55, 0.2, 0.0))))
+        for look in SceneLook.allCases {
+            let world = try TabletopWorld(scene: scene, builder: MJCFBuilder(look: look))
+            let renderer = try OffscreenRenderer()
+            renderer.readback = .direct
+            let direct = try renderer.render(world.simulation, cameras: CameraConfig.realSenseD415)
+            renderer.readback = .mujoco
+            let viaMuJoCo = try renderer.render(world.simulation, cameras: CameraConfig.realSenseD415)
+            for (camera, (a, b)) in zip(CameraConfig.realSenseD415, zip(direct, viaMuJoCo)) {
+                XCTAssertEqual(a.color, b.color, "\(look) \(camera.name) colour")
+                XCTAssertEqual(a.depth.map(\.bitPattern), b.depth.map(\.bitPattern), "\(look) \(camera.name) depth")
+                // Not a blank frame: several colours and depths, near and far.
+                XCTAssertGreaterThan(Set(a.color).count, 8)
+                XCTAssertGreaterThan(Set(a.depth).count, 1000)
+            }
+        }
     }
 }

@@ -48,6 +48,10 @@ final class DataParallelTests: XCTestCase {
         // As the README runs it: the flag lets root start Open MPI (tests run as root here) and is harmless otherwise.
         let log = try run(mpirun, ["--allow-run-as-root", "-np", "2", Self.binary.path] + common + ["--batch", "1", "--out", root + "/two"])
         XCTAssertTrue(log.contains("2 processes, effective batch 2"), log)
+        // Rank 0 logs the task of every example of the step, the other rank's included.
+        let tasks = try String(contentsOfFile: root + "/two/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["tasks"] as! [String] }
+        XCTAssertEqual(tasks, Array(repeating: ["put-block-in-bowl-seen-colors", "put-block-in-bowl-seen-colors"], count: 3))
 
         let one = try weights(root + "/one/checkpoints/last.hdf5")
         let two = try weights(root + "/two/checkpoints/last.hdf5")

@@ -51,9 +51,12 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(metrics.map { $0["step"] as! Int }, [1, 2, 3, 4])
         // The log's keys (snake_case), validation_loss at the save step only.
         let keys: Set<String> = ["step", "pick_loss", "place_loss", "pick_cross_entropy", "place_cross_entropy", "loss",
-                                 "steps_per_second", "elapsed_seconds", "data_wait_seconds"]
+                                 "steps_per_second", "elapsed_seconds", "data_wait_seconds", "tasks"]
         XCTAssertEqual(Set(metrics[0].keys), keys)
-        XCTAssertEqual(Set(metrics[1].keys), keys.union(["validation_loss"]))
+        XCTAssertEqual(Set(metrics[1].keys), keys.union(["validation_loss", "validation_loss_by_task"]))
+        XCTAssertEqual(metrics.map { $0["tasks"] as! [String] }, Array(repeating: ["put-block-in-bowl-seen-colors"], count: 4))
+        XCTAssertEqual(metrics[1]["validation_loss_by_task"] as? [String: Double],
+                       ["put-block-in-bowl-seen-colors": metrics[1]["validation_loss"] as! Double])
         let wholeMetrics = try String(contentsOfFile: root + "/whole/metrics.jsonl", encoding: .utf8)
             .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         XCTAssertEqual(metrics.map { $0["loss"] as! Double }, wholeMetrics.map { $0["loss"] as! Double })
