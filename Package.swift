@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "VideoTests", dependencies: ["Video", "Dataset", "Recorder", "Sim", "Geometry", "cliport", "TestSupport"]),
         // `cliport serve` in a real headless Chromium, on a simulated episode and a run folder.
         .testTarget(name: "ServeTests", dependencies: ["Serve", "Dataset", "Recorder", "Trainer", "PNG", "cliport", "TestSupport"]),
-        .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "TestSupport"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Core", "Recorder", "Sim", "Dataset", "Geometry", "MuJoCo", "PNG", "TestSupport"]),
         // The capture tool end to end: a real headless Chromium drives the page against the simulator.
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "WebServing", "Recorder", "Sim", "Dataset", "Geometry", "HDF5", "PNG", "Trainer", "TestSupport"]),
         // Runs the built `cliport` program as a user would (the dependency makes the build produce it).

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// What `cliport dataset info PATH [--json]` prints: counts, tasks, splits, instructions, seeds and sizes.
@@ -35,6 +36,14 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
     /// How the simulator drew the pictures ("cliport", "plain"; several joined by ", "); nil when no shard
     /// records a look (real captures, and data generated before looks were recorded, which is plain).
     public var look: String?
+
+    /// snake_case, as every `--json` (CLIPort's name whole: `ratio_to_cliport`).
+    enum CodingKeys: String, CodingKey {
+        case path, generator, shards, episodes, steps, observations, cameras, tasks, splits, sources, instructions, seeds, look
+        case schemaVersion = "schema_version", depthEncoding = "depth_encoding", successfulEpisodes = "successful_episodes"
+        case bytesOnDisk = "bytes_on_disk", bytesPerObservation = "bytes_per_observation", ratioToCLIPort = "ratio_to_cliport"
+        case objectSet = "object_set"
+    }
 
     public init(reader: DatasetReader) throws {
         path = reader.path
@@ -90,7 +99,7 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
             "dataset      \(path)",
             "format       schema \(schemaVersion), \(generator), \(shards) shard\(shards == 1 ? "" : "s")",
             "episodes     \(episodes) (\(successfulEpisodes) successful)",
-            "steps        \(steps) (\(observations) observations incl. final)",
+            "steps        \(steps) (\(counted(observations, "observation")) incl. final)",
             "tasks        \(counts(tasks))",
             "splits       \(counts(splits))",
             "sources      \(counts(sources))",

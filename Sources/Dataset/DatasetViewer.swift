@@ -2,8 +2,9 @@ import Foundation
 import Geometry
 import PNG
 
-/// Writes PNGs of one episode for looking at: per step, each camera's colour and depth (16-bit, mm),
-/// the heightmap colour, the heightmap height (8-bit, 0 = floor, 255 = top of the workspace), and the
+/// Writes PNGs of one episode for looking at: per step, each camera's colour, its depth to look at (8-bit:
+/// the nearest depth the camera saw in the episode white, the farthest dark grey, no depth black; the same
+/// scale on every step) and to measure (16-bit, mm, which viewers show as nearly black), the heightmap colour, the heightmap height (8-bit, 0 = floor, 255 = top of the workspace), and the
 /// heightmap colour enlarged 3x with the pick (magenta circle) and place (cyan circle, with a tick along
 /// the rotation bin's angle, bin x 360/bins degrees from +x towards +y) marked. The final observation
 /// gets the same pictures without marks.
@@ -11,6 +12,18 @@ public enum DatasetViewer {
     public static let pickColor = SIMD3<UInt8>(255, 0, 255)
     public static let placeColor = SIMD3<UInt8>(0, 255, 255)
     public static let markScale = 3
+    /// Grey of the farthest depth in the visible depth picture (0 is kept for "no depth").
+    public static let farthestDepthGrey = 48
+
+    /// The visible depth picture: `near` white, `far` `farthestDepthGrey`, no depth (0) black.
+    public static func visibleDepth(_ depth: [Float], near: Float, far: Float) -> [UInt8] {
+        let span = Double(max(far - near, 1e-6)), darkest = Double(farthestDepthGrey)
+        return depth.map { d in
+            guard d > 0 else { return 0 }
+            let t = min(max(Double(d - near) / span, 0), 1)
+            return UInt8((255 - t * (255 - darkest)).rounded())
+        }
+    }
 
     /// Reads episode `index` and writes its pictures into `directory`; returns the written paths.
     @discardableResult
@@ -34,9 +47,18 @@ public enum DatasetViewer {
         }
         let observations = episode.steps.enumerated().map { (String(format: "step%02d", $0.offset), $0.element.observation) }
             + [("final", episode.finalObservation)]
+        // Per camera, the depth range over the whole episode, so that a step's picture compares with the next.
+        var ranges = [(near: Float, far: Float)](repeating: (.infinity, 0), count: header.cameras.count)
+        for (_, o) in observations {
+            for (c, frame) in o.frames.prefix(ranges.count).enumerated() {
+                for d in frame.depth where d > 0 { ranges[c] = (min(ranges[c].near, d), max(ranges[c].far, d)) }
+            }
+        }
         for (t, (prefix, o)) in observations.enumerated() {
-            for (frame, camera) in zip(o.frames, header.cameras) {
+            for (c, (frame, camera)) in zip(o.frames, header.cameras).enumerated() {
                 try save(PNGImage(width: frame.width, height: frame.height, pixels: .rgb8(frame.color)), "\(prefix)_\(camera.name)_rgb.png")
+                let visible = visibleDepth(frame.depth, near: ranges[c].near, far: ranges[c].far)
+                try save(PNGImage(width: frame.width, height: frame.height, pixels: .gray8(visible)), "\(prefix)_\(camera.name)_depth.png")
                 let mm = frame.depth.map { d -> UInt16 in d > 0 ? UInt16(min((Double(d) * 1000).rounded(), 65535)) : 0 }
                 try save(PNGImage(width: frame.width, height: frame.height, pixels: .gray16(mm)), "\(prefix)_\(camera.name)_depth_mm.png")
             }

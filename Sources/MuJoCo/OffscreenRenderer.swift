@@ -14,7 +14,8 @@ import Geometry
 /// - Shadows are drawn when the model's `<quality shadowsize>` is above 0; reflections and skybox never.
 /// - Geom groups 3, 4 and 5 are not drawn (the project puts collision-only and tool geoms there).
 /// - The `mjrContext` (170-220 ms to make) is reused across models whose render assets are the same
-///   (offscreen size, shadow and MSAA settings, planes, no meshes/textures); it is re-made otherwise.
+///   (offscreen size, shadow and MSAA settings, planes, meshes and textures by checksum); it is re-made
+///   otherwise. The checksum is taken once per simulation (a model's assets do not change after loading).
 ///
 /// One GL context serves the process; render calls from several renderers are serialised by a lock.
 public final class OffscreenRenderer {
@@ -26,6 +27,9 @@ public final class OffscreenRenderer {
     private let option: UnsafeMutablePointer<mjvOption>
     private let freeCamera: UnsafeMutablePointer<mjvCamera>
     private var contextSignature: [Double]?
+    /// The simulation whose signature was last taken, and that signature.
+    private weak var signatureOwner: MuJoCoSimulation?
+    private var ownerSignature: [Double] = []
     private weak var sceneOwner: MuJoCoSimulation?
     private var hasScene = false
     private var rgbBuffer: [UInt8] = []
@@ -82,7 +86,24 @@ public final class OffscreenRenderer {
             }
             s += [Double(m.pointee.nmeshvert), Double(m.pointee.nmeshface), sum, weighted]
         }
+        // Texture coordinates and images are uploaded too (the Google objects' textures differ per episode).
+        if m.pointee.nmeshtexvert > 0 { s += checksum(m.pointee.mesh_texcoord, count: Int(2 * m.pointee.nmeshtexvert)) }
+        if m.pointee.ntexdata > 0 { s += checksum(m.pointee.tex_rgb, count: Int(m.pointee.ntexdata)) }
+        for t in 0..<Int(m.pointee.ntex) { s += [Double(m.pointee.tex_width[t]), Double(m.pointee.tex_height[t])] }
         return s
+    }
+
+    /// Count, sum and position-weighted sum of an asset array.
+    private static func checksum<T: BinaryFloatingPoint>(_ values: UnsafeMutablePointer<T>, count: Int) -> [Double] {
+        var sum = 0.0, weighted = 0.0
+        for i in 0..<count { let v = Double(values[i]); sum += v; weighted += v * Double(i % 997 + 1) }
+        return [Double(count), sum, weighted]
+    }
+
+    private static func checksum(_ values: UnsafeMutablePointer<UInt8>, count: Int) -> [Double] {
+        var sum = 0, weighted = 0
+        for i in 0..<count { let v = Int(values[i]); sum &+= v; weighted &+= v &* (i % 997 + 1) }
+        return [Double(count), Double(sum), Double(weighted)]
     }
 
     /// Renders one RGB-D frame of the simulation's current state.
@@ -104,7 +125,11 @@ public final class OffscreenRenderer {
         // Release after the frames so any thread (test runners, the capture server's session thread) may render next.
         defer { gl.release() }
         let m = sim.model
-        let sig = Self.signature(m)
+        if signatureOwner !== sim {
+            ownerSignature = Self.signature(m)
+            signatureOwner = sim
+        }
+        let sig = ownerSignature
         if sig != contextSignature {
             if contextSignature != nil { mjr_freeContext(context) }
             mjr_makeContext(m, context, Int32(mjFONTSCALE_100.rawValue))

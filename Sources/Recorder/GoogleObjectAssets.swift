@@ -36,7 +36,7 @@ public enum GoogleObjectAssets {
         (google as NSString).appendingPathComponent("textures/\(name.replacingOccurrences(of: " ", with: "_")).png")
     }
 
-    /// Loads `names` (mesh and texture colour each); throws `MissingAssets` listing every missing file before
+    /// Loads `names` (mesh, texture and its mean colour each); throws `MissingAssets` listing every missing file before
     /// reading any, and `SimError.badMesh` or a PNG error for a file that cannot be read.
     public static func load(folder: String, names: [String]) throws -> ScannedObjectLibrary {
         let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
@@ -44,19 +44,20 @@ public enum GoogleObjectAssets {
         let missing = names.flatMap { [meshPath(google: google, name: $0), texturePath(google: google, name: $0)] }
             .filter { !FileManager.default.fileExists(atPath: $0) }
         guard missing.isEmpty else { throw MissingAssets(folder: folder, missing: missing) }
-        var meshes: [String: TriangleMesh] = [:], colors: [String: NamedColor] = [:]
+        var meshes: [String: TriangleMesh] = [:], colors: [String: NamedColor] = [:], textures: [String: String] = [:]
         for name in names {
             let path = meshPath(google: google, name: name)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw MissingAssets(folder: folder, missing: [path])
             }
             meshes[name] = try TriangleMesh.parseOBJ(String(decoding: data, as: UTF8.self), name: name)
+            textures[name] = texturePath(google: google, name: name)
             colors[name] = try meanColor(ofPNG: texturePath(google: google, name: name))
         }
-        return ScannedObjectLibrary(folder: absolute, meshes: meshes, colors: colors)
+        return ScannedObjectLibrary(folder: absolute, meshes: meshes, colors: colors, textures: textures)
     }
 
-    /// The mean RGB of a texture (CLIPort draws the texture; one colour per object here).
+    /// The mean RGB of a texture: the colour of an object whose mesh has no texture coordinates.
     static func meanColor(ofPNG path: String) throws -> NamedColor {
         let image = try PNGImage.read(path, as: .rgb8)
         guard case .rgb8(let bytes) = image.pixels, !bytes.isEmpty else { return NamedColor(name: "gray", rgb: SIMD3(51, 51, 51)) }

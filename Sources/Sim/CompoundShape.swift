@@ -24,6 +24,9 @@ public struct CompoundShape: Hashable, Codable, Sendable {
         public var collides: Bool
         /// Overrides the object's colour (e.g. the stands' light and dark brown ends).
         public var color: NamedColor?
+        /// A PNG image (absolute path) drawn on a `.mesh` solid by its texture coordinates in place of a colour:
+        /// a Google Scanned Object's texture.
+        public var texture: String?
         /// Touches only the suction cup, not other objects (with `collides` false): kit shapes rest on one
         /// hidden box but can be picked wherever they are drawn.
         public var cupOnly = false
@@ -67,8 +70,8 @@ public struct CompoundShape: Hashable, Codable, Sendable {
             case .prism(let outline, let hh): kind = .prism(outline: outline, halfHeight: hh)
             case .mesh(let mesh): kind = .mesh(mesh)
             }
-            return GeomPart(kind: kind, pose: p.pose, visible: p.visible, collides: p.collides, color: p.color, cupOnly: p.cupOnly,
-                            objectsOnly: p.objectsOnly)
+            return GeomPart(kind: kind, pose: p.pose, visible: p.visible, collides: p.collides, color: p.color, texture: p.texture,
+                            cupOnly: p.cupOnly, objectsOnly: p.objectsOnly)
         }
     }
 

@@ -22,6 +22,8 @@ struct GeomPart: Equatable, Sendable {
     var collides: Bool
     /// Overrides the object's colour for this part.
     var color: NamedColor? = nil
+    /// Drawn with this PNG image instead of a colour (see `CompoundShape.Part.texture`).
+    var texture: String? = nil
     /// Touches only the suction cup (so the cup can pick it anywhere it is drawn), not other objects.
     var cupOnly = false
     /// Touches everything but the suction cup (see `CompoundShape.Part.objectsOnly`).

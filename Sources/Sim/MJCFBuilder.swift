@@ -99,7 +99,14 @@ public struct MJCFBuilder: Sendable {
             } else if !part.collides {
                 g += " contype=\"0\" conaffinity=\"0\""
             }
-            g += part.visible ? " rgba=\"\(rgba((part.color ?? o.color).unit))\"" : " group=\"3\" rgba=\"0.5 0.5 0.5 1\""
+            if !part.visible {
+                g += " group=\"3\" rgba=\"0.5 0.5 0.5 1\""
+            } else if let texture = Self.texture(of: part) {
+                // No rgba: MuJoCo then takes the material's white, which the texture modulates unchanged.
+                g += " material=\"\(Self.materialName(texture: texture))\""
+            } else {
+                g += " rgba=\"\(rgba((part.color ?? o.color).unit))\""
+            }
             s += g + "/>\n"
         }
         return s + "    </body>\n"

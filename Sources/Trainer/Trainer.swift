@@ -37,7 +37,11 @@ public final class Trainer {
     public struct Summary: Equatable, Sendable {
         public var finalStep: Int
         public var interrupted: Bool
+        /// CLIPort's per-logit loss (pick + place) of the last step, as `loss` in metrics.jsonl.
         public var lastLoss: Double
+        /// The last step's cross-entropies (nats), as the progress line shows them.
+        public var lastPickCrossEntropy = Double.nan
+        public var lastPlaceCrossEntropy = Double.nan
         public var stepsPerSecond: Double
         /// Share of the wall time spent waiting for the loader.
         public var dataWaitShare: Double
@@ -104,6 +108,7 @@ public final class Trainer {
         var waiting = 0.0
         var step = startStep
         var lastLoss = Double.nan
+        var lastEntropies = (pick: Double.nan, place: Double.nan)
         var interrupted = false
         var stepSeconds: [Double] = [], waitSeconds: [Double] = [], stepCPUSeconds: [Double] = []
         if startStep > 0, group.isRoot { log("resuming \(run.path) from step \(startStep)") }
@@ -151,6 +156,7 @@ public final class Trainer {
             // cross-entropy itself (nats), which reads better: log(N) at chance, 0 when certain.
             let pickLogits = Double(pixels), placeLogits = pickLogits * Double(c.rotations)
             let pickEntropy = losses[0] / examples * pickLogits, placeEntropy = losses[1] / examples * placeLogits
+            lastEntropies = (pickEntropy, placeEntropy)
             var metrics = StepMetrics(step: step, pickLoss: losses[0] / examples, placeLoss: losses[1] / examples,
                                       pickCrossEntropy: pickEntropy, placeCrossEntropy: placeEntropy, loss: lastLoss,
                                       stepsPerSecond: rate, elapsedSeconds: elapsed, dataWaitSeconds: waiting,
@@ -191,6 +197,7 @@ public final class Trainer {
         try group.barrier()
         let elapsed = Date().timeIntervalSince(started)
         return Summary(finalStep: step, interrupted: interrupted, lastLoss: lastLoss,
+                       lastPickCrossEntropy: lastEntropies.pick, lastPlaceCrossEntropy: lastEntropies.place,
                        stepsPerSecond: Double(step - startStep) / max(elapsed, 1e-9), dataWaitShare: waiting / max(elapsed, 1e-9),
                        stepSeconds: stepSeconds, waitSeconds: waitSeconds, stepCPUSeconds: stepCPUSeconds)
     }

@@ -68,7 +68,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
                 steps: Int, batch: Int = 1, width: Double = 1, rotations: Int = 36, cropSize: Int = 64, seed: Int = 0, learningRate: Float = 1e-4,
                 saveSteps: [Int]? = nil, lastEvery: Int = 100, validationSamples: Int = 50, augment: Bool = true,
                 textEncoder: InstructionEncoderKind? = nil, clipWeights: String? = nil, clipVocabulary: String? = nil,
-                lossReduction: LossReduction = .mean, textWeights: String? = nil, visualWeights: String? = nil,
+                lossReduction: LossReduction = .sum, textWeights: String? = nil, visualWeights: String? = nil,
                 clipBatchNorm: CLIPBatchNorm? = nil) {
         self.model = model; self.data = data.map(Self.absolutePath); self.group = group
         self.validationData = validationData.map(Self.absolutePath)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dataset
 import Foundation
 
 @main
@@ -6,6 +7,7 @@ struct CLIPortCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cliport",
         abstract: "Language-conditioned tabletop pick-and-place: generate demos, inspect datasets, train and evaluate agents, benchmark.",
+        version: "\(DatasetLayout.generator) (dataset schema \(DatasetLayout.schemaVersion))",
         subcommands: [DemosCommand.self, DatasetCommand.self, TasksCommand.self, AgentsCommand.self, TrainCommand.self, EvalCommand.self, BenchmarkCommand.self, BenchCommand.self, WeightsCommand.self, CaptureCommand.self, ServeCommand.self, DemosWorkerCommand.self])
 }
 

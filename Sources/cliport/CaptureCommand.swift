@@ -9,14 +9,17 @@ struct CaptureCommand: ParsableCommand {
         commandName: "capture",
         abstract: "Record operator demonstrations by clicking pick and place on a live top-down view in the browser.",
         discussion: """
-        Serves a web page (http://HOST:PORT/) showing the top-down heightmap fused from the camera(s). Click the pick
-        point, click the place point, turn the place rotation (wheel or drag), confirm: the robot acts, the next view is
-        captured and the step is journaled. Each finished episode is written at once to <out>/episode-NNNNNN.hdf5
+        Serves a web page (http://HOST:PORT/) showing the top-down heightmap fused from the camera(s). Click the pick \
+        point, click the place point, turn the place rotation (wheel or drag), confirm: the robot acts, the next view is \
+        captured and the step is journaled. Each finished episode is written at once to <out>/episode-NNNNNN.hdf5 \
         (atomic, fsynced); after a crash the episode in progress resumes. See docs/capture.md.
 
-          --source sim --robot sim                     the simulator (testing, demos)
-          --source folder:DIR --robot tcp:HOST:PORT    a camera driver writing PNGs to DIR, a robot controller over TCP
-          --source folder:DIR --robot manual           move the objects by hand and click "Captured"
+        --source sim --robot sim
+            the simulator (testing, demos)
+        --source folder:DIR --robot tcp:HOST:PORT
+            a camera driver writing PNGs to DIR, a robot controller over TCP
+        --source folder:DIR --robot manual
+            move the objects by hand and click "Captured"
         """)
 
     @Option(help: "sim, or folder:DIR (colour PNG, 16-bit depth PNG and calibration.json written by a camera driver).")

@@ -49,10 +49,57 @@ func requireWidth(_ width: Double) throws {
     }
 }
 
-/// Prints `value` as pretty JSON with sorted, snake_case keys.
+/// Prints `value` as pretty JSON with sorted, snake_case keys (`JSONKeyStyle`).
 func printJSON<T: Encodable>(_ value: T) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.keyEncodingStrategy = .custom { path in JSONKeyStyle.Key(JSONKeyStyle.snakeCase(path.last!.stringValue)) }
     if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
+}
+
+/// The one key style of every `--json`: snake_case, with the project's names and units kept whole. Foundation's
+/// `.convertToSnakeCase` splits an upper-case run before its last letter, so `ratioToCLIPort` became
+/// `ratio_to_cli_port`, `writeCPUms` `write_cp_ums` and `peakRSSMiB` `peak_rss_mi_b`.
+enum JSONKeyStyle {
+    /// Words written in mixed or upper case that are one word each (longest first where one starts another).
+    static let words = ["CLIPort", "GFLOPS", "GFLOP", "MiB", "CPU", "RSS", "RGB", "FOV", "MM", "OK"]
+
+    static func snakeCase(_ key: String) -> String {
+        // Data used as keys (task names, instructions) is left as it is: only identifiers are property names.
+        guard key.contains(where: \.isUppercase), key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        else { return key }
+        var words: [String] = [], current = ""
+        var afterWhole = false
+        let characters = Array(key)
+        var i = 0
+        func flush() { if !current.isEmpty { words.append(current); current = "" } }
+        while i < characters.count {
+            if let whole = Self.words.first(where: { characters[i...].starts(with: $0) }) {
+                flush(); words.append(whole.lowercased()); i += whole.count; afterWhole = true
+                continue
+            }
+            let c = characters[i]
+            if c.isUppercase {
+                // A new word, unless it continues an upper-case run that is not followed by a lower-case letter.
+                let previousUpper = i > 0 && characters[i - 1].isUppercase && !afterWhole
+                let nextLower = i + 1 < characters.count && characters[i + 1].isLowercase
+                if !previousUpper || nextLower { flush() }
+            } else if afterWhole || c == "_" {
+                flush()
+            }
+            afterWhole = false
+            if c != "_" { current.append(contentsOf: c.lowercased()) }
+            i += 1
+        }
+        flush()
+        return words.joined(separator: "_")
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
 }

@@ -1,3 +1,4 @@
+import Core
 import ArgumentParser
 import Dataset
 import Foundation
@@ -36,9 +37,8 @@ struct DatasetCommand: ParsableCommand {
                 let reader = try DatasetReader(path: path)
                 guard episode >= 0, episode < reader.episodes.count else {
                     // A DatasetError, not a ValidationError: one line, without the usage text.
-                    let n = reader.episodes.count
-                    throw DatasetError.outOfRange("episode \(episode) is out of range: \(path) holds \(n) episode\(n == 1 ? "" : "s") (0...\(n - 1)); "
-                        + "choose one with --episode (see `cliport dataset info \(path)`)")
+                    throw DatasetError.outOfRange("episode \(episode) is out of range: \(path) holds \(counted(reader.episodes.count, "episode")) "
+                        + "(0...\(reader.episodes.count - 1)); choose one with --episode (see `cliport dataset info \(path)`)")
                 }
                 if video {
                     let written = try namingOut { try EpisodeVideo.write(reader: reader, episode: episode, to: out) }

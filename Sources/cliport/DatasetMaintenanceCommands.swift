@@ -1,3 +1,4 @@
+import Core
 import ArgumentParser
 import Dataset
 import Foundation
@@ -14,7 +15,7 @@ struct DatasetMergeCommand: ParsableCommand {
 
     func run() throws {
         let result = try reportingErrors { try namingOut { try DatasetMerger.merge(inputs, out: out) } }
-        if json.enabled { printJSON(result) } else { print("wrote \(result.out): \(result.episodes) episodes, \(result.steps) steps, linked from \(result.shards) shards") }
+        if json.enabled { printJSON(result) } else { print("wrote \(result.out): \(counted(result.episodes, "episode")), \(counted(result.steps, "step")), linked from \(counted(result.shards, "shard"))") }
     }
 }
 
@@ -48,6 +49,6 @@ struct DatasetSplitCommand: ParsableCommand {
 
     func run() throws {
         let result = try reportingErrors { try DatasetSplitter.split(path, validFraction: validFraction, seed: seed) }
-        if json.enabled { printJSON(result) } else { print("\(path): \(result.train) episodes in mask/train, \(result.valid) in mask/valid (\(result.files.count) files)") }
+        if json.enabled { printJSON(result) } else { print("\(path): \(counted(result.train, "episode")) in mask/train, \(result.valid) in mask/valid (\(counted(result.files.count, "file")))") }
     }
 }

@@ -10,13 +10,13 @@ struct DemosCommand: ParsableCommand {
         commandName: "demos",
         abstract: "Generate successful oracle demonstrations of a task into HDF5 shards, in parallel and resumably.",
         discussion: """
-        Writes <out>/<task>-<split>/shard-NNNNN.hdf5 (or into --out itself when it already is that dataset).
-        Seeds follow CLIPort: train 0, 2, 4, ...; val 1, 3, 5, ...; test 10001, 10003, ... The dataset is
-        ceil(n / episodes-per-shard) shards, each a fixed share of the seeds, so any number of workers or
-        machines makes the same files. Only episodes with total reward > 0.99 are kept; failed seeds are
-        recorded with their reason. Ctrl-C stops after the episode in flight (twice: at once); rerunning the
-        same command continues, losing at most the episodes in flight. On a cluster, each machine runs the
-        same command; the machine's part comes from --shard-index/--num-shards, SLURM_ARRAY_TASK_ID or
+        Writes <out>/<task>-<split>/shard-NNNNN.hdf5 (or into --out itself when it already is that dataset). \
+        Seeds follow CLIPort: train 0, 2, 4, ...; val 1, 3, 5, ...; test 10001, 10003, ... The dataset is \
+        ceil(n / episodes-per-shard) shards, each a fixed share of the seeds, so any number of workers or \
+        machines makes the same files. Only episodes with total reward > 0.99 are kept; failed seeds are \
+        recorded with their reason. Ctrl-C stops after the episode in flight (twice: at once); rerunning the \
+        same command continues, losing at most the episodes in flight. On a cluster, each machine runs the \
+        same command; the machine's part comes from --shard-index/--num-shards, SLURM_ARRAY_TASK_ID or \
         JOB_COMPLETION_INDEX (docs/generation.md).
         """)
 
@@ -88,9 +88,9 @@ struct DemosCommand: ParsableCommand {
 
     private func printSummary(_ report: DemoGenerator.Report) {
         let failed = report.failures.values.reduce(0, +)
-        print("wrote \(report.saved) episodes to \(report.dataset)"
+        print("wrote \(counted(report.saved, "episode")) to \(report.dataset)"
               + (report.alreadyThere > 0 ? " (\(report.alreadyThere) were already there)" : "")
-              + " [\(report.machine), \(report.workers) worker\(report.workers == 1 ? "" : "s")]")
+              + " [\(report.machine), \(counted(report.workers, "worker"))]")
         if let objectSet = report.objectSet { print("objects: \(objectSet)") }
         print(String(format: "attempted %d seeds, %d succeeded (%.1f%%), %.1f s wall, %.2f CPU-s per saved episode",
                      report.attempted, report.attempted - failed,
@@ -107,7 +107,7 @@ struct DemosCommand: ParsableCommand {
             print("the dataset is complete"
                   + (report.nextFreeEpisode.map { "; to add episodes, generate into another folder with --first-episode \($0)" } ?? ""))
         } else if !report.stopped {
-            print("this machine's \(report.machineUnits) shards are done; other machines' shards are still missing")
+            print("this machine's \(counted(report.machineUnits, "shard")) \(report.machineUnits == 1 ? "is" : "are") done; other machines' shards are still missing")
         }
     }
 }
@@ -140,7 +140,7 @@ struct DemosWorkerCommand: ParsableCommand {
 
 enum RecorderErrorText {
     static func interrupted(_ report: DemoGenerator.Report) -> String {
-        "stopped: \(report.machineUnitsFinished) of \(report.machineUnits) shards of this machine are finished and kept; "
+        "stopped: \(report.machineUnitsFinished) of \(counted(report.machineUnits, "shard")) of this machine \(report.machineUnitsFinished == 1 ? "is" : "are") finished and kept; "
             + "run the same command again to continue (at most the episodes in flight are redone)"
     }
 }

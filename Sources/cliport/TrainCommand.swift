@@ -49,8 +49,8 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Checkpoint steps (default: CLIPort's 1000, 2000, 3000, 4000, 5000, 7000, 10000, 20000, …).")
     var saveSteps: [Int] = []
     @Flag(help: "Train without CLIPort's SE(2) augmentation.") var noAugment = false
-    @Option(help: "Loss reduction over the logits: mean (CLIPort's code) or sum (the cross-entropy; learns faster with Adam).")
-    var loss: LossReduction = .mean
+    @Option(help: "Loss reduction over the logits: sum (the cross-entropy; the default, learns with Adam) or mean (CLIPort's code: the cross-entropy over the number of logits; Adam barely moves).")
+    var loss: LossReduction = .sum
     @OptionGroup var threads: ThreadOptions
     @Option(help: "The run folder.") var out: String
 
@@ -105,8 +105,12 @@ struct TrainCommand: ParsableCommand {
         if summary.interrupted {
             print("stopped at step \(summary.finalStep); run the same command to resume from \(out)/checkpoints/last.hdf5")
         } else {
-            print(String(format: "trained to step %d: last loss %.4f, %.3f steps/s, %.1f%% of the time waiting for data; checkpoints in %@/checkpoints",
-                         summary.finalStep, summary.lastLoss, summary.stepsPerSecond, 100 * summary.dataWaitShare, out))
+            // The cross-entropies, as the progress line shows them; CLIPort's per-logit loss (metrics.jsonl's `loss`)
+            // is a different figure and is named so.
+            print(String(format: "trained to step %d: last step's cross-entropy pick %.3f place %.3f nats (CLIPort's per-logit loss %.3g), "
+                         + "%.3f steps/s, %.1f%% of the time waiting for data; checkpoints in %@/checkpoints",
+                         summary.finalStep, summary.lastPickCrossEntropy, summary.lastPlaceCrossEntropy, summary.lastLoss,
+                         summary.stepsPerSecond, 100 * summary.dataWaitShare, out))
         }
     }
 }

@@ -66,7 +66,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(merge.status, 0, merge.stderr)
         let other = try cliport("demos", "--task", "put-block-in-bowl-full", "--n", "1", "--out", folder)
         XCTAssertEqual(other.status, 0, other.stderr)
-        XCTAssertTrue(other.stdout.contains("wrote 1 episodes to \(folder!)/put-block-in-bowl-full-train"), other.stdout)
+        XCTAssertTrue(other.stdout.contains("wrote 1 episode to \(folder!)/put-block-in-bowl-full-train"), other.stdout)
         let again = try cliport("demos", "--task", "put-block-in-bowl-seen-colors", "--n", "1", "--out", folder)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("the dataset is complete"), again.stdout)

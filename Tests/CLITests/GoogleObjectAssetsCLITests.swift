@@ -46,7 +46,7 @@ final class GoogleObjectAssetsCLITests: XCTestCase {
         let info = try cliport("dataset", "info", dataset, "--json")
         XCTAssertEqual(info.status, 0, info.stderr)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(json["objectSet"] as? String, "google-scanned-objects from \(folder!)/assets")
+        XCTAssertEqual(json["object_set"] as? String, "google-scanned-objects from \(folder!)/assets")
         XCTAssertEqual(json["episodes"] as? Int, 2)
 
         // The folder keeps its object set: the same request without --assets is refused, naming the fix.

@@ -28,7 +28,7 @@ final class CaptureWithAgentTests: XCTestCase {
         let simulated = try generator.run().dataset
         let small = { (data: [String], steps: Int) in
             TrainingConfiguration(model: .transporterLang, data: data, steps: steps, width: 1.0 / 8, rotations: 4, cropSize: 16,
-                                  saveSteps: [], validationSamples: 0)
+                                  saveSteps: [], validationSamples: 0, lossReduction: .mean)
         }
         let trainer = try Trainer(configuration: small([simulated], 1), run: TrainingRun(path: root + "/run-sim"))
         trainer.log = { _ in }; trainer.showsProgress = false

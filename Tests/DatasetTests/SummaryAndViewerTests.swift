@@ -33,8 +33,8 @@ final class SummaryAndViewerTests: XCTestCase {
 
         let out = dir + "/view"
         let written = try DatasetViewer.view(reader: reader, episode: 0, to: out)
-        // 3 observations x (3 cameras x 2 + heightmap colour + height) + 2 steps x actions picture.
-        XCTAssertEqual(written.count, 3 * 8 + 2)
+        // 3 observations x (3 cameras x 3 + heightmap colour + height) + 2 steps x actions picture.
+        XCTAssertEqual(written.count, 3 * 11 + 2)
         let marked = try PNGImage.read(out + "/step00_actions.png", as: .rgb8)
         XCTAssertEqual(marked.width, 160 * DatasetViewer.markScale)
         XCTAssertEqual(marked.height, 320 * DatasetViewer.markScale)
@@ -44,5 +44,13 @@ final class SummaryAndViewerTests: XCTestCase {
         let depth = try PNGImage.read(out + "/step00_front_depth_mm.png", as: .gray16)
         guard case let .gray16(mm) = depth.pixels else { return XCTFail("gray16 expected") }
         XCTAssertEqual(mm[240 * 640 + 5], UInt16((0.5 + 240 * 0.0021) * 1000 + 0.5), "depth PNG holds millimetres")
+        // The picture to look at spans the camera's depths in the episode (0.5 m in row 0 to 1.506 m in row 479):
+        // nearest white, farthest grey 48, no depth (the top-left corner) black, linear between.
+        let visible = try PNGImage.read(out + "/step00_front_depth.png", as: .gray8)
+        guard case let .gray8(grey) = visible.pixels else { return XCTFail("gray8 expected") }
+        XCTAssertEqual(grey[0 * 640 + 20], 255)
+        XCTAssertEqual(grey[479 * 640 + 5], UInt8(DatasetViewer.farthestDepthGrey))
+        XCTAssertEqual(grey[0], 0, "no depth")
+        XCTAssertEqual(Double(grey[240 * 640 + 5]), 255 - 207 * 240.0 / 479, accuracy: 1.5)
     }
 }

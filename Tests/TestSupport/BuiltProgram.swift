@@ -19,12 +19,14 @@ public struct ProgramRun {
 }
 
 extension BuiltProgram {
-    /// Runs the built `cliport` with `arguments` (in `folder` when given) and collects its status and output.
-    public static func run(_ arguments: [String], in folder: String? = nil) throws -> ProgramRun {
+    /// Runs the built `cliport` with `arguments` (in `folder` when given, with `environment` added to this
+    /// process's) and collects its status and output.
+    public static func run(_ arguments: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> ProgramRun {
         let process = Process()
         process.executableURL = cliport
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

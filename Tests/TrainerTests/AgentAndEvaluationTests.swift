@@ -57,7 +57,7 @@ final class AgentAndEvaluationTests: XCTestCase {
         let data = try TrainerFixtures.dataset(in: root)
         // Full-size images (the simulator's heightmaps are 320 x 160); tiny channels and 4 rotations.
         let configuration = TrainingConfiguration(model: .transporter, data: [data], steps: 1, width: 1.0 / 16, rotations: 4,
-                                                  cropSize: 16, seed: 2, saveSteps: [1], validationSamples: 0)
+                                                  cropSize: 16, seed: 2, saveSteps: [1], validationSamples: 0, lossReduction: .mean)
         let run = TrainingRun(path: root + "/run")
         let trainer = try Trainer(configuration: configuration, run: run)
         trainer.log = { _ in }

@@ -93,7 +93,7 @@ final class AgentZooTests: XCTestCase {
         for model in models {
             let configuration = TrainingConfiguration(model: model, data: [train], steps: 2, batch: 1, width: 1.0 / 32, rotations: 2,
                                                       cropSize: 32, seed: 7, learningRate: 1e-3, saveSteps: [1], lastEvery: 1,
-                                                      validationSamples: 1, textEncoder: .hashedNgrams)
+                                                      validationSamples: 1, textEncoder: .hashedNgrams, lossReduction: .mean)
             let run = TrainingRun(path: root + "/run-\(model.rawValue)")
             let trainer = try Trainer(configuration: configuration, run: run, encoder: encoder, clip: trunk, imageNet: imageNet)
             trainer.log = { _ in }

@@ -40,7 +40,7 @@ final class CLIPortEndToEndTests: XCTestCase {
                        clipBatchNorm: CLIPBatchNorm? = nil) -> TrainingConfiguration {
         TrainingConfiguration(model: .cliport, data: [data], steps: steps, width: 1.0 / 16, rotations: 4, cropSize: 32, seed: 5,
                               learningRate: 1e-3, saveSteps: [2], lastEvery: 1, validationSamples: validationSamples,
-                              textEncoder: .hashedNgrams, clipWeights: clip, clipBatchNorm: clipBatchNorm)
+                              textEncoder: .hashedNgrams, clipWeights: clip, lossReduction: .mean, clipBatchNorm: clipBatchNorm)
     }
 
     func statistics(_ networks: TransporterAgentNetworks) -> [BatchNormStatistics] {

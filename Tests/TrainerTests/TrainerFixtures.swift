@@ -19,6 +19,6 @@ enum TrainerFixtures {
 
     static func configuration(data: String, model: AgentModel = .transporterLang, steps: Int, batch: Int = 1) -> TrainingConfiguration {
         TrainingConfiguration(model: model, data: [data], steps: steps, batch: batch, width: 1.0 / 8, rotations: 4, cropSize: 16,
-                              seed: 7, learningRate: 1e-3, saveSteps: [2], lastEvery: 1, validationSamples: 2)
+                              seed: 7, learningRate: 1e-3, saveSteps: [2], lastEvery: 1, validationSamples: 2, lossReduction: .mean)
     }
 }

@@ -1,3 +1,5 @@
+import Core
+
 /// One thing wrong with a dataset: the file (shard, folder or leftover) and what is wrong, with the fix.
 public struct DatasetProblem: Codable, Equatable, Sendable, CustomStringConvertible {
     public var file: String
@@ -25,10 +27,10 @@ public struct DatasetCheckReport: Codable, Sendable {
     }
 
     public var text: String {
-        let head = "\(path): \(shards) shards, \(episodes) episodes, \(steps) steps"
+        let head = "\(path): \(counted(shards, "shard")), \(counted(episodes, "episode")), \(counted(steps, "step"))"
         let noteLines = notes.map { "  note: " + $0.description }
         guard !ok else { return ([head + "; no problems found"] + noteLines).joined(separator: "\n") }
-        return ([head + "; \(problems.count) problem\(problems.count == 1 ? "" : "s"):"] + problems.map { "  " + $0.description } + noteLines)
+        return ([head + "; \(counted(problems.count, "problem")):"] + problems.map { "  " + $0.description } + noteLines)
             .joined(separator: "\n")
     }
 }
