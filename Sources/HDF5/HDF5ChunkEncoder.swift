@@ -7,12 +7,11 @@ import Foundation
 /// stream that every HDF5 reader inflates as usual (the pipeline stored in the file is unchanged). The
 /// encoded chunk is written as stored bytes (`H5Dwrite_chunk`). The write side of `HDF5ChunkDecoder`.
 final class HDF5ChunkEncoder {
-    enum Step: Equatable { case shuffle, deflate(level: Int), fletcher32 }
-    let steps: [Step]
+    let steps: [HDF5RowFilter]
     /// Bytes per element (for shuffle).
     let elementSize: Int
 
-    init(steps: [Step], elementSize: Int) {
+    init(steps: [HDF5RowFilter], elementSize: Int) {
         self.steps = steps; self.elementSize = elementSize
     }
 
@@ -110,27 +109,7 @@ extension HDF5Dataset {
     /// An encoder for this dataset's chunks when they are one row each, stored in the native layout of `T`,
     /// and filtered only by shuffle, deflate and Fletcher-32; nil otherwise (libhdf5 then filters the row).
     func makeChunkEncoder<T: HDF5Scalar>(as: T.Type) -> HDF5ChunkEncoder? {
-        guard let chunk = chunkShape(), chunk.first == 1, Array(chunk.dropFirst()) == Array(shape.dropFirst()) else { return nil }
-        let fileType = H5Dget_type(handle.id)
-        defer { H5Tclose(fileType) }
-        guard H5Tequal(fileType, T.hdf5Kind.nativeType) > 0 else { return nil }
-        let dcpl = H5Dget_create_plist(handle.id)
-        defer { H5Pclose(dcpl) }
-        var steps: [HDF5ChunkEncoder.Step] = []
-        for i in 0..<max(H5Pget_nfilters(dcpl), 0) {
-            var flags: UInt32 = 0
-            var nElements = 8
-            var values = [UInt32](repeating: 0, count: 8)
-            var name = [CChar](repeating: 0, count: 64)
-            var config: UInt32 = 0
-            let id = H5Pget_filter2(dcpl, UInt32(i), &flags, &nElements, &values, name.count, &name, &config)
-            switch id {
-            case H5Z_filter_t(H5Z_FILTER_DEFLATE) where nElements >= 1: steps.append(.deflate(level: Int(values[0])))
-            case H5Z_filter_t(H5Z_FILTER_SHUFFLE): steps.append(.shuffle)
-            case H5Z_filter_t(H5Z_FILTER_FLETCHER32): steps.append(.fletcher32)
-            default: return nil
-            }
-        }
+        guard let steps = rowChunkFilters(as: T.self) else { return nil }
         // Unfiltered chunks are cheaper through libhdf5's own path (no copy).
         guard steps.contains(where: { if case .deflate = $0 { return true } else { return false } }) else { return nil }
         return HDF5ChunkEncoder(steps: steps, elementSize: MemoryLayout<T>.stride)

@@ -11,8 +11,7 @@ public struct HDF5RawChunk: Sendable {
 /// thread-safe through one global lock, so every H5Dread serialises; reading the raw chunk under the lock
 /// and decoding it here lets several threads decompress at once (reference/swift-native.md).
 public struct HDF5ChunkDecoder: Sendable {
-    enum Step: Sendable, Equatable { case shuffle, deflate, fletcher32 }
-    let steps: [Step]
+    let steps: [HDF5RowFilter]
     /// Bytes per element (for shuffle).
     public let elementSize: Int
     /// Bytes of one decoded chunk.
@@ -75,27 +74,7 @@ extension HDF5Dataset {
     /// layout of `T`, and filtered only by shuffle, deflate and Fletcher-32 (verified as libhdf5 would); nil
     /// otherwise (then use `read(row:)`).
     public func rawChunkDecoder<T: HDF5Scalar>(as: T.Type) -> HDF5ChunkDecoder? {
-        guard let chunk = chunkShape(), chunk.first == 1, Array(chunk.dropFirst()) == Array(shape.dropFirst()) else { return nil }
-        let fileType = H5Dget_type(handle.id)
-        defer { H5Tclose(fileType) }
-        guard H5Tequal(fileType, T.hdf5Kind.nativeType) > 0 else { return nil }
-        let dcpl = H5Dget_create_plist(handle.id)
-        defer { H5Pclose(dcpl) }
-        var steps: [HDF5ChunkDecoder.Step] = []
-        for i in 0..<max(H5Pget_nfilters(dcpl), 0) {
-            var flags: UInt32 = 0
-            var nElements = 8
-            var values = [UInt32](repeating: 0, count: 8)
-            var name = [CChar](repeating: 0, count: 64)
-            var config: UInt32 = 0
-            let id = H5Pget_filter2(dcpl, UInt32(i), &flags, &nElements, &values, name.count, &name, &config)
-            switch id {
-            case H5Z_filter_t(H5Z_FILTER_DEFLATE): steps.append(.deflate)
-            case H5Z_filter_t(H5Z_FILTER_SHUFFLE): steps.append(.shuffle)
-            case H5Z_filter_t(H5Z_FILTER_FLETCHER32): steps.append(.fletcher32)
-            default: return nil
-            }
-        }
+        guard let steps = rowChunkFilters(as: T.self) else { return nil }
         return HDF5ChunkDecoder(steps: steps, elementSize: MemoryLayout<T>.stride, chunkBytes: rowCount * MemoryLayout<T>.stride)
     }
 
