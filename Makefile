@@ -37,10 +37,11 @@ test: setup
 	first_kernel=$$(grep -m1 -oE "OpenBLAS kernel in use: [A-Za-z0-9]+" .build/test.log | sed 's/.*: //'); \
 	SWIFT=$(SWIFT) BLAS_KERNEL_DONE=$$first_kernel scripts/test-blas-kernels.sh ModelTests || status=1; \
 	scripts/python-tests.sh || status=1; \
-	summary=$$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	summary=$$(grep -E "^\s*Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" .build/test.log | tail -1); \
 	total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
-	failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
-	echo "tests: $$((total - failed)) passed, $$failed failed"; exit $$status
+	skipped=$$(echo "$$summary" | sed -E -n 's/.*with ([0-9]+) tests? skipped.*/\1/p'); skipped=$${skipped:-0}; \
+	failed=$$(echo "$$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/'); \
+	echo "tests: $$((total - failed - skipped)) passed, $$failed failed, $$skipped skipped"; exit $$status
 
 # Only the kernel matrix of the model tests (after a build of the tests).
 test-kernels:
