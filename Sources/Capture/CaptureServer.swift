@@ -95,6 +95,17 @@ public final class CaptureServer: @unchecked Sendable {
 
     // MARK: - routes
 
+    /// Binary view data (heightmap or camera thumbnails), never cached, tagged with the view it shows so
+    /// that a click can name it.
+    static func viewBytes(_ bytes: Data, view: Int) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/octet-stream"
+        headers[.cacheControl] = "no-store"
+        headers[HTTPFields.Element.Name("X-View-Id")!] = String(view)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         let service = self.service
@@ -105,21 +116,13 @@ public final class CaptureServer: @unchecked Sendable {
             guard let view = service.view else {
                 return Self.failure(CaptureError.noView(reason: service.state.error ?? "no capture yet"))
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "application/octet-stream"
-            headers[.cacheControl] = "no-store"
-            headers[HTTPFields.Element.Name("X-View-Id")!] = String(view.view)
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: view.bytes)))
+            return Self.viewBytes(view.bytes, view: view.view)
         }
         router.get("/api/cameras") { _, _ -> Response in
             guard let cameras = service.cameras else {
                 return Self.failure(CaptureError.noView(reason: service.state.error ?? "no capture yet"))
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "application/octet-stream"
-            headers[.cacheControl] = "no-store"
-            headers[HTTPFields.Element.Name("X-View-Id")!] = String(cameras.view)
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: cameras.bytes)))
+            return Self.viewBytes(cameras.bytes, view: cameras.view)
         }
         post(router, "/api/refresh") { _ in
             try await service.perform("capturing the view") { session in
