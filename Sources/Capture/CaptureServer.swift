@@ -20,11 +20,11 @@ import WebServing
 /// header `X-Cliport-Capture: 1`, which a foreign web page cannot send without a CORS preflight that this
 /// server never grants, and the Host header must name this machine (`AllowedHosts`), which defeats DNS
 /// rebinding. A connection that stays silent or sends its request too slowly is closed after `timeout`.
-public final class CaptureServer: @unchecked Sendable {
+public final class CaptureServer: RoutedWebServer, @unchecked Sendable {
     public let service: CaptureService
     /// The largest POST body in bytes (the page's commands are well under 1 KiB).
     public let maxBody: Int
-    let web: WebServer
+    public let web: WebServer
 
     /// `timeout`: seconds a connection may stay silent, or take to send one whole request, before it is closed.
     public init(service: CaptureService, host: String = "127.0.0.1", port: Int = 8080, timeout: Double = 10,
@@ -34,26 +34,12 @@ public final class CaptureServer: @unchecked Sendable {
         web = WebServer(host: host, port: port, timeout: timeout, serverName: "cliport-capture")
     }
 
-    /// The addresses to open the page at (for `--host 0.0.0.0`, this machine's loopback and network addresses).
-    public func pageURLs(port: Int) -> [String] { web.pageURLs(port: port) }
-
-    /// The port the server listens on (differs from the requested one when that was 0).
-    public var port: Int? { web.port }
-
-    /// Runs until cancelled. `onRunning` gets the bound port.
-    public func run(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        try await web.run(router: makeRouter(), onRunning: onRunning)
-    }
-
     /// Starts the server in the background and returns its port once it listens.
     public func start(timeout: Double = 60) throws -> Int {
         do { return try web.start(router: makeRouter(), within: timeout) } catch {
             throw CaptureError.output(path: web.address, problem: "\(error); choose another --port")
         }
     }
-
-    /// Stops a server started with `start()`.
-    public func stop() { web.stop() }
 
     // MARK: - routes
 
@@ -68,7 +54,7 @@ public final class CaptureServer: @unchecked Sendable {
     }
 
 
-    func makeRouter() -> Router<BasicRequestContext> {
+    public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         let service = self.service
         router.get("/") { _, _ -> Response in Self.text(CapturePage.html, type: "text/html; charset=utf-8") }

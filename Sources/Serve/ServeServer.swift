@@ -15,23 +15,15 @@ import WebServing
 /// The conventions of `cliport capture`'s server: loopback by default, every request's Host header must
 /// name this machine (`AllowedHosts`, against DNS rebinding: pages here show datasets), and a connection
 /// that sends its request too slowly is closed (`RequestDeadlineHandler`).
-public final class ServeServer: @unchecked Sendable {
+public final class ServeServer: RoutedWebServer, @unchecked Sendable {
     public let library: ServeLibrary
     let shelf: DatasetShelf
-    let web: WebServer
+    public let web: WebServer
 
     public init(library: ServeLibrary, host: String = "127.0.0.1", port: Int = 8090, timeout: Double = 10) {
         self.library = library
         shelf = DatasetShelf(library: library)
         web = WebServer(host: host, port: port, timeout: timeout, serverName: "cliport-serve")
-    }
-
-    public func pageURLs(port: Int) -> [String] { web.pageURLs(port: port) }
-
-    public var port: Int? { web.port }
-
-    public func run(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        try await web.run(router: makeRouter(), onRunning: onRunning)
     }
 
     /// Starts in the background; returns the port once listening.
@@ -44,8 +36,6 @@ public final class ServeServer: @unchecked Sendable {
         }
     }
 
-    public func stop() { web.stop() }
-
     struct HostCheck<Context: RequestContext>: RouterMiddleware {
         let server: ServeServer
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -57,7 +47,7 @@ public final class ServeServer: @unchecked Sendable {
         }
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
+    public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: HostCheck(server: self))
         let library = self.library, shelf = self.shelf

@@ -86,3 +86,26 @@ public final class WebServer: @unchecked Sendable {
 
     private final class ErrorBox: @unchecked Sendable { var error: Error? }
 }
+
+/// A web server of this project: its routes served by a `WebServer`. The conformers (capture, serve) bring
+/// the router; listening, the bound port and stopping come from here.
+public protocol RoutedWebServer: AnyObject {
+    var web: WebServer { get }
+    func makeRouter() -> Router<BasicRequestContext>
+}
+
+extension RoutedWebServer {
+    /// The port the server listens on (differs from the requested one when that was 0).
+    public var port: Int? { web.port }
+
+    /// The addresses to open the page at (for `--host 0.0.0.0`, this machine's loopback and network addresses).
+    public func pageURLs(port: Int) -> [String] { web.pageURLs(port: port) }
+
+    /// Runs until cancelled. `onRunning` gets the bound port.
+    public func run(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        try await web.run(router: makeRouter(), onRunning: onRunning)
+    }
+
+    /// Stops a server started with `start`.
+    public func stop() { web.stop() }
+}
