@@ -81,6 +81,9 @@ public final class Loader {
         return try queue.take()
     }
 
+    /// Hands a batch the caller is done with back to the loader (optional; baseline: nothing is reused yet).
+    public func recycle(_ batch: LoaderBatch) {}
+
     /// Stops the workers (after the batch each is making) and waits for them.
     public func stop() {
         queue.stop()
