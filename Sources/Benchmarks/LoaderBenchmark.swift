@@ -1,6 +1,7 @@
 import Core
 import Dataset
 import Foundation
+import HDF5
 
 /// What `cliport bench loader` prints: CPU per sample of the loader on real generated data, with CLIPort's
 /// `RavensDataset` settings (batch 1, SE(2) augmentation on, goal image on), and resident memory over the run.
@@ -39,6 +40,9 @@ public struct LoaderBenchmarkResult: Codable, Sendable {
     public var tasks: [Task]
     public var cliportCPUMillisecondsPerSampleLow: Double
     public var cliportCPUMillisecondsPerSampleHigh: Double
+    /// The loader's inflater (`HDF5Inflater.standard`) and zlib against ISA-L on the first task's chunks.
+    public var inflater: HDF5Inflater
+    public var inflate: InflateComparison
 }
 
 /// Measures the loader on datasets made by `cliport demos`: `data` is one task folder (`<task>-<split>/` of
@@ -91,11 +95,18 @@ public enum LoaderBenchmark {
                        cliport.lowerBound, cliport.upperBound, row.rssStartMiB, row.rssAfterWarmupMiB, row.rssEndMiB))
             tasks.append(row)
         }
+        let inflate = try InflateComparison.run(folder: folders[0])
+        for row in inflate.rows {
+            log(String(format: "inflate %@: %.1f CPU us per chunk, %.0f MB/s (%d chunks of %@, same bytes: %@)", row.inflater.rawValue,
+                       row.cpuMicrosecondsPerChunk, row.megabytesPerCPUSecond, inflate.chunks,
+                       (inflate.shard as NSString).lastPathComponent, inflate.identical ? "yes" : "NO"))
+        }
         return LoaderBenchmarkResult(cores: ProcessInfo.processInfo.activeProcessorCount, loadAverageBefore: loadBefore,
                                      loadAverageAfter: ProcessMemory.loadAverage(), batchSize: 1, augment: true, goalImages: true,
                                      warmupSamples: warmupSamples, tasks: tasks,
                                      cliportCPUMillisecondsPerSampleLow: cliport.lowerBound,
-                                     cliportCPUMillisecondsPerSampleHigh: cliport.upperBound)
+                                     cliportCPUMillisecondsPerSampleHigh: cliport.upperBound, inflater: .standard,
+                                     inflate: inflate)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarks
 import Dataset
 import Foundation
+import HDF5
 
 /// `cliport dataset stats`: colour and height mean and std (CLIPort's normalisation constants are such figures).
 struct DatasetStatsCommand: ParsableCommand {
@@ -59,6 +60,10 @@ struct BenchLoaderCommand: ParsableCommand {
                          t.task as NSString, t.samples, t.cpuMillisecondsPerSample, t.userCPUSeconds, t.systemCPUSeconds,
                          t.wallMillisecondsPerSample, t.minorFaultsPerSample, t.cpuRatioToCLIPort,
                          t.rssStartMiB, t.rssAfterWarmupMiB, t.rssEndMiB))
+        }
+        for row in r.inflate.rows {
+            print(String(format: "inflate %@: %.1f CPU us per chunk (%.0f MB/s)%@", row.inflater.rawValue as NSString,
+                         row.cpuMicrosecondsPerChunk, row.megabytesPerCPUSecond, (row.inflater == r.inflater ? "  <- the loader's" : "") as NSString))
         }
         print(String(format: "CLIPort's RavensDataset: %.0f-%.0f CPU ms per sample on this machine kind (ratios use %.0f)",
                      r.cliportCPUMillisecondsPerSampleLow, r.cliportCPUMillisecondsPerSampleHigh, r.cliportCPUMillisecondsPerSampleLow))

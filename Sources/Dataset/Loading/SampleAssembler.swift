@@ -10,7 +10,16 @@ public enum SampleAssembler {
     /// the sample's position, never on which thread made it.
     public static func assemble(_ stored: StoredStep, task: String, episode: Int, step: Int,
                                 augmentation: Augmentation?, rng: inout SeededGenerator) -> LoaderSample {
-        let rows = stored.rows, cols = stored.cols
+        var workspace = AssemblyWorkspace()
+        return assemble(stored, task: task, episode: episode, step: step, augmentation: augmentation, rng: &rng,
+                        workspace: &workspace)
+    }
+
+    /// The same, taking the image buffers from `workspace` (its pool, when it has one) and warping through its
+    /// reused source buffer: the same bytes as a fresh assembly, without allocating once the pool is full.
+    static func assemble(_ stored: StoredStep, task: String, episode: Int, step: Int, augmentation: Augmentation?,
+                         rng: inout SeededGenerator, workspace: inout AssemblyWorkspace) -> LoaderSample {
+        let rows = stored.rows, cols = stored.cols, n = rows * cols
         var sample = LoaderSample(rows: rows, cols: cols, image: [], pick: stored.pick, place: stored.place,
                                   rotationBin: stored.rotationBin, instruction: stored.instruction, goal: nil,
                                   task: task, episode: episode, step: step, perturbation: nil)
@@ -19,30 +28,41 @@ public enum SampleAssembler {
                                    thetaSigmaDegrees: aug.thetaSigma(task: task), translationSigma: aug.translationSigmaPixels,
                                    maxAttempts: aug.maxAttempts, using: &rng)
         }
+        let goal = stored.goalColor.flatMap { gc in stored.goalHeight.map { (gc, $0) } }
+        sample.image = workspace.image(count: n * InputLayout.channels)
+        if goal != nil { sample.goal = workspace.image(count: n * InputLayout.channels) }
         guard let perturbation, let augmentation else {
-            sample.image = plainImage(color: stored.color, height: stored.height)
-            if let gc = stored.goalColor, let gh = stored.goalHeight { sample.goal = plainImage(color: gc, height: gh) }
+            writePlainImage(color: stored.color, height: stored.height, into: &sample.image)
+            if let (gc, gh) = goal { writePlainImage(color: gc, height: gh, into: &sample.goal!) }
             return sample
         }
         sample.perturbation = perturbation
         sample.pick = perturbation.map(stored.pick).rounded
         sample.place = perturbation.map(stored.place).rounded
         let matrix = perturbation.matrix
-        sample.image = warpedImage(color: stored.color, height: stored.height, rows: rows, cols: cols, matrix: matrix,
-                                   truncateColor: true)
+        writeWarpedImage(color: stored.color, height: stored.height, rows: rows, cols: cols, matrix: matrix,
+                         truncateColor: true, source: &workspace.source, into: &sample.image)
         if augmentation.addNoise { addNoise(&sample.image, augmentation: augmentation, rng: &rng) }
-        if let gc = stored.goalColor, let gh = stored.goalHeight {
+        if let (gc, gh) = goal {
             // apply_perturbation: the same warp, without perturb's integer cast of the colour.
-            sample.goal = warpedImage(color: gc, height: gh, rows: rows, cols: cols, matrix: matrix, truncateColor: false)
+            writeWarpedImage(color: gc, height: gh, rows: rows, cols: cols, matrix: matrix, truncateColor: false,
+                             source: &workspace.source, into: &sample.goal!)
         }
         return sample
     }
 
     /// The `InputLayout` image of a colour and height map: colour, then the height three times.
     public static func plainImage(color: [UInt8], height: [Float]) -> [Float] {
+        var image = [Float](repeating: 0, count: height.count * InputLayout.channels)
+        writePlainImage(color: color, height: height, into: &image)
+        return image
+    }
+
+    /// Writes every element of `image` (`height.count * InputLayout.channels` long).
+    static func writePlainImage(color: [UInt8], height: [Float], into image: inout [Float]) {
         let n = height.count
-        var image = [Float](repeating: 0, count: n * InputLayout.channels)
-        guard n > 0 else { return image }
+        precondition(image.count == n * InputLayout.channels, "the image must hold \(InputLayout.channels) channels of \(n) pixels")
+        guard n > 0 else { return }
         image.withUnsafeMutableBufferPointer { out in
             color.withUnsafeBufferPointer { c in
                 height.withUnsafeBufferPointer { h in
@@ -53,25 +73,35 @@ public enum SampleAssembler {
                 }
             }
         }
-        return image
     }
 
     /// The warped `InputLayout` image. The three height channels are equal before the warp, so the warp
     /// runs on 4 channels and copies the height. `truncateColor` mirrors perturb's `np.int32(colour)`.
     static func warpedImage(color: [UInt8], height: [Float], rows: Int, cols: Int, matrix: [Double],
                             truncateColor: Bool) -> [Float] {
+        var image = [Float](repeating: 0, count: rows * cols * InputLayout.channels)
+        var source: [SIMD4<Float>] = []
+        writeWarpedImage(color: color, height: height, rows: rows, cols: cols, matrix: matrix, truncateColor: truncateColor,
+                         source: &source, into: &image)
+        return image
+    }
+
+    /// Writes every element of `image` (rows * cols * `InputLayout.channels` long); `source` is working memory
+    /// (resized only when its size differs).
+    static func writeWarpedImage(color: [UInt8], height: [Float], rows: Int, cols: Int, matrix: [Double], truncateColor: Bool,
+                                 source: inout [SIMD4<Float>], into image: inout [Float]) {
         let n = rows * cols
-        var src = [SIMD4<Float>](repeating: .zero, count: n)
-        src.withUnsafeMutableBufferPointer { s in
+        precondition(image.count == n * InputLayout.channels, "the image must hold \(InputLayout.channels) channels of \(n) pixels")
+        if source.count != n { source = [SIMD4<Float>](repeating: .zero, count: n) }
+        source.withUnsafeMutableBufferPointer { s in
             color.withUnsafeBufferPointer { c in
                 height.withUnsafeBufferPointer { h in
                     for i in 0..<n { s[i] = SIMD4(Float(c[i * 3]), Float(c[i * 3 + 1]), Float(c[i * 3 + 2]), h[i]) }
                 }
             }
         }
-        var image = [Float](repeating: 0, count: n * InputLayout.channels)
         image.withUnsafeMutableBufferPointer { out in
-            src.withUnsafeBufferPointer { s in
+            source.withUnsafeBufferPointer { s in
                 if truncateColor {
                     var sink = TruncatingImageSink(out: out.baseAddress!, pixels: n)
                     AffineWarp.warp(s, rows: rows, cols: cols, matrix: matrix, into: &sink)
@@ -81,7 +111,6 @@ public enum SampleAssembler {
                 }
             }
         }
-        return image
     }
 
     /// perturb's `add_noise`: colour + int(N(0, 3)) clipped to [0, 255]; each height channel + N(0, 0.003).
