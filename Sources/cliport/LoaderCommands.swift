@@ -33,8 +33,12 @@ struct BenchLoaderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loader",
         abstract: "Loader CPU per sample on real data (batch 1, augmentation and goal image on), against CLIPort's RavensDataset.",
-        discussion: "DIR is a dataset made by `cliport demos` (a <task>-<split>/ folder of shards, or its --out root: each task is measured).")
-    @Option(help: "A dataset folder made by `cliport demos`.") var data: String
+        discussion: """
+            Measures real data only (the default --data is `cliport demos`' default --out). Also decodes the first \
+            task's image chunks with zlib and with ISA-L, the loader's inflater.
+            """)
+    @Option(help: "A dataset made by `cliport demos` (one <task>-<split>/ folder, or the --out root: every task in it).")
+    var data = "datasets"
     @Option(parsing: .unconditional, help: "Timed samples per task.") var samples = 10_000
     @Option(parsing: .unconditional, help: "Samples drawn before the clock starts (threads started, files opened, buffers made).") var warmup = 200
     @Option(parsing: .unconditional, help: "Loader worker threads (CPU per sample hardly depends on it).") var workers = 1

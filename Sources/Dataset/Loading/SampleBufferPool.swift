@@ -36,10 +36,11 @@ final class SampleBufferPool: @unchecked Sendable {
 }
 
 /// One worker's memory for assembling samples: where image buffers come from (the loader's pool, or fresh),
-/// and the warp's 4-channel source image, reused from sample to sample.
+/// and the warp's source images (4 channels, or 8 for an image and its goal), reused from sample to sample.
 struct AssemblyWorkspace {
     var pool: SampleBufferPool?
     var source: [SIMD4<Float>] = []
+    var pairSource: [SIMD8<Float>] = []
 
     init(pool: SampleBufferPool? = nil) { self.pool = pool }
 
