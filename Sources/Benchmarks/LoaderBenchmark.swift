@@ -37,6 +37,8 @@ public struct LoaderBenchmarkResult: Codable, Sendable {
     public var augment: Bool
     public var goalImages: Bool
     public var warmupSamples: Int
+    /// Batches were handed back with `Loader.recycle` (the loader then reuses their image buffers).
+    public var recycle: Bool
     public var tasks: [Task]
     public var cliportCPUMillisecondsPerSampleLow: Double
     public var cliportCPUMillisecondsPerSampleHigh: Double
@@ -60,7 +62,7 @@ public enum LoaderBenchmark {
         return children
     }
 
-    public static func run(data: String, samples: Int = 10_000, warmupSamples: Int = 200, workers: Int = 1, seed: Int = 1,
+    public static func run(data: String, samples: Int = 10_000, warmupSamples: Int = 200, workers: Int = 1, recycle: Bool = true, seed: Int = 1,
                            log: (String) -> Void = { _ in }) throws -> LoaderBenchmarkResult {
         let folders = try taskFolders(data)
         let loadBefore = ProcessMemory.loadAverage()
@@ -73,10 +75,11 @@ public enum LoaderBenchmark {
             let config = LoaderConfiguration(batchSize: 1, seed: seed, workers: workers, prefetchBatches: max(4, 2 * workers),
                                              augment: true, goalImages: true)
             let loader = try Loader(tasks: [dataset], configuration: config, strictDemos: true)
-            for _ in 0..<warmupSamples { if let b = try loader.next() { loader.recycle(b) } }
+            func draw() throws { if let b = try loader.next(), recycle { loader.recycle(b) } }
+            for _ in 0..<warmupSamples { try draw() }
             let rssWarm = ProcessMemory.residentMiB()
             let start = ProcessUsage.now()
-            for _ in 0..<samples { if let b = try loader.next() { loader.recycle(b) } }
+            for _ in 0..<samples { try draw() }
             loader.stop()  // waits for the workers, so their CPU time is all counted
             let end = ProcessUsage.now()
             // The queue was full at the start and fills again before stop: about `samples` were made in between.
@@ -103,7 +106,7 @@ public enum LoaderBenchmark {
         }
         return LoaderBenchmarkResult(cores: ProcessInfo.processInfo.activeProcessorCount, loadAverageBefore: loadBefore,
                                      loadAverageAfter: ProcessMemory.loadAverage(), batchSize: 1, augment: true, goalImages: true,
-                                     warmupSamples: warmupSamples, tasks: tasks,
+                                     warmupSamples: warmupSamples, recycle: recycle, tasks: tasks,
                                      cliportCPUMillisecondsPerSampleLow: cliport.lowerBound,
                                      cliportCPUMillisecondsPerSampleHigh: cliport.upperBound, inflater: .standard,
                                      inflate: inflate)

@@ -42,6 +42,8 @@ struct BenchLoaderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Timed samples per task.") var samples = 10_000
     @Option(parsing: .unconditional, help: "Samples drawn before the clock starts (threads started, files opened, buffers made).") var warmup = 200
     @Option(parsing: .unconditional, help: "Loader worker threads (CPU per sample hardly depends on it).") var workers = 1
+    @Flag(inversion: .prefixedNo, help: "Hand each batch back with Loader.recycle (--no-recycle: a consumer that does not).")
+    var recycle = true
     @OptionGroup var json: JSONOutputOptions
 
     func validate() throws {
@@ -52,12 +54,12 @@ struct BenchLoaderCommand: ParsableCommand {
 
     func run() throws {
         let r = try reportingErrors {
-            try LoaderBenchmark.run(data: data, samples: samples, warmupSamples: warmup, workers: workers,
+            try LoaderBenchmark.run(data: data, samples: samples, warmupSamples: warmup, workers: workers, recycle: recycle,
                                     log: { line in if !json.enabled { print(line) } })
         }
         if json.enabled { printJSON(r); return }
-        print(String(format: "load average %.2f -> %.2f on %d cores; batch 1, augmentation on, goal image on, %d warm-up samples",
-                     r.loadAverageBefore, r.loadAverageAfter, r.cores, r.warmupSamples))
+        print(String(format: "load average %.2f -> %.2f on %d cores; batch 1, augmentation on, goal image on, %d warm-up samples, batches %@",
+                     r.loadAverageBefore, r.loadAverageAfter, r.cores, r.warmupSamples, (r.recycle ? "recycled" : "not recycled") as NSString))
         print("task                                 samples  CPU ms/sample  (user s  system s)  wall ms/sample  faults/sample  vs CLIPort  RSS start/warm/end MiB")
         for t in r.tasks {
             print(String(format: "%-36@ %7d  %13.3f  (%6.2f  %8.2f)  %14.3f  %13.1f  %9.0fx  %.1f / %.1f / %.1f",
