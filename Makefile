@@ -57,7 +57,8 @@ python-test:
 
 bench: build
 	$(BIN) bench demos
-	$(BIN) bench loader
+	$(BIN) demos --task put-block-in-bowl-seen-colors --split train --n 100 --out .build/loader-data
+	$(BIN) bench loader --data .build/loader-data
 	$(BIN) bench model --model transporter
 	$(BIN) bench model --model cliport
 	$(BIN) bench train
