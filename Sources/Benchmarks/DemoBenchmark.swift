@@ -36,7 +36,7 @@ public enum DemoBenchmark {
         public var bytesPerObservation: Double
         /// CLIPort's own CPU-seconds per saved episode of this task (its code, PyBullet, its look, this machine
         /// kind) and ours as a ratio; nil when no figure was measured for the task.
-        public var clipportCPUSecondsPerEpisode: Double?
+        public var cliportCPUSecondsPerEpisode: Double?
         public var cpuRatioToCLIPort: Double?
         public var diskRatioToCLIPort: Double
 
@@ -55,7 +55,7 @@ public enum DemoBenchmark {
                 "  " + "wall total".padding(toLength: 22, withPad: " ", startingAt: 0)
                     + String(format: " %8.4f s", wallSecondsPerEpisode),
                 String(format: "CPU seconds per episode   %.3f   (wall %.3f), look \(look.rawValue)", cpuSecondsPerEpisode, wallSecondsPerEpisode),
-                clipportCPUSecondsPerEpisode.map { theirs in
+                cliportCPUSecondsPerEpisode.map { theirs in
                     String(format: "  CLIPort's own figure for this task: %.2f CPU-s (PyBullet, its look): %.1fx less", theirs,
                            cpuRatioToCLIPort ?? 0)
                 } ?? "  CLIPort: no figure measured for this task (no ratio)",
@@ -136,7 +136,7 @@ public enum DemoBenchmark {
                       observationsPerEpisode: Double(summary.observations) / n,
                       secondsPerEpisode: perEpisode, wallSecondsPerEpisode: report.wallSeconds / n,
                       cpuSecondsPerEpisode: cpu, bytesPerObservation: summary.bytesPerObservation,
-                      clipportCPUSecondsPerEpisode: theirs, cpuRatioToCLIPort: theirs.map { $0 / max(cpu, 1e-9) },
+                      cliportCPUSecondsPerEpisode: theirs, cpuRatioToCLIPort: theirs.map { $0 / max(cpu, 1e-9) },
                       diskRatioToCLIPort: CLIPortReferenceFigures.bytesPerObservation / max(summary.bytesPerObservation, 1))
     }
 
