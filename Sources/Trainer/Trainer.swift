@@ -187,6 +187,8 @@ public final class Trainer {
                 }
             }
             stepFinished?(step)
+            // Its image buffers go back to the loader's workers: the next samples are decoded into them.
+            loader.recycle(batch)
         }
         if group.isRoot {
             if interrupted {
