@@ -13,7 +13,7 @@ public struct AgentCatalogEntry: Codable, Equatable, Sendable {
     }
 
     /// CLIPort's `agents.names` key.
-    public var clipportName: String
+    public var cliportName: String
     /// Ours, for `train --model` (CLIPort's spelling is accepted too).
     public var name: String
     public var aliases: [String]
@@ -24,7 +24,7 @@ public struct AgentCatalogEntry: Codable, Equatable, Sendable {
 
     public init(_ model: AgentModel) {
         name = model.rawValue
-        clipportName = model.clipportName
+        cliportName = model.cliportName
         aliases = AgentModel.aliases.filter { $0.value == model }.keys.sorted().map { $0.replacingOccurrences(of: "-", with: "_") }
         var needs: [Requirement] = []
         if model.needsCLIPVisualTrunk { needs.append(.clipWeights) }

@@ -36,7 +36,7 @@ public enum AgentModel: String, CaseIterable, Codable, Sendable {
     case twoStreamUntrainedRN50BERTLingUNet = "two-stream-full-untrained-rn50-bert-lingunet-transporter"
 
     /// CLIPort's `agents.names` key of the agent.
-    public var clipportName: String { rawValue.replacingOccurrences(of: "-", with: "_") }
+    public var cliportName: String { rawValue.replacingOccurrences(of: "-", with: "_") }
 
     /// Other names `named(_:)` accepts: CLIPort's registers `cliport` twice.
     public static let aliases: [String: AgentModel] = ["two-stream-clip-lingunet-lat-transporter": .cliport]

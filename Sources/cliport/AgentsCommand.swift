@@ -11,7 +11,7 @@ struct AgentsCommand: ParsableCommand {
             + "goal-images (the dataset's goal observations). "
             + "train --model takes our name or CLIPort's.")
 
-    // --json: agents (clipport_name, name, aliases, needs, default_text_encoder, purpose).
+    // --json: agents (cliport_name, name, aliases, needs, default_text_encoder, purpose).
     @OptionGroup var json: JSONOutputOptions
 
     func run() throws {
@@ -22,7 +22,7 @@ struct AgentsCommand: ParsableCommand {
         }
         for entry in entries {
             let alias = entry.aliases.isEmpty ? "" : " (also \(entry.aliases.joined(separator: ", ")))"
-            print("\(entry.clipportName)\(alias) -> \(entry.name)")
+            print("\(entry.cliportName)\(alias) -> \(entry.name)")
             let needs = entry.needs.isEmpty ? "nothing but a dataset" : entry.needs.map(\.rawValue).joined(separator: ", ")
             print("    needs: \(needs)" + (entry.defaultTextEncoder.map { "; text encoder by default: \($0)" } ?? ""))
             print("    for: \(entry.purpose)")

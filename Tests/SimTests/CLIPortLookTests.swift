@@ -9,20 +9,20 @@ import XCTest
 /// in docs/tasks.md, "The look").
 final class CLIPortLookTests: XCTestCase {
     /// CLIPort's empty heightmap cell: 47 lit, 44 in shadow (issue #17; measured the same).
-    static let clipportTable = 47.0
-    static let clipportTableInShadow = 44.0
+    static let cliportTable = 47.0
+    static let cliportTableInShadow = 44.0
 
     /// CLIPort's block tops in its heightmap, lit, per palette colour (measured; the issue's green 83,158,74).
-    static let clipportLitTops: [String: SIMD3<Double>] = [
+    static let cliportLitTops: [String: SIMD3<Double>] = [
         "blue": SIMD3(73, 113, 156), "red": SIMD3(239, 81, 83), "green": SIMD3(83, 158, 74),
         "orange": SIMD3(227, 133, 40), "yellow": SIMD3(222, 188, 67), "purple": SIMD3(165, 114, 151),
         "pink": SIMD3(239, 147, 156), "cyan": SIMD3(110, 171, 167), "brown": SIMD3(146, 109, 89),
         "white": SIMD3(239, 239, 239), "gray": SIMD3(174, 165, 161),
     ]
     /// The issue's red, 221,75,77: a red block top in CLIPort's arm shadow (the table's 44/51 factor).
-    static let clipportShadowedRed = SIMD3<Double>(221, 75, 77)
+    static let cliportShadowedRed = SIMD3<Double>(221, 75, 77)
     /// Where TinyRenderer casts shadows from: 2 m along its light direction (-50, 30, 100) from the origin.
-    static let clipportShadowPoint: SIMD3<Double> = {
+    static let cliportShadowPoint: SIMD3<Double> = {
         let v = SIMD3<Double>(-50, 30, 100)
         return 2 * v / (v * v).sum().squareRoot()
     }()
@@ -61,7 +61,7 @@ final class CLIPortLookTests: XCTestCase {
         let (cliport, _) = try fusedHeightmap(Scene(), look: .cliport)
         let cells = tableCells(cliport)
         XCTAssertGreaterThan(cells.count, 50_000)
-        XCTAssertEqual(cells.reduce(0, +) / Double(cells.count), Self.clipportTable, accuracy: 5)
+        XCTAssertEqual(cells.reduce(0, +) / Double(cells.count), Self.cliportTable, accuracy: 5)
         // The plain look is unchanged: the table in exactly its grey.
         let (plain, _) = try fusedHeightmap(Scene(), look: .plain)
         let plainCells = tableCells(plain)
@@ -85,7 +85,7 @@ final class CLIPortLookTests: XCTestCase {
         let shaded = SIMD3(0.62, 0.44, 0.02)
         scene.objects.append(SceneObject(name: "shaded-red", shape: .block, color: .red, mass: 0.01, pose: Pose(position: shaded),
                                          isFixed: true))
-        let towardLight = SIMD2(Self.clipportShadowPoint.x - shaded.x, Self.clipportShadowPoint.y - shaded.y)
+        let towardLight = SIMD2(Self.cliportShadowPoint.x - shaded.x, Self.cliportShadowPoint.y - shaded.y)
         let step = 0.08 * towardLight / (towardLight * towardLight).sum().squareRoot()
         let towerPosition = SIMD3(shaded.x + step.x, shaded.y + step.y, 0.125)
         scene.objects.append(SceneObject(name: "tower", shape: .box(size: SIMD3(0.06, 0.06, 0.25)), color: .gray, mass: 1,
@@ -94,21 +94,21 @@ final class CLIPortLookTests: XCTestCase {
 
         for (colour, position) in litBlocks {
             let got = meanColour(map, around: position + SIMD3(0, 0, 0.02))
-            let want = try XCTUnwrap(Self.clipportLitTops[colour.name])
+            let want = try XCTUnwrap(Self.cliportLitTops[colour.name])
             for k in 0..<3 {
                 XCTAssertEqual(got[k], want[k], accuracy: 0.05 * want[k] + 0.5, "\(colour.name) channel \(k): \(got) vs CLIPort \(want)")
             }
         }
         let red = meanColour(map, around: shaded + SIMD3(0, 0, 0.02))
         for k in 0..<3 {
-            XCTAssertEqual(red[k], Self.clipportShadowedRed[k], accuracy: 0.05 * Self.clipportShadowedRed[k] + 0.5,
+            XCTAssertEqual(red[k], Self.cliportShadowedRed[k], accuracy: 0.05 * Self.cliportShadowedRed[k] + 0.5,
                            "shadowed red channel \(k): \(red)")
         }
         // The table just beyond the shaded block, still in the box's shadow (its far side from the light).
         let shadowTable = meanColour(map, around: SIMD3(shaded.x - 1.5 * step.x, shaded.y - 1.5 * step.y, 0))
-        XCTAssertEqual(shadowTable.x, Self.clipportTableInShadow, accuracy: 5)
+        XCTAssertEqual(shadowTable.x, Self.cliportTableInShadow, accuracy: 5)
         let litTable = meanColour(map, around: SIMD3(0.3, 0.4, 0))
-        XCTAssertEqual(litTable.x, Self.clipportTable, accuracy: 5)
+        XCTAssertEqual(litTable.x, Self.cliportTable, accuracy: 5)
     }
 
     /// With the UR5 at its home pose, CLIPort's arm shades 19.4 % of the empty heightmap's table cells
@@ -119,11 +119,11 @@ final class CLIPortLookTests: XCTestCase {
         let bodies = world.xml.components(separatedBy: "<body ").count - 1
         try XCTSkipIf(bodies <= 1, "the UR5 arm is not in the scene yet (helper arm, issue #17 item 1)")
         let cells = tableCells(map)
-        let shadowed = Double(cells.filter { $0 < (Self.clipportTable + Self.clipportTableInShadow) / 2 + 0.5 }.count) / Double(cells.count)
+        let shadowed = Double(cells.filter { $0 < (Self.cliportTable + Self.cliportTableInShadow) / 2 + 0.5 }.count) / Double(cells.count)
         print("shadowed fraction of the empty table with the arm at home: \(shadowed) (CLIPort 0.194)")
         XCTAssertEqual(shadowed, 0.194, accuracy: 0.06, "shadowed fraction of the table cells")
         let dark = cells.filter { $0 < 45.5 }
-        XCTAssertEqual(dark.reduce(0, +) / Double(max(dark.count, 1)), Self.clipportTableInShadow, accuracy: 5)
+        XCTAssertEqual(dark.reduce(0, +) / Double(max(dark.count, 1)), Self.cliportTableInShadow, accuracy: 5)
     }
 
     /// CLIPort's bowl: drawn as the measured surface of revolution, a closed mesh of CLIPort's size.

@@ -14,7 +14,7 @@ final class AgentZooTests: XCTestCase {
     override func tearDown() { folders.removeAll() }
 
     /// CLIPort's `agents.names` (cliport/agents/__init__.py), every key.
-    static let clipportNames = [
+    static let cliportNames = [
         "cliport", "two_stream_clip_lingunet_lat_transporter", "two_stream_clip_unet_lat_transporter",
         "two_stream_clip_lingunet_transporter", "two_stream_clip_unet_transporter", "two_stream_clip_woskip_transporter",
         "two_stream_full_rn50_bert_lingunet_lat_transporter", "two_stream_full_rn50_bert_unet_transporter",
@@ -24,10 +24,10 @@ final class AgentZooTests: XCTestCase {
     ]
 
     func testEveryCLIPortNameIsAnAgent() throws {
-        let covered = Set(AgentCatalogEntry.all.flatMap { [$0.clipportName] + $0.aliases })
-        XCTAssertEqual(covered, Set(Self.clipportNames))
-        XCTAssertEqual(AgentModel.allCases.count, Self.clipportNames.count - 1, "one entry per agent class, cliport's alias aside")
-        for name in Self.clipportNames {
+        let covered = Set(AgentCatalogEntry.all.flatMap { [$0.cliportName] + $0.aliases })
+        XCTAssertEqual(covered, Set(Self.cliportNames))
+        XCTAssertEqual(AgentModel.allCases.count, Self.cliportNames.count - 1, "one entry per agent class, cliport's alias aside")
+        for name in Self.cliportNames {
             let model = try AgentModel.named(name)
             XCTAssertEqual(try AgentModel.named(name.replacingOccurrences(of: "_", with: "-")), model)
         }
