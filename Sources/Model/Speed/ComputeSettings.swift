@@ -33,6 +33,14 @@ public struct ComputeSettings: Equatable, Sendable {
     /// ones (384 x 225); the smooth ones measured about 1.5x faster.
     public var fftPowerOfTwoGrid = false
 
+    /// FFTCorrelation: whose FFTs (`FFTLibrary`). The Stockham FFTs measured 1.5-1.6x faster than FFTW's
+    /// estimated plans on the transport's grid (docs/benchmarks.md).
+    public var fftLibrary = FFTLibrary.stockham
+
+    /// Conv2D: which directions oneDNN computes (the rest, and any shape oneDNN cannot do, use the
+    /// project's im2col, row-tap and Winograd kernels). Chosen by `cliport bench kernels` (docs/benchmarks.md).
+    public var convolutionLibrary = ConvolutionLibraryUse.measuredBest
+
     /// Correlation: output columns per block.
     public var correlationBlockColumns = 16384
 
@@ -54,5 +62,49 @@ public struct ComputeSettings: Equatable, Sendable {
         var settings = current
         change(&settings)
         return try with(settings, body)
+    }
+}
+
+/// Whose FFTs `FFTCorrelation` runs.
+public enum FFTLibrary: String, CaseIterable, Codable, Sendable {
+    /// FFTW 3 (single precision, `FFTW_ESTIMATE` plans).
+    case fftw
+    /// The project's Stockham FFT (`FFTPlan`, radix 4/2/3/5).
+    case stockham
+}
+
+/// Which convolutions, and which of their directions, oneDNN computes. Decided by shapes alone, so a
+/// step's sums never depend on timing.
+public struct ConvolutionLibraryUse: Equatable, Sendable {
+    public enum Scope: Equatable, Sendable {
+        /// Every convolution oneDNN has an implementation for.
+        case every
+        /// 3x3 kernels at stride 2 (the ResNets' downsampling convolutions), where oneDNN's direct
+        /// convolution measured 1.2-2x faster forward and about 1.1-1.5x backward than im2col; at stride 1
+        /// the project's Winograd and row-tap kernels and, for 1x1, its plain products were as fast or faster.
+        case stridedThreeByThree
+    }
+    public var forward: Bool
+    public var inputGradient: Bool
+    public var weightGradient: Bool
+    public var scope: Scope
+    public init(forward: Bool, inputGradient: Bool, weightGradient: Bool, scope: Scope = .every) {
+        self.forward = forward; self.inputGradient = inputGradient; self.weightGradient = weightGradient
+        self.scope = scope
+    }
+    /// The project's kernels everywhere.
+    public static let none = ConvolutionLibraryUse(forward: false, inputGradient: false, weightGradient: false)
+    /// oneDNN everywhere it has an implementation.
+    public static let all = ConvolutionLibraryUse(forward: true, inputGradient: true, weightGradient: true)
+    /// The choice measured on CLIPort's steps (docs/benchmarks.md, "Kept libraries against hand-written kernels").
+    public static let measuredBest = ConvolutionLibraryUse(forward: true, inputGradient: true, weightGradient: true,
+                                                           scope: .stridedThreeByThree)
+
+    /// Whether oneDNN is asked for this convolution at all.
+    func covers(kernelHeight: Int, kernelWidth: Int, strideH: Int, strideW: Int) -> Bool {
+        switch scope {
+        case .every: return true
+        case .stridedThreeByThree: return kernelHeight == 3 && kernelWidth == 3 && strideH == 2 && strideW == 2
+        }
     }
 }
