@@ -44,8 +44,8 @@ public enum KernelBenchmark {
         public var correlation: CorrelationRow
         /// Sums over the step (each row times its count per step), wall seconds.
         public var projectStepSeconds: Double, libraryStepSeconds: Double, bestStepSeconds: Double
-        /// The same sum with the default choice: oneDNN for 3x3 stride-2 convolutions, the project's kernels
-        /// for the rest and the correlation (`ConvolutionLibraryUse.measuredBest`, `ComputeSettings.fftLibrary`).
+        /// The same sum with the default choice: oneDNN where `ConvolutionLibraryUse.measuredBest` says, the
+        /// project's kernels for the rest, the correlation by `ComputeSettings.fftLibrary`.
         public var adoptedStepSeconds: Double
     }
 
@@ -158,7 +158,8 @@ public enum KernelBenchmark {
         let fftAdopted = ComputeSettings().fftLibrary == .fftw
         var adopted = fftAdopted ? forward.librarySeconds + backward.librarySeconds : forward.projectSeconds + backward.projectSeconds
         for row in rows {
-            let oneDNN = row.weight[2] == 3 && row.weight[3] == 3 && row.stride == 2
+            let oneDNN = ComputeSettings().convolutionLibrary.covers(images: row.input[0], channels: row.input[1], kernelHeight: row.weight[2],
+                                                                     kernelWidth: row.weight[3], strideH: row.stride, strideW: row.stride)
             for t in [row.forward, row.weightGradient, row.bothGradients].compactMap({ $0 }) {
                 projectSum += Double(row.perStep) * t.projectSeconds
                 librarySum += Double(row.perStep) * t.librarySeconds

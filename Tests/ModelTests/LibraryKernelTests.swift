@@ -87,13 +87,45 @@ final class LibraryKernelTests: XCTestCase {
         }
     }
 
-    /// By default only 3x3 stride-2 convolutions go to oneDNN (`ConvolutionLibraryUse.measuredBest`).
-    func testDefaultSendsOnlyStridedThreeByThreeToOneDNN() {
+    /// By default oneDNN gets the 3x3 convolutions it measured faster on (`ConvolutionLibraryUse.measuredBest`).
+    func testDefaultSendsTheMeasuredThreeByThreeConvolutionsToOneDNN() {
         let defaults = ComputeSettings().convolutionLibrary
-        XCTAssertTrue(defaults.covers(kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2))
-        XCTAssertFalse(defaults.covers(kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1))
-        XCTAssertFalse(defaults.covers(kernelHeight: 1, kernelWidth: 1, strideH: 2, strideW: 2))
+        func covers(_ n: Int, _ c: Int, _ k: Int, _ s: Int) -> Bool {
+            defaults.covers(images: n, channels: c, kernelHeight: k, kernelWidth: k, strideH: s, strideW: s)
+        }
+        XCTAssertTrue(covers(1, 256, 3, 2))     // downsampling
+        XCTAssertTrue(covers(36, 512, 3, 1))    // query crops
+        XCTAssertTrue(covers(1, 32, 3, 1))      // a narrow lone image
+        XCTAssertFalse(covers(1, 64, 3, 1))     // a wide lone image: Winograd
+        XCTAssertFalse(covers(36, 6, 3, 1))     // a first layer
+        XCTAssertFalse(covers(1, 64, 1, 1))     // 1x1: plain products
+        XCTAssertFalse(covers(1, 64, 1, 2))
         XCTAssertEqual(ComputeSettings().fftLibrary, .stockham)
+    }
+
+    /// A batch worked in two halves of its images (as the 36 query crops are; the second half's dL/dweight
+    /// added after) gives the whole batch's numbers.
+    func testOneDNNBatchInHalvesMatchesWhole() {
+        let x = randomTensor([5, 8, 7, 6], seed: 410), w = randomTensor([9, 8, 3, 3], seed: 411)
+        let o = Conv2DOptions(stride: 1, padding: 1)
+        let r = randomTensor([5, 9, 7, 6], seed: 412)
+        var results: [(Tensor, Tensor, Tensor)] = []
+        for split in [1 << 40, 0] {
+            var settings = library
+            settings.imageSplitWork = split
+            ComputeSettings.with(settings) {
+                XCTAssertEqual(LibraryConvolution.inHalves(ConvGeometry(input: x.shape, weight: w.shape, options: o)).count,
+                               split == 0 ? 2 : 1)
+                let y = Conv2D.forward(x, weight: w, options: o)
+                var gw = randomTensor(w.shape, seed: 413)
+                let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
+                results.append((y, gx, gw))
+            }
+        }
+        assertClose(results[1].0, results[0].0.scalars, tolerance: 1e-5)
+        assertClose(results[1].1, results[0].1.scalars, tolerance: 1e-5)
+        assertClose(results[1].2, results[0].2.scalars, tolerance: 1e-5)
+        assertClose(results[0].0, naiveConv(x, w, o).scalars, tolerance: 1e-5)
     }
 
     func testOneDNNGradientsByFiniteDifferences() {

@@ -79,10 +79,13 @@ public struct ConvolutionLibraryUse: Equatable, Sendable {
     public enum Scope: Equatable, Sendable {
         /// Every convolution oneDNN has an implementation for.
         case every
-        /// 3x3 kernels at stride 2 (the ResNets' downsampling convolutions), where oneDNN's direct
-        /// convolution measured 1.2-2x faster forward and about 1.1-1.5x backward than im2col; at stride 1
-        /// the project's Winograd and row-tap kernels and, for 1x1, its plain products were as fast or faster.
-        case stridedThreeByThree
+        /// The 3x3 convolutions where oneDNN's direct convolution measured faster than or as fast as the
+        /// project's kernels on CLIPort's steps at widths 1 and 0.5 (`cliport bench kernels`,
+        /// docs/benchmarks.md): every stride-2 one (the ResNets' downsampling), the 36 query crops'
+        /// stride-1 ones, and a lone image's stride-1 ones with fewer than 64 input channels. Not the
+        /// first layers (fewer than 8 input channels) nor lone images with 64 or more channels, where
+        /// Winograd F(2x2, 3x3) was faster, nor any 1x1 convolution, where the plain products were.
+        case measured
     }
     public var forward: Bool
     public var inputGradient: Bool
@@ -98,13 +101,17 @@ public struct ConvolutionLibraryUse: Equatable, Sendable {
     public static let all = ConvolutionLibraryUse(forward: true, inputGradient: true, weightGradient: true)
     /// The choice measured on CLIPort's steps (docs/benchmarks.md, "Kept libraries against hand-written kernels").
     public static let measuredBest = ConvolutionLibraryUse(forward: true, inputGradient: true, weightGradient: true,
-                                                           scope: .stridedThreeByThree)
+                                                           scope: .measured)
 
-    /// Whether oneDNN is asked for this convolution at all.
-    func covers(kernelHeight: Int, kernelWidth: Int, strideH: Int, strideW: Int) -> Bool {
+    /// Whether oneDNN is asked for a convolution of `images` images of `channels` channels with this kernel
+    /// and stride at all.
+    public func covers(images: Int, channels: Int, kernelHeight: Int, kernelWidth: Int, strideH: Int, strideW: Int) -> Bool {
         switch scope {
-        case .every: return true
-        case .stridedThreeByThree: return kernelHeight == 3 && kernelWidth == 3 && strideH == 2 && strideW == 2
+        case .every:
+            return true
+        case .measured:
+            guard kernelHeight == 3 && kernelWidth == 3 && channels >= 8 else { return false }
+            return (strideH == 2 && strideW == 2) || (strideH == 1 && strideW == 1 && (images > 1 || channels < 64))
         }
     }
 }
