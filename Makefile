@@ -6,7 +6,7 @@ DEMO_DIR := datasets/put-block-in-bowl-seen-colors-train
 
 # Debian packages the project builds and tests against (see docs/architecture.md for why each).
 DEBIAN_PACKAGES := libmujoco-dev libegl-dev libegl-mesa0 libgl1-mesa-dri libhdf5-dev hdf5-tools \
-	libpng-dev libopenblas-dev zlib1g-dev libisal-dev libfftw3-dev libdnnl-dev libopenmpi-dev libavcodec-dev libavformat-dev libswscale-dev libavutil-dev openmpi-bin python3-h5py python3-numpy python3-pip chromium
+	libpng-dev libopenblas-dev zlib1g-dev libisal-dev libfftw3-dev libdnnl-dev libopenmpi-dev libavcodec-dev libavformat-dev libswscale-dev libavutil-dev openmpi-bin libusb-1.0-0 python3-h5py python3-numpy python3-pip chromium
 
 .PHONY: setup build demo test test-kernels python-test bench clean
 
@@ -29,11 +29,13 @@ demo: build
 # XCTest only (no Swift Testing suites here), serial so its summary closes the log; then the model tests
 # once more under each other OpenBLAS kernel this CPU runs (numerical tests must hold under any summation
 # order; scripts/test-blas-kernels.sh), then the Python package's tests (python/tests: the reader, CLIPort's
-# dataset, robomimic and LeRobot against the Swift tools; scripts/python-tests.sh keeps their virtual
-# environment in .build/pyvenv). The last line restates the first run as "tests: N passed, F failed".
+# dataset, robomimic and LeRobot against the Swift tools; the hand-eye calibration). Their virtual
+# environment, .build/pyvenv (scripts/test-venv.sh), is made first: the Swift tests of the hardware bridges
+# run its Python. The last line restates the first run as "tests: N passed, F failed, S skipped".
 test: setup
 	$(SWIFT) build --build-tests
-	@set -o pipefail; $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
+	scripts/test-venv.sh
+	@set -o pipefail; CLIPORT_BRIDGE_PYTHON=$$PWD/.build/pyvenv/bin/python $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
 	first_kernel=$$(grep -m1 -oE "OpenBLAS kernel in use: [A-Za-z0-9]+" .build/test.log | sed 's/.*: //'); \
 	SWIFT=$(SWIFT) BLAS_KERNEL_DONE=$$first_kernel scripts/test-blas-kernels.sh ModelTests || status=1; \
 	scripts/python-tests.sh || status=1; \
@@ -55,7 +57,8 @@ python-test:
 
 bench: build
 	$(BIN) bench demos
-	$(BIN) bench loader
+	$(BIN) demos --task put-block-in-bowl-seen-colors --split train --n 100 --out .build/loader-data
+	$(BIN) bench loader --data .build/loader-data
 	$(BIN) bench model --model transporter
 	$(BIN) bench model --model cliport
 	$(BIN) bench train

@@ -59,8 +59,9 @@ let package = Package(
         // Benchmark code, kept out of the libraries it measures.
         .target(name: "Benchmarks", dependencies: ["Core", "Dataset", "SyntheticData", "Recorder", "Sim", "Trainer", "Model", "BLAS", "Geometry", "HDF5"]),
         .target(name: "Recorder", dependencies: ["Core", "Sim", "Dataset", "Geometry", "PNG", "HDF5"]),
-        // What the two web servers (capture, serve) share: the Host check and the request deadline.
+        // What the two web servers (capture, serve) share: listening, the Host check, the request deadline.
         .target(name: "WebServing", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),

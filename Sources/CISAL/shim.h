@@ -32,3 +32,19 @@ static inline size_t cisal_zlib_compress(struct isal_zstream *s, uint32_t level,
     if (isal_deflate(s) != COMP_OK || s->internal_state.state != ZSTATE_END) return 0;
     return s->total_out;
 }
+
+// Inflates one zlib stream (RFC 1950: header checked, Adler-32 verified) of `n` bytes at `src` into `dst`,
+// which must end exactly where the stream does: returns the bytes written (= `capacity`), or -1 when the
+// stream is damaged, ends early, or runs past `capacity`.
+static inline long cisal_zlib_uncompress(struct inflate_state *s, const uint8_t *src, size_t n,
+                                         uint8_t *dst, size_t capacity) {
+    if (n > UINT32_MAX || capacity > UINT32_MAX) return -1;
+    isal_inflate_init(s);
+    s->crc_flag = ISAL_ZLIB;
+    s->next_in = (uint8_t *)src;
+    s->avail_in = (uint32_t)n;
+    s->next_out = dst;
+    s->avail_out = (uint32_t)capacity;
+    if (isal_inflate(s) != ISAL_DECOMP_OK || s->block_state != ISAL_BLOCK_FINISH) return -1;
+    return (long)s->total_out;
+}

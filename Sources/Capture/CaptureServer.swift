@@ -20,78 +20,26 @@ import WebServing
 /// header `X-Cliport-Capture: 1`, which a foreign web page cannot send without a CORS preflight that this
 /// server never grants, and the Host header must name this machine (`AllowedHosts`), which defeats DNS
 /// rebinding. A connection that stays silent or sends its request too slowly is closed after `timeout`.
-public final class CaptureServer: @unchecked Sendable {
+public final class CaptureServer: RoutedWebServer, @unchecked Sendable {
     public let service: CaptureService
-    public let host: String
-    public let requestedPort: Int
-    private let portLock = NSLock()
-    private var boundPort: Int?
-    private var runTask: _Concurrency.Task<Void, Error>?
-
-    /// Seconds a connection may stay silent, or take to send one whole request, before it is closed.
-    public let timeout: Double
     /// The largest POST body in bytes (the page's commands are well under 1 KiB).
     public let maxBody: Int
-    let allowedHosts: AllowedHosts
+    public let web: WebServer
 
+    /// `timeout`: seconds a connection may stay silent, or take to send one whole request, before it is closed.
     public init(service: CaptureService, host: String = "127.0.0.1", port: Int = 8080, timeout: Double = 10,
                 maxBody: Int = 64 * 1024) {
         self.service = service
-        self.host = host
-        requestedPort = port
-        self.timeout = timeout
         self.maxBody = maxBody
-        allowedHosts = AllowedHosts(listenHost: host)
+        web = WebServer(host: host, port: port, timeout: timeout, serverName: "cliport-capture")
     }
 
-    /// The addresses to open the page at (for `--host 0.0.0.0`, this machine's loopback and network addresses).
-    public func pageURLs(port: Int) -> [String] { allowedHosts.pageURLs(port: port) }
-
-    /// The port the server listens on (differs from the requested one when that was 0).
-    public var port: Int? {
-        portLock.lock(); defer { portLock.unlock() }
-        return boundPort
-    }
-
-    /// Runs until cancelled (or SIGINT / SIGTERM). `onRunning` gets the bound port.
-    public func run(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let limit = TimeAmount.nanoseconds(Int64(timeout * 1e9))
-        let app = Application(
-            router: makeRouter(),
-            server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(limit: limit)], idleTimeout: limit)),
-            configuration: .init(address: .hostname(host, port: requestedPort), serverName: "cliport-capture"),
-            onServerRunning: { [self] channel in
-                let port = channel.localAddress?.port ?? requestedPort
-                portLock.withLock { boundPort = port }
-                onRunning(port)
-            })
-        try await app.runService(gracefulShutdownSignals: [])
-    }
-
-    /// Starts the server in the background and returns its port once it listens (for tests and tools
-    /// that are not async).
+    /// Starts the server in the background and returns its port once it listens.
     public func start(timeout: Double = 60) throws -> Int {
-        let ready = DispatchSemaphore(value: 0)
-        let failure = ErrorBox()
-        runTask = _Concurrency.Task { [self] in
-            do { try await run { _ in ready.signal() } } catch { failure.error = error; ready.signal(); throw error }
+        do { return try web.start(router: makeRouter(), within: timeout) } catch {
+            throw CaptureError.output(path: web.address, problem: "\(error); choose another --port")
         }
-        guard ready.wait(timeout: .now() + timeout) == .success else {
-            throw CaptureError.output(path: "\(host):\(requestedPort)", problem: "the web server did not start within \(Int(timeout)) s")
-        }
-        if let error = failure.error {
-            throw CaptureError.output(path: "\(host):\(requestedPort)", problem: "the web server could not listen (\(error)); choose another --port")
-        }
-        return port ?? requestedPort
     }
-
-    /// Stops a server started with `start()`.
-    public func stop() {
-        runTask?.cancel()
-        runTask = nil
-    }
-
-    final class ErrorBox: @unchecked Sendable { var error: Error? }
 
     // MARK: - routes
 
@@ -106,7 +54,7 @@ public final class CaptureServer: @unchecked Sendable {
     }
 
 
-    func makeRouter() -> Router<BasicRequestContext> {
+    public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         let service = self.service
         router.get("/") { _, _ -> Response in Self.text(CapturePage.html, type: "text/html; charset=utf-8") }
@@ -169,9 +117,9 @@ public final class CaptureServer: @unchecked Sendable {
                     throw CaptureError.badRequest("missing the X-Cliport-Capture header (only the capture page may send commands)")
                 }
                 let authority = request.head.authority ?? ""
-                let port = self.port ?? requestedPort
-                guard allowedHosts.allows(authority: authority, port: port) else {
-                    let urls = allowedHosts.pageURLs(port: port).joined(separator: " or ")
+                let port = web.portForHostCheck
+                guard web.allowedHosts.allows(authority: authority, port: port) else {
+                    let urls = web.pageURLs(port: port).joined(separator: " or ")
                     throw CaptureError.badRequest("unexpected Host '\(authority)', which is not this machine: open the page at \(urls)")
                 }
                 if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBody {

@@ -31,17 +31,22 @@ enum HDF5Fletcher32 {
     /// The chunk without its checksum, or an error when the checksum does not match (a flipped byte).
     /// Like libhdf5 it also accepts the byte-swapped checksum that HDF5 1.6.x wrote on little-endian machines.
     static func verifyAndStrip(_ chunk: [UInt8]) throws -> [UInt8] {
+        try chunk.withUnsafeBytes { Array(try verifyAndStrip($0)) }
+    }
+
+    /// The same on borrowed bytes: the chunk without its checksum, as a view of the same memory.
+    static func verifyAndStrip(_ chunk: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer {
         guard chunk.count >= 4 else {
             throw HDF5Error.mismatch(operation: "verify a chunk", object: "raw chunk", detail: "\(chunk.count) bytes cannot hold a Fletcher-32 checksum")
         }
         let n = chunk.count - 4
         let stored = UInt32(chunk[n]) | UInt32(chunk[n + 1]) << 8 | UInt32(chunk[n + 2]) << 16 | UInt32(chunk[n + 3]) << 24
-        let computed = chunk.withUnsafeBufferPointer { checksum(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        let computed = checksum(UnsafeBufferPointer(rebasing: chunk.bindMemory(to: UInt8.self)[0..<n]))
         let reversed = (computed & 0x00ff_00ff) << 8 | (computed & 0xff00_ff00) >> 8
         guard stored == computed || stored == reversed else {
             throw HDF5Error.mismatch(operation: "verify a chunk", object: "raw chunk",
                                      detail: "data error detected by Fletcher32 checksum (the stored bytes changed after writing)")
         }
-        return Array(chunk[0..<n])
+        return UnsafeRawBufferPointer(rebasing: chunk[0..<n])
     }
 }

@@ -15,76 +15,39 @@ import WebServing
 /// The conventions of `cliport capture`'s server: loopback by default, every request's Host header must
 /// name this machine (`AllowedHosts`, against DNS rebinding: pages here show datasets), and a connection
 /// that sends its request too slowly is closed (`RequestDeadlineHandler`).
-public final class ServeServer: @unchecked Sendable {
+public final class ServeServer: RoutedWebServer, @unchecked Sendable {
     public let library: ServeLibrary
-    public let host: String
-    public let requestedPort: Int
-    public let timeout: Double
-    let allowedHosts: AllowedHosts
     let shelf: DatasetShelf
-    private let portLock = NSLock()
-    private var boundPort: Int?
-    private var runTask: _Concurrency.Task<Void, Error>?
+    public let web: WebServer
 
     public init(library: ServeLibrary, host: String = "127.0.0.1", port: Int = 8090, timeout: Double = 10) {
         self.library = library
-        self.host = host
-        requestedPort = port
-        self.timeout = timeout
-        allowedHosts = AllowedHosts(listenHost: host)
         shelf = DatasetShelf(library: library)
-    }
-
-    public func pageURLs(port: Int) -> [String] { allowedHosts.pageURLs(port: port) }
-
-    public var port: Int? { portLock.withLock { boundPort } }
-
-    public func run(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let limit = TimeAmount.nanoseconds(Int64(timeout * 1e9))
-        let app = Application(
-            router: makeRouter(),
-            server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(limit: limit)], idleTimeout: limit)),
-            configuration: .init(address: .hostname(host, port: requestedPort), serverName: "cliport-serve"),
-            onServerRunning: { [self] channel in
-                let port = channel.localAddress?.port ?? requestedPort
-                portLock.withLock { boundPort = port }
-                onRunning(port)
-            })
-        try await app.runService(gracefulShutdownSignals: [])
+        web = WebServer(host: host, port: port, timeout: timeout, serverName: "cliport-serve")
     }
 
     /// Starts in the background; returns the port once listening.
     public func start(timeout: Double = 60) throws -> Int {
-        let ready = DispatchSemaphore(value: 0)
-        let failure = ErrorBox()
-        runTask = _Concurrency.Task { [self] in
-            do { try await run { _ in ready.signal() } } catch { failure.error = error; ready.signal(); throw error }
+        do { return try web.start(router: makeRouter(), within: timeout) } catch {
+            switch error {
+            case .noAnswer(let seconds): throw ServeError.listen(address: web.address, reason: "no answer within \(Int(seconds)) s")
+            case .cannotListen(let underlying): throw ServeError.listen(address: web.address, reason: "\(underlying)")
+            }
         }
-        let address = "\(host):\(requestedPort)"
-        guard ready.wait(timeout: .now() + timeout) == .success else { throw ServeError.listen(address: address, reason: "no answer within \(Int(timeout)) s") }
-        if let error = failure.error { throw ServeError.listen(address: address, reason: "\(error)") }
-        return port ?? requestedPort
     }
-
-    public func stop() {
-        runTask?.cancel()
-        runTask = nil
-    }
-
-    final class ErrorBox: @unchecked Sendable { var error: Error? }
 
     struct HostCheck<Context: RequestContext>: RouterMiddleware {
         let server: ServeServer
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-            let port = server.port ?? server.requestedPort
-            guard server.allowedHosts.allows(authority: request.head.authority ?? "", port: port) else {
+            let port = server.web.portForHostCheck
+            guard server.web.allowedHosts.allows(authority: request.head.authority ?? "", port: port) else {
                 return ServeServer.failure(ServeError.wrongHost(authority: request.head.authority ?? "", urls: server.pageURLs(port: port)))
             }
             return try await next(request, context)
         }
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
+    public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: HostCheck(server: self))
         let library = self.library, shelf = self.shelf

@@ -187,6 +187,8 @@ public final class Trainer {
                 }
             }
             stepFinished?(step)
+            // Its image buffers go back to the loader's workers: the next samples are decoded into them.
+            loader.recycle(batch)
         }
         if group.isRoot {
             if interrupted {
@@ -220,6 +222,12 @@ public final class Trainer {
     func validationLosses() throws -> (mean: Double, byTask: [String: Double])? {
         let n = configuration.validationSamples
         guard n > 0, let validationData else { return nil }
+        // Batch norms on their running statistics, which validation leaves alone: Lightning's eval() around
+        // CLIPort's validation_step (rollouts keep the training form, as CLIPort's eval.py never calls eval()).
+        let norms = [networks.attention.network, networks.transport.keyNetwork, networks.transport.queryNetwork].flatMap(\.batchNorms)
+        let forms = norms.map(\.training)
+        for norm in norms { norm.training = false }
+        defer { for (norm, form) in zip(norms, forms) { norm.training = form } }
         let loaderConfiguration = LoaderConfiguration(mode: .validation, batchSize: 1, seed: configuration.seed, workers: 1,
                                                       prefetchBatches: 2, augment: false, goalImages: configuration.model.needsGoalImage)
         var total = 0.0, count = 0

@@ -10,8 +10,9 @@ struct BenchmarkCommand: ParsableCommand {
         commandName: "benchmark",
         abstract: "CLIPort's table here: make data, train single- and multi-task models, score them on val and test, beside the paper.",
         discussion: """
-            For each task: train and val datasets (`cliport demos`, reused when present with the same plan), a single-task \
-            run, and one multi-task run over all tasks (examples drawn from the tasks uniformly); every save-step checkpoint \
+            For each task: train and val datasets (`cliport demos`, reused when present with the same plan), one multi-task \
+            run over all tasks (examples drawn from the tasks uniformly), then a single-task run per task (or per \
+            --single-tasks); every save-step checkpoint \
             is rolled out on val and the best on test. Writes OUT/plan.json, OUT/data/<task>-<split>/, OUT/runs/single/<task>/, \
             OUT/runs/multi/, OUT/table.json and OUT/table.md (ours beside CLIPort's Table 1) and OUT/timings.json. Everything \
             resumes: run the same command again to continue where it stopped (Ctrl-C stops after the step or episode in \
@@ -20,6 +21,8 @@ struct BenchmarkCommand: ParsableCommand {
 
     @Option(parsing: .upToNextOption, help: "Tasks to train and score (the default: the ten language families of CLIPort's Table 1, seen variants).")
     var tasks: [String] = LanguageTaskFamilies.seen
+    @Option(parsing: .upToNextOption, help: "Tasks that also get a single-task run (default: every one of --tasks).")
+    var singleTasks: [String] = []
     @Option(parsing: .unconditional, help: "Train episodes per task (CLIPort's n_demos).") var nDemos: Int = 100
     @Option(parsing: .unconditional, help: "Val episodes per task (for the validation losses in the metrics; 0: none).") var valDemos: Int = 10
     @Option(help: "The agent: transporter-lang (needs no download), cliport (needs --clip-weights), or any of `cliport agents`.")
@@ -78,7 +81,7 @@ struct BenchmarkCommand: ParsableCommand {
         StopSignal.install()
         ComputeThreads.configure(threads: threads.count)
         let folder = BenchmarkFolder(path: out)
-        let plan = BenchmarkPlan(tasks: tasks, nDemos: nDemos, valDemos: valDemos, model: model, textEncoder: textEncoder,
+        let plan = BenchmarkPlan(tasks: tasks, singleTasks: singleTasks.isEmpty ? nil : singleTasks, nDemos: nDemos, valDemos: valDemos, model: model, textEncoder: textEncoder,
                                  clipWeights: clipWeights, clipVocab: clipVocab, steps: steps, multiSteps: multiSteps,
                                  saveSteps: saveSteps.isEmpty ? nil : saveSteps, batch: batch, width: width, rotations: rotations,
                                  cropSize: cropSize, lr: lr, loss: loss, seed: seed, valSamples: valSamples, mode: mode, valEpisodes: valEpisodes,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarks
 import Dataset
 import Foundation
+import HDF5
 
 /// `cliport dataset stats`: colour and height mean and std (CLIPort's normalisation constants are such figures).
 struct DatasetStatsCommand: ParsableCommand {
@@ -27,26 +28,50 @@ struct DatasetStatsCommand: ParsableCommand {
     }
 }
 
-/// `cliport bench loader`: samples per second by batch, augmentation and workers; memory against dataset size.
+/// `cliport bench loader --data DIR`: CPU per sample on real generated data with CLIPort's RavensDataset settings.
 struct BenchLoaderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "loader", abstract: "Loader throughput (batch 1/8, augmentation on/off, 1/2 workers) and peak memory.")
+        commandName: "loader",
+        abstract: "Loader CPU per sample on real data (batch 1, augmentation and goal image on), against CLIPort's RavensDataset.",
+        discussion: """
+            Measures real data only (the default --data is `cliport demos`' default --out). Also decodes the first \
+            task's image chunks with zlib and with ISA-L, the loader's inflater.
+            """)
+    @Option(help: "A dataset made by `cliport demos` (one <task>-<split>/ folder, or the --out root: every task in it).")
+    var data = "datasets"
+    @Option(parsing: .unconditional, help: "Timed samples per task.") var samples = 10_000
+    @Option(parsing: .unconditional, help: "Samples drawn before the clock starts (threads started, files opened, buffers made).") var warmup = 200
+    @Option(parsing: .unconditional, help: "Loader worker threads (CPU per sample hardly depends on it).") var workers = 1
+    @Flag(inversion: .prefixedNo, help: "Hand each batch back with Loader.recycle (--no-recycle: a consumer that does not).")
+    var recycle = true
     @OptionGroup var json: JSONOutputOptions
 
+    func validate() throws {
+        try requireOption("--samples", samples, in: 1...Int.max)
+        try requireOption("--warmup", warmup, in: 0...Int.max)
+        try requireOption("--workers", workers, in: 1...64)
+    }
+
     func run() throws {
-        let r = try reportingErrors { try LoaderBenchmark.run(log: { line in if !json.enabled { print(line) } }) }
+        let r = try reportingErrors {
+            try LoaderBenchmark.run(data: data, samples: samples, warmupSamples: warmup, workers: workers, recycle: recycle,
+                                    log: { line in if !json.enabled { print(line) } })
+        }
         if json.enabled { printJSON(r); return }
-        print(String(format: "load average %.1f -> %.1f on %d cores; %d episodes of %d steps",
-                     r.loadAverageBefore, r.loadAverageAfter, r.cores, r.rateEpisodes, r.stepsPerEpisode))
-        print("batch  augment  workers  samples/s  CPU ms/sample  idle-machine estimate/s")
-        for x in r.rates {
-            print(String(format: "%5d  %7@  %7d  %9.1f  %13.2f  %10.0f", x.batchSize, (x.augment ? "yes" : "no") as NSString,
-                         x.workers, x.samplesPerSecond, x.cpuMillisecondsPerSample, x.idleEstimateSamplesPerSecond))
+        print(String(format: "load average %.2f -> %.2f on %d cores; batch 1, augmentation on, goal image on, %d warm-up samples, batches %@",
+                     r.loadAverageBefore, r.loadAverageAfter, r.cores, r.warmupSamples, (r.recycle ? "recycled" : "not recycled") as NSString))
+        print("task                                 samples  CPU ms/sample  (user s  system s)  wall ms/sample  faults/sample  vs CLIPort  RSS start/warm/end MiB")
+        for t in r.tasks {
+            print(String(format: "%-36@ %7d  %13.3f  (%6.2f  %8.2f)  %14.3f  %13.1f  %9.0fx  %.1f / %.1f / %.1f",
+                         t.task as NSString, t.samples, t.cpuMillisecondsPerSample, t.userCPUSeconds, t.systemCPUSeconds,
+                         t.wallMillisecondsPerSample, t.minorFaultsPerSample, t.cpuRatioToCLIPort,
+                         t.rssStartMiB, t.rssAfterWarmupMiB, t.rssEndMiB))
         }
-        for m in r.memory {
-            print(String(format: "memory: %d episodes, %d samples: peak RSS %.1f MiB (before %.1f)", m.episodes, m.samples, m.peakRSSMiB, m.rssBeforeMiB))
+        for row in r.inflate.rows {
+            print(String(format: "inflate %@: %.1f CPU us per chunk (%.0f MB/s)%@", row.inflater.rawValue as NSString,
+                         row.cpuMicrosecondsPerChunk, row.megabytesPerCPUSecond, (row.inflater == r.inflater ? "  <- the loader's" : "") as NSString))
         }
-        print(String(format: "peak memory ratio (large / small dataset) %.2f; best augmented rate %.0fx CLIPort's ~%.0f samples/s",
-                     r.peakMemoryRatio, r.augmentedSpeedup, r.cliportSamplesPerSecond))
+        print(String(format: "CLIPort's RavensDataset: %.0f-%.0f CPU ms per sample on this machine kind (ratios use %.0f)",
+                     r.cliportCPUMillisecondsPerSampleLow, r.cliportCPUMillisecondsPerSampleHigh, r.cliportCPUMillisecondsPerSampleLow))
     }
 }

@@ -4,8 +4,8 @@ import TestSupport
 import XCTest
 @testable import Trainer
 
-/// `cliport benchmark` on a tiny plan (two tasks, two demos, two steps at 1/16 width with one rotation and
-/// 16-pixel crops, one checkpoint, two rollouts on val and two on test): stopped part way and restarted it writes the table of a run
+/// `cliport benchmark` on a tiny plan (two tasks, a single-task run for one of them, two demos, two steps at 1/16
+/// width with one rotation and 16-pixel crops, one checkpoint, two rollouts on val and two on test): stopped part way and restarted it writes the table of a run
 /// straight through; a folder refuses another plan; CLIPort's Table 1 reads as the paper prints it. The
 /// rollouts cost most (the transport's FFTs in a debug build), hence packing-shapes (one step per episode).
 final class BenchmarkTests: XCTestCase {
@@ -15,7 +15,7 @@ final class BenchmarkTests: XCTestCase {
     static let tasks = ["packing-shapes", "block-insertion"]
 
     static func plan(data: String) -> BenchmarkPlan {
-        BenchmarkPlan(tasks: tasks, nDemos: 2, valDemos: 1, model: .transporterLang, steps: 2, multiSteps: 2,
+        BenchmarkPlan(tasks: tasks, singleTasks: ["packing-shapes"], nDemos: 2, valDemos: 1, model: .transporterLang, steps: 2, multiSteps: 2,
                       width: 1.0 / 16, rotations: 1, cropSize: 16, lr: 1e-3, seed: 3, valSamples: 1, mode: .both, valEpisodes: 2,
                       testEpisodes: 2, look: .plain, data: data)
     }
@@ -49,19 +49,22 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertFalse(straight.stopped)
         // The second benchmark reuses the datasets the first one made (same plan): they are complete already.
         let fm = FileManager.default
-        let kept = root + "/split/runs/multi/eval/packing-shapes-val.json"
-        let metrics = root + "/split/runs/single/packing-shapes/metrics.jsonl"
-        // Stopped in the first single-task run, after its first step (of two).
+        let kept = root + "/split/runs/single/packing-shapes/eval/packing-shapes-val.json"
+        let metrics = root + "/split/runs/multi/metrics.jsonl"
+        // Stopped in the multi-task run (the first), after its first step (of two).
         let first = try Self.runner(plan, root + "/split").run(shouldStop: {
             ((try? fm.attributesOfItem(atPath: metrics)[.size] as? Int) ?? 0) > 0
         })
         XCTAssertTrue(first.stopped)
-        XCTAssertEqual(try TrainingCheckpoint.info(root + "/split/runs/single/packing-shapes/checkpoints/last.hdf5").step, 1)
-        // Stopped in the multi-task run's rollouts: after packing-shapes on val, before it on test.
+        XCTAssertEqual(try TrainingCheckpoint.info(root + "/split/runs/multi/checkpoints/last.hdf5").step, 1)
+        XCTAssertFalse(fm.fileExists(atPath: root + "/split/runs/single"), "the multi-task run comes first")
+        // Stopped in the single-task run's rollouts: after packing-shapes on val, before it on test.
         let second = try Self.runner(plan, root + "/split").run(shouldStop: { fm.fileExists(atPath: kept) })
         XCTAssertTrue(second.stopped)
         XCTAssertEqual(try Evaluator.Results.read(kept).checkpoints.map(\.checkpoint), ["steps=00002.hdf5"])
-        XCTAssertFalse(fm.fileExists(atPath: root + "/split/runs/multi/eval/packing-shapes-test.json"))
+        XCTAssertFalse(fm.fileExists(atPath: root + "/split/runs/single/packing-shapes/eval/packing-shapes-test.json"))
+        // Only the tasks named in single_tasks get a single-task run.
+        XCTAssertFalse(fm.fileExists(atPath: root + "/split/runs/single/block-insertion"))
         let keptDate = try fm.attributesOfItem(atPath: kept)[.modificationDate] as! Date
         let last = try Self.runner(plan, root + "/split")
         var said: [String] = []
@@ -76,11 +79,14 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(try Self.json(root + "/split/table.json"), try Self.json(root + "/straight/table.json"))
         XCTAssertEqual(resumed.table, straight.table)
 
-        // Every row is scored: each model's checkpoint on val, the best on test.
+        // Every row is scored: each model's checkpoint on val, the best on test; block-insertion has no single-task run.
         let table = straight.table
         XCTAssertEqual(table.rows.map(\.task), Self.tasks)
+        XCTAssertNil(table.rows[1].single)
+        XCTAssertEqual(table.means.map(\.singleRows), [1])
+        XCTAssertEqual(table.means.map(\.multiRows), [2])
         for row in table.rows {
-            for score in [row.single, row.multi] {
+            for score in [row.single, row.multi] where row.task == "packing-shapes" || score != nil {
                 let score = try XCTUnwrap(score, row.task)
                 XCTAssertEqual(score.val.map(\.step), [2])
                 XCTAssertNotNil(score.test)
@@ -96,6 +102,8 @@ final class BenchmarkTests: XCTestCase {
         let markdown = try String(contentsOfFile: root + "/straight/table.md", encoding: .utf8)
         XCTAssertTrue(markdown.contains("| packing-shapes | "), markdown)
         XCTAssertTrue(markdown.contains("| multi | 2 |"), markdown)
+        XCTAssertTrue(markdown.contains("| single/packing-shapes | 2 |"), markdown)
+        XCTAssertFalse(markdown.contains("single/block-insertion"), markdown)
 
         // The multi-task run logged the task of every example, and each task's validation loss.
         let lines = try String(contentsOfFile: root + "/split/runs/multi/metrics.jsonl", encoding: .utf8).split(separator: "\n")
@@ -133,13 +141,25 @@ final class BenchmarkTests: XCTestCase {
 
         // The command says it in its options, in one message.
         let run = try BuiltProgram.run(["benchmark", "--out", root + "/out", "--tasks"] + Self.tasks
-                                       + ["--n-demos", "3", "--val-demos", "1", "--steps", "2", "--multi-steps", "2",
+                                       + ["--single-tasks", "packing-shapes", "--n-demos", "3", "--val-demos", "1", "--steps", "2", "--multi-steps", "2",
                                           "--width", "0.0625", "--rotations", "1", "--crop-size", "16", "--lr", "0.001", "--seed", "3", "--val-samples", "1",
                                           "--val-episodes", "2", "--test-episodes", "2", "--look", "plain", "--data", root + "/data"])
         XCTAssertNotEqual(run.status, 0)
         XCTAssertTrue(run.stderr.contains("holds a benchmark with another plan (--n-demos 3 where its plan has 2); rerun with its options"),
                       run.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/out"), ["plan.json"])
+    }
+
+    /// A single-task run must be one of the tasks; the refusal names it before anything is written.
+    func testASingleTaskRunOutsideTheTasksIsRefused() throws {
+        let root = folders.make("single")
+        var plan = Self.plan(data: root + "/data")
+        plan.singleTasks = ["put-block-in-bowl-seen-colors"]
+        XCTAssertThrowsError(try Self.runner(plan, root + "/out")) { error in
+            XCTAssertEqual("\(error)".contains("the single-task run put-block-in-bowl-seen-colors is not one of the tasks (packing-shapes block-insertion)"),
+                           true, "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/out"))
     }
 
     /// CLIPort's agent without CLIP weights is refused before any data is made.

@@ -88,6 +88,14 @@ final class CLIPortEndToEndTests: XCTestCase {
         XCTAssertEqual(copies.map(\.count), [55, 55, 55])
         for copy in copies { XCTAssertNotEqual(copy, imported) }
         XCTAssertNotEqual(copies[0], copies[1]); XCTAssertNotEqual(copies[1], copies[2])
+        // Validation runs every batch norm on its running statistics and moves none of them (Lightning's
+        // eval() around CLIPort's validation_step): the same losses twice, the statistics untouched.
+        let before = statistics(whole.networks)
+        let once = try XCTUnwrap(try whole.validationLosses()), twice = try XCTUnwrap(try whole.validationLosses())
+        XCTAssertEqual(once.mean, twice.mean)
+        XCTAssertTrue(statistics(whole.networks) == before, "validation moved a batch norm's running statistics")
+        XCTAssertTrue(statistics(whole.networks).contains { $0.runningMean.scalars.contains { $0 != 0 } }, "training moved them")
+        XCTAssertTrue(whole.networks.attention.network.batchNorms.allSatisfy(\.training), "training form restored")
         let stored = try TrainingRun(path: root + "/split").loadConfiguration()
         XCTAssertEqual(stored.clipBatchNorm, .batchStatistics)
         let json = try String(contentsOfFile: root + "/split/config.json", encoding: .utf8)

@@ -20,7 +20,7 @@ import os
 import numpy as np
 
 from . import layout as L
-from .reader import Dataset, DatasetError
+from .reader import DatasetError, open_same_setup
 
 FPS = 1   # one frame per pick-and-place step
 JOINTS = ["shoulder_pan", "shoulder_lift", "elbow", "wrist_1", "wrist_2", "wrist_3"]
@@ -48,16 +48,10 @@ def export(inputs, out, repo_id=None, vcodec="libsvtav1"):
         from lerobot.datasets.lerobot_dataset import LeRobotDataset
     except ImportError as e:
         raise DatasetError("the LeRobot export needs the lerobot package: pip install lerobot") from e
-    if isinstance(inputs, (str, os.PathLike)):
-        inputs = [inputs]
     if os.path.exists(out):
         raise DatasetError(f"{out} exists; LeRobot creates its dataset folder itself: choose a new --out")
-    datasets = [Dataset(p) for p in inputs]
+    datasets = open_same_setup(inputs, "export them separately")
     header = datasets[0].header
-    for ds in datasets[1:]:
-        if not ds.header.same_setup(header):
-            raise DatasetError(f"{ds.path} was recorded with other cameras, workspace or storage than {datasets[0].path}; "
-                               "export them separately")
     repo_id = repo_id or f"cliport/{os.path.basename(os.path.normpath(out))}"
     lr = LeRobotDataset.create(repo_id=repo_id, fps=FPS, features=features(header), root=out, robot_type="ur5e-suction",
                                use_videos=True, vcodec=vcodec)
@@ -83,7 +77,7 @@ def export(inputs, out, repo_id=None, vcodec="libsvtav1"):
     lr.finalize()
     calibration = {"env_args": header.env_args, "tasks": sorted({e.task for ds in datasets for e in ds}),
                    "frame": "one frame per pick-and-place step; final_obs (after the last action) not exported",
-                   "sources": [os.path.abspath(p) for p in inputs]}
+                   "sources": [os.path.abspath(ds.path) for ds in datasets]}
     with open(os.path.join(out, "meta", "cliport_env_args.json"), "w") as f:
         json.dump(calibration, f, indent=2, sort_keys=True)
     info_path = os.path.join(out, "meta", "info.json")

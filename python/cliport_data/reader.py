@@ -358,3 +358,16 @@ class Dataset:
 def open(path):  # noqa: A001 - the package's entry point reads as cliport_data.open(path)
     """A `Dataset` over a folder of shards, one shard or a merged index."""
     return Dataset(path)
+
+
+def open_same_setup(inputs, purpose):
+    """`Dataset`s over `inputs` (one path or several) that must share one setup (cameras, workspace, storage);
+    a dataset with another setup is refused, with `purpose` saying what to do instead."""
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    datasets = [Dataset(p) for p in inputs]
+    for ds in datasets[1:]:
+        if not ds.header.same_setup(datasets[0].header):
+            raise DatasetError(f"{ds.path} was recorded with other cameras, workspace or storage than {datasets[0].path}; "
+                               + purpose)
+    return datasets

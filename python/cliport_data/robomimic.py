@@ -24,7 +24,7 @@ import h5py
 import numpy as np
 
 from . import layout as L
-from .reader import Dataset, DatasetError, _text
+from .reader import open_same_setup
 
 POSE_KEYS = ("object_mask", "object_count")
 
@@ -73,14 +73,8 @@ def _virtual(group, name, source_file, source_path, dataset, channel=False, rows
 def write_view(inputs, out):
     """Writes the robomimic view of `inputs` (dataset folders, shards or merged indexes) to `out`; returns
     (episodes, steps). The view is written to `out.partial` and renamed when complete."""
-    if isinstance(inputs, (str, os.PathLike)):
-        inputs = [inputs]
-    datasets = [Dataset(p) for p in inputs]
+    datasets = open_same_setup(inputs, "a robomimic view holds one setup: make one view per setup")
     first = datasets[0].header
-    for ds in datasets[1:]:
-        if not ds.header.same_setup(first):
-            raise DatasetError(f"{ds.path} was recorded with other cameras, workspace or storage than {datasets[0].path}; "
-                               "a robomimic view holds one setup: make one view per setup")
     k_max = max((len(e.object_names) for ds in datasets for e in ds), default=0)
     out = os.path.abspath(out)
     view_dir = os.path.dirname(out)
@@ -151,7 +145,7 @@ def write_view(inputs, out):
         data.attrs["env_args"] = json.dumps(env, sort_keys=True)
         f.attrs["schema_version"] = L.SCHEMA_VERSION
         f.attrs["env_args"] = json.dumps(env, sort_keys=True)
-        f.attrs["robomimic_view_of"] = [os.path.relpath(os.path.abspath(p), view_dir) for p in inputs]
+        f.attrs["robomimic_view_of"] = [os.path.relpath(os.path.abspath(ds.path), view_dir) for ds in datasets]
         mask_group = f.create_group(L.MASK_GROUP)
         for key, names in (("train", train), ("valid", valid)):
             mask_group.create_dataset(key, data=np.array(names, dtype=object), dtype=h5py.string_dtype())

@@ -3,7 +3,8 @@ import Foundation
 /// `cv2.warpAffine(src, M, (cols, rows), flags=INTER_LINEAR)` with a constant 0 border, reproduced step for
 /// step so augmented images match CLIPort's: OpenCV inverts M, walks the destination in 1/1024-pixel fixed
 /// point, quantises the source position to 1/32 pixel, and blends the 2x2 neighbours with float weights from
-/// a 32x32 table (out-of-image neighbours count as 0). Pixels are 4 floats (R, G, B, height).
+/// a 32x32 table (out-of-image neighbours count as 0). Pixels are 4 floats (R, G, B, height), or 8 (an image
+/// and its goal, warped together: one walk of the coordinates, the same arithmetic lane by lane).
 public enum AffineWarp {
     static let interBits = 5, tabSize = 1 << 5, abBits = 10, abScale = 1 << 10
 
@@ -50,7 +51,7 @@ public enum AffineWarp {
 
     /// The same warp, handing each destination pixel (index y * cols + x, value) to `sink`, so callers can
     /// write their own layout without an intermediate image (a generic, so it specialises and inlines).
-    static func warp<Sink: WarpSink>(_ src: UnsafeBufferPointer<SIMD4<Float>>, rows: Int, cols: Int, matrix: [Double],
+    static func warp<Sink: WarpSink>(_ src: UnsafeBufferPointer<Sink.Pixel>, rows: Int, cols: Int, matrix: [Double],
                                      into sink: inout Sink) {
         precondition(src.count == rows * cols, "warp: the source must hold rows * cols pixels")
         let m = invert(matrix)
@@ -61,7 +62,7 @@ public enum AffineWarp {
             adelta[x] = cvRound(m[0] * Double(x) * Double(abScale))
             bdelta[x] = cvRound(m[3] * Double(x) * Double(abScale))
         }
-        let zero = SIMD4<Float>(repeating: 0)
+        let zero = Sink.Pixel()
         let width = Int32(cols), height = Int32(rows)
         weights.withUnsafeBufferPointer { table in
             for y in 0..<rows {
@@ -73,19 +74,19 @@ public enum AffineWarp {
                     let Y = (y0 &+ bdelta[x]) >> shift
                     let sx = X >> Int32(interBits), sy = Y >> Int32(interBits)
                     let w = table[Int((Y & Int32(tabSize - 1)) * Int32(tabSize) + (X & Int32(tabSize - 1)))]
-                    let out: SIMD4<Float>
+                    let out: Sink.Pixel
                     if sx >= 0, sy >= 0, sx < width - 1, sy < height - 1 {
                         let i = Int(sy) * cols + Int(sx)
                         out = src[i] * w[0] + src[i + 1] * w[1] + src[i + cols] * w[2] + src[i + cols + 1] * w[3]
                     } else if sx >= width || sx + 1 < 0 || sy >= height || sy + 1 < 0 {
                         out = zero
                     } else {
-                        @inline(__always) func at(_ c: Int32, _ r: Int32) -> SIMD4<Float> {
+                        @inline(__always) func at(_ c: Int32, _ r: Int32) -> Sink.Pixel {
                             (c >= 0 && c < width && r >= 0 && r < height) ? src[Int(r) * cols + Int(c)] : zero
                         }
                         out = at(sx, sy) * w[0] + at(sx + 1, sy) * w[1] + at(sx, sy + 1) * w[2] + at(sx + 1, sy + 1) * w[3]
                     }
-                    sink.store(rowBase + x, out)
+                    sink.store(rowBase &+ x, out)
                 }
             }
         }
@@ -94,7 +95,8 @@ public enum AffineWarp {
 
 /// Receives the warped pixels.
 protocol WarpSink {
-    mutating func store(_ index: Int, _ value: SIMD4<Float>)
+    associatedtype Pixel: SIMD where Pixel.Scalar == Float
+    mutating func store(_ index: Int, _ value: Pixel)
 }
 
 struct PixelSink: WarpSink {

@@ -18,8 +18,9 @@ public enum InputLayout {
     /// Writes one pixel's colour and height into an image of `pixels` pixels.
     @inline(__always) static func store(color: SIMD3<Float>, height: Float, pixel i: Int, pixels n: Int,
                                         into out: UnsafeMutablePointer<Float>) {
-        out[i] = color.x; out[n + i] = color.y; out[2 * n + i] = color.z
-        out[3 * n + i] = height; out[4 * n + i] = height; out[5 * n + i] = height
+        // Wrapping arithmetic: callers index inside the image, and overflow checks cost in the warp's inner loop.
+        out[i] = color.x; out[n &+ i] = color.y; out[2 &* n &+ i] = color.z
+        out[3 &* n &+ i] = height; out[4 &* n &+ i] = height; out[5 &* n &+ i] = height
     }
 
     /// The input of a heightmap, unaugmented.

@@ -14,6 +14,8 @@ public final class Loader {
     /// Validation: the number of batches of the single pass; nil in training (endless).
     public let batchCount: Int?
     private let queue: PrefetchState
+    /// Image buffers handed back by `recycle`, for the workers to fill again.
+    private let pool: SampleBufferPool
     private let workersDone = DispatchGroup()
     private var started = false
 
@@ -33,6 +35,8 @@ public final class Loader {
             batchCount = nil
         }
         queue = PrefetchState(capacity: configuration.prefetchBatches, limit: batchCount)
+        // An image and a goal per sample of every batch that can be in flight, ready, or with the consumer.
+        pool = SampleBufferPool(limit: 2 * configuration.batchSize * (configuration.prefetchBatches + configuration.workers + 2))
     }
 
     /// A loader over one task's dataset (a folder of shards, or one shard). Asking for more `nDemos` than it
@@ -81,6 +85,16 @@ public final class Loader {
         return try queue.take()
     }
 
+    /// Hands a batch the caller is done with back to the loader, whose workers then fill its image buffers
+    /// again instead of allocating new ones (a fresh buffer costs a page fault per 4 KiB). Optional, and safe
+    /// even if the caller keeps a copy of an image: arrays copy on write, so no sample ever changes.
+    public func recycle(_ batch: consuming LoaderBatch) {
+        for sample in batch.samples {
+            pool.give(sample.image)
+            if let goal = sample.goal { pool.give(goal) }
+        }
+    }
+
     /// Stops the workers (after the batch each is making) and waits for them.
     public func stop() {
         queue.stop()
@@ -89,16 +103,16 @@ public final class Loader {
 
     private func startWorkers() {
         started = true
-        let plan = self.plan, configuration = self.configuration, queue = self.queue, done = workersDone
+        let plan = self.plan, configuration = self.configuration, queue = self.queue, done = workersDone, pool = self.pool
         for w in 0..<configuration.workers {
             done.enter()
             let thread = Thread {
                 defer { done.leave() }
-                let reader = StepReader(maxOpenFiles: configuration.maxOpenFiles)
+                var worker = LoaderWorker(reader: StepReader(maxOpenFiles: configuration.maxOpenFiles), pool: pool)
                 while let position = queue.claim() {
                     do {
                         let b = configuration.firstBatch + position * configuration.batchStride
-                        queue.deliver(position, try Loader.makeBatch(b, plan: plan, configuration: configuration, reader: reader))
+                        queue.deliver(position, try Loader.makeBatch(b, plan: plan, configuration: configuration, worker: &worker))
                     } catch {
                         queue.fail(error)
                         return
@@ -111,32 +125,46 @@ public final class Loader {
     }
 
     /// Batch `b` of the stream.
-    static func makeBatch(_ b: Int, plan: SamplingPlan, configuration: LoaderConfiguration, reader: StepReader) throws -> LoaderBatch {
+    static func makeBatch(_ b: Int, plan: SamplingPlan, configuration: LoaderConfiguration, worker: inout LoaderWorker) throws -> LoaderBatch {
         let first = b * configuration.batchSize
         var samples: [LoaderSample] = []
         switch configuration.mode {
         case .training:
             for k in first..<(first + configuration.batchSize) {
                 samples.append(try makeSample(plan.trainingDraw(k), plan: plan, configuration: configuration,
-                                              augment: configuration.augment, reader: reader))
+                                              augment: configuration.augment, worker: &worker))
             }
         case .validation:
             for k in first..<min(first + configuration.batchSize, plan.validationCount) {
-                samples.append(try makeSample(plan.validationDraw(k), plan: plan, configuration: configuration, augment: false, reader: reader))
+                samples.append(try makeSample(plan.validationDraw(k), plan: plan, configuration: configuration, augment: false, worker: &worker))
             }
         }
         return LoaderBatch(index: b, samples: samples)
     }
 
     static func makeSample(_ draw: SamplingPlan.Draw, plan: SamplingPlan, configuration: LoaderConfiguration, augment: Bool,
-                           reader: StepReader) throws -> LoaderSample {
+                           worker: inout LoaderWorker) throws -> LoaderSample {
         let task = plan.tasks[draw.task]
         let slot = task.episodes[draw.episode]
         let goal = configuration.goalImages ? plan.goalIndex(task: draw.task, episode: draw.episode, step: draw.step) : nil
-        let stored = try reader.read(slot, step: draw.step, goal: goal)
+        try worker.reader.read(slot, step: draw.step, goal: goal, into: &worker.stored)
         var rng = draw.rng
-        return SampleAssembler.assemble(stored, task: task.task, episode: slot.index, step: draw.step,
-                                        augmentation: augment ? configuration.augmentation : nil, rng: &rng)
+        return SampleAssembler.assemble(worker.stored, task: task.task, episode: slot.index, step: draw.step,
+                                        augmentation: augment ? configuration.augmentation : nil, rng: &rng,
+                                        workspace: &worker.workspace)
+    }
+}
+
+/// What one worker thread keeps from sample to sample: its reader (open shards, chunk buffers), the step it
+/// last read (decoded images, overwritten in place) and its assembly workspace.
+struct LoaderWorker {
+    let reader: StepReader
+    var stored = StoredStep()
+    var workspace: AssemblyWorkspace
+
+    init(reader: StepReader, pool: SampleBufferPool?) {
+        self.reader = reader
+        workspace = AssemblyWorkspace(pool: pool)
     }
 }
 

@@ -17,15 +17,28 @@ public struct StoredStep: Equatable, Sendable {
     public var goalHeight: [Float]?
 }
 
+extension StoredStep {
+    /// An empty step, for `StepReader.read(_:step:goal:into:)` to fill (an extension keeps the memberwise init).
+    public init() {
+        rows = 0; cols = 0; color = []; height = []; pick = Pixel(row: 0, col: 0); place = Pixel(row: 0, col: 0)
+        rotationBin = 0; instruction = ""
+    }
+}
+
 /// Reads single steps (heightmap, labels, goal) with as little work as possible under libhdf5's global lock:
-/// image chunks are fetched raw (`H5Dread_chunk`) and inflated afterwards, so readers on several threads
-/// decompress in parallel. One reader per thread; it keeps at most `maxOpenFiles` shards open, so memory does
-/// not grow with the number of shards.
+/// image chunks are fetched raw (`H5Dread_chunk`) and inflated outside the library, so readers on several
+/// threads decompress in parallel. One reader per thread; it keeps at most `maxOpenFiles` shards open, so
+/// memory does not grow with the number of shards, and reuses its chunk buffers, so a steady stream of reads
+/// allocates nothing large.
 public final class StepReader {
     public let maxOpenFiles: Int
     private var open: [(path: String, file: HDF5File)] = []
+    private let scratch: HDF5ChunkScratch
 
-    public init(maxOpenFiles: Int = 4) { self.maxOpenFiles = max(1, maxOpenFiles) }
+    public init(maxOpenFiles: Int = 4, inflater: HDF5Inflater = .standard) {
+        self.maxOpenFiles = max(1, maxOpenFiles)
+        scratch = HDF5ChunkScratch(inflater: inflater)
+    }
 
     private func file(_ path: String) throws -> HDF5File {
         if let i = open.firstIndex(where: { $0.path == path }) {
@@ -39,44 +52,27 @@ public final class StepReader {
         return file
     }
 
-    /// A chunk fetched under the lock, decoded later.
-    private enum Pending {
-        case raw(HDF5RawChunk, HDF5ChunkDecoder)
-        case decodedBytes([UInt8])
-        case decodedFloats([Float])
-    }
-
-    private func fetch<T: HDF5Scalar>(_ ds: HDF5Dataset, row: Int, as: T.Type) throws -> Pending {
-        if let decoder = ds.rawChunkDecoder(as: T.self) { return .raw(try ds.readRawChunk(row: row), decoder) }
-        if T.self == UInt8.self { return .decodedBytes(try ds.read(row: row, as: UInt8.self)) }
-        return .decodedFloats(try ds.read(row: row, as: Float.self))
-    }
-
-    private func bytes(_ p: Pending, count: Int) throws -> [UInt8] {
-        switch p {
-        case let .decodedBytes(b): return b
-        case let .raw(chunk, decoder):
-            var out = [UInt8](repeating: 0, count: count)
-            try out.withUnsafeMutableBytes { try decoder.decode(chunk, into: $0) }
-            return out
-        case .decodedFloats: fatalError("colour chunks are bytes")
-        }
-    }
-
-    private func floats(_ p: Pending, count: Int) throws -> [Float] {
-        switch p {
-        case let .decodedFloats(f): return f
-        case let .raw(chunk, decoder):
-            var out = [Float](repeating: 0, count: count)
-            try out.withUnsafeMutableBytes { try decoder.decode(chunk, into: $0) }
-            return out
-        case .decodedBytes: fatalError("height chunks are floats")
+    /// Row `row` of `ds` into `out` (resized to `count` only when its size differs, so its storage is reused).
+    private func load<T: HDF5Scalar>(_ ds: HDF5Dataset, row: Int, count: Int, into out: inout [T]) throws {
+        if let decoder = ds.rawChunkDecoder(as: T.self), decoder.chunkBytes == count * MemoryLayout<T>.stride {
+            try ds.readRawChunk(row: row, into: scratch)
+            if out.count != count { out = [T](repeating: T(), count: count) }
+            try out.withUnsafeMutableBytes { try decoder.decode(scratch, into: $0) }
+        } else {
+            out = try ds.read(row: row, as: T.self)
         }
     }
 
     /// Step `step` of `slot`. `goal`: nil for none, else the goal observation index (`slot.numSteps` means
     /// `final_obs`, the observation after the last action).
     public func read(_ slot: EpisodeSlot, step: Int, goal: Int?) throws -> StoredStep {
+        var stored = StoredStep()
+        try read(slot, step: step, goal: goal, into: &stored)
+        return stored
+    }
+
+    /// The same into `stored`, whose image arrays are overwritten in place when they have the right size.
+    public func read(_ slot: EpisodeSlot, step: Int, goal: Int?, into stored: inout StoredStep) throws {
         guard step >= 0, step < slot.numSteps else {
             throw DatasetError.outOfRange("step \(step) does not exist: \(slot.shard) \(slot.demo) has \(slot.numSteps) steps")
         }
@@ -91,22 +87,25 @@ public final class StepReader {
         guard shape.count == 4, shape[3] == 3 else {
             throw DatasetError.corrupt(path: slot.shard, detail: "\(slot.demo)/obs/heightmap_rgb has shape \(shape), expected [T, rows, cols, 3]")
         }
-        let rows = shape[1], cols = shape[2]
-        let rgb = try fetch(rgbSet, row: step, as: UInt8.self)
-        let height = try fetch(try obs.dataset(DatasetLayout.heightmapHeightKey), row: step, as: Float.self)
-        var goalParts: (Pending, Pending)?
-        if let g = goal {
-            let group = g >= slot.numSteps ? try demo.group(DatasetLayout.finalObservationGroup) : obs
-            let row = g >= slot.numSteps ? 0 : g
-            goalParts = (try fetch(try group.dataset(DatasetLayout.heightmapRGBKey), row: row, as: UInt8.self),
-                         try fetch(try group.dataset(DatasetLayout.heightmapHeightKey), row: row, as: Float.self))
+        let rows = shape[1], cols = shape[2], n = rows * cols
+        stored.rows = rows; stored.cols = cols
+        try load(rgbSet, row: step, count: n * 3, into: &stored.color)
+        try load(try obs.dataset(DatasetLayout.heightmapHeightKey), row: step, count: n, into: &stored.height)
+        stored.pick = Pixel(row: Int(pick[0]), col: Int(pick[1]))
+        stored.place = Pixel(row: Int(place[0]), col: Int(place[1]))
+        stored.rotationBin = Int(bin[0])
+        stored.instruction = step < instructions.count ? instructions[step] : "task completed."
+        guard let g = goal else {
+            stored.goalColor = nil; stored.goalHeight = nil
+            return
         }
-        // Everything below runs outside libhdf5.
-        let n = rows * cols
-        return StoredStep(rows: rows, cols: cols, color: try bytes(rgb, count: n * 3), height: try floats(height, count: n),
-                          pick: Pixel(row: Int(pick[0]), col: Int(pick[1])), place: Pixel(row: Int(place[0]), col: Int(place[1])),
-                          rotationBin: Int(bin[0]), instruction: step < instructions.count ? instructions[step] : "task completed.",
-                          goalColor: try goalParts.map { try bytes($0.0, count: n * 3) },
-                          goalHeight: try goalParts.map { try floats($0.1, count: n) })
+        let group = g >= slot.numSteps ? try demo.group(DatasetLayout.finalObservationGroup) : obs
+        let row = g >= slot.numSteps ? 0 : g
+        // Taken out while being filled, so the arrays stay uniquely referenced and are overwritten in place.
+        var goalColor = stored.goalColor ?? [], goalHeight = stored.goalHeight ?? []
+        stored.goalColor = nil; stored.goalHeight = nil
+        try load(try group.dataset(DatasetLayout.heightmapRGBKey), row: row, count: n * 3, into: &goalColor)
+        try load(try group.dataset(DatasetLayout.heightmapHeightKey), row: row, count: n, into: &goalHeight)
+        stored.goalColor = goalColor; stored.goalHeight = goalHeight
     }
 }

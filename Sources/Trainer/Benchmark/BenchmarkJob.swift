@@ -11,21 +11,20 @@ struct BenchmarkJob {
     /// The tasks its models are rolled out on (val, then test), in table order.
     var evaluationTasks: [String]
 
-    /// The plan's runs, single-task ones first.
+    /// The plan's runs: the multi-task one first (the table's main row when the budget runs out), then the
+    /// single-task ones in task order.
     static func all(plan: BenchmarkPlan, folder: BenchmarkFolder) -> [BenchmarkJob] {
         let train = { (task: String) in TaskDataset.folder(root: plan.data, task: task, split: .train) }
         var jobs: [BenchmarkJob] = []
-        if plan.mode.trainsSingle {
-            jobs += plan.tasks.map { task in
-                BenchmarkJob(name: "single/" + task, run: folder.singleRun(task: task),
-                             configuration: plan.configuration(data: [train(task)], steps: plan.steps),
-                             evaluationTasks: plan.evaluationTasks(for: task))
-            }
-        }
         if plan.mode.trainsMulti {
             jobs.append(BenchmarkJob(name: "multi", run: folder.multiRun,
                                      configuration: plan.configuration(data: plan.tasks.map(train), steps: plan.multiSteps),
                                      evaluationTasks: plan.scoredTasks))
+        }
+        jobs += plan.singleTaskRuns.map { task in
+            BenchmarkJob(name: "single/" + task, run: folder.singleRun(task: task),
+                         configuration: plan.configuration(data: [train(task)], steps: plan.steps),
+                         evaluationTasks: plan.evaluationTasks(for: task))
         }
         return jobs
     }

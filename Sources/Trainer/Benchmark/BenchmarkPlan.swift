@@ -8,6 +8,8 @@ import Sim
 public struct BenchmarkPlan: Codable, Equatable, Sendable {
     /// The tasks trained on (each a single-task model, all together the multi-task model).
     public var tasks: [String]
+    /// The tasks that also get a single-task run (nil: every task), when the mode trains single-task models.
+    public var singleTasks: [String]?
     /// Train episodes per task (CLIPort's n_demos) and val episodes per task (validation losses).
     public var nDemos: Int
     public var valDemos: Int
@@ -44,19 +46,25 @@ public struct BenchmarkPlan: Codable, Equatable, Sendable {
 
     public static let fileFormat = "cliport-benchmark-plan-1"
 
-    public init(tasks: [String] = LanguageTaskFamilies.seen, nDemos: Int = 100, valDemos: Int = 10, model: AgentModel = .transporterLang,
+    public init(tasks: [String] = LanguageTaskFamilies.seen, singleTasks: [String]? = nil, nDemos: Int = 100, valDemos: Int = 10, model: AgentModel = .transporterLang,
                 textEncoder: InstructionEncoderKind? = nil, clipWeights: String? = nil, clipVocab: String? = nil,
                 steps: Int, multiSteps: Int? = nil, saveSteps: [Int]? = nil, batch: Int = 1, width: Double = 1, rotations: Int = 36,
                 cropSize: Int = 64, lr: Float = 1e-4, loss: LossReduction = .sum, seed: Int = 0, valSamples: Int = 50, mode: BenchmarkMode = .both,
                 valEpisodes: Int = 100, testEpisodes: Int = 100, unseen: Bool = false, look: SceneLook = .cliport,
                 assets: String? = nil, data: String) {
-        self.tasks = tasks; self.nDemos = nDemos; self.valDemos = valDemos; self.model = model; self.textEncoder = textEncoder
+        self.tasks = tasks; self.singleTasks = singleTasks; self.nDemos = nDemos; self.valDemos = valDemos; self.model = model; self.textEncoder = textEncoder
         self.clipWeights = clipWeights.map(TrainingConfiguration.absolutePath)
         self.clipVocab = clipVocab.map(TrainingConfiguration.absolutePath)
         self.steps = steps; self.multiSteps = multiSteps ?? steps; self.saveSteps = saveSteps; self.batch = batch; self.width = width
         self.rotations = rotations; self.cropSize = cropSize; self.lr = lr; self.loss = loss; self.seed = seed; self.valSamples = valSamples; self.mode = mode
         self.valEpisodes = valEpisodes; self.testEpisodes = testEpisodes; self.unseen = unseen; self.look = look
         self.assets = assets.map(TrainingConfiguration.absolutePath); self.data = TrainingConfiguration.absolutePath(data)
+    }
+
+    /// The tasks trained one at a time: none in multi mode, else `singleTasks` (or every task), in `tasks`' order.
+    public var singleTaskRuns: [String] {
+        guard mode.trainsSingle else { return [] }
+        return tasks.filter { singleTasks?.contains($0) ?? true }
     }
 
     /// The tasks a model trained on `task` is scored on: the task, and its unseen variant with `unseen`.
@@ -72,6 +80,12 @@ public struct BenchmarkPlan: Codable, Equatable, Sendable {
         guard !tasks.isEmpty else { throw BenchmarkError.badPlan("no tasks: name at least one") }
         if let twice = tasks.first(where: { t in tasks.filter { $0 == t }.count > 1 }) {
             throw BenchmarkError.badPlan("the task \(twice) is listed twice")
+        }
+        if let singleTasks {
+            guard !singleTasks.isEmpty else { throw BenchmarkError.badPlan("single_tasks is empty: name at least one task, or leave it out for all") }
+            if let stray = singleTasks.first(where: { !tasks.contains($0) }) {
+                throw BenchmarkError.badPlan("the single-task run \(stray) is not one of the tasks (\(tasks.joined(separator: " ")))")
+            }
         }
         for task in scoredTasks where (try? TaskRegistry.task(named: task)) == nil {
             throw BenchmarkError.badPlan("unknown task '\(task)'; `cliport tasks` lists them")
@@ -116,7 +130,7 @@ public struct BenchmarkPlan: Codable, Equatable, Sendable {
     var settings: [(key: String, value: String)] {
         let none = "(none)"
         return [
-            ("tasks", tasks.joined(separator: " ")), ("n_demos", "\(nDemos)"), ("val_demos", "\(valDemos)"), ("model", model.rawValue),
+            ("tasks", tasks.joined(separator: " ")), ("single_tasks", singleTasks?.joined(separator: " ") ?? none), ("n_demos", "\(nDemos)"), ("val_demos", "\(valDemos)"), ("model", model.rawValue),
             ("text_encoder", textEncoder?.rawValue ?? none), ("clip_weights", clipWeights ?? none), ("clip_vocab", clipVocab ?? none),
             ("steps", "\(steps)"), ("multi_steps", "\(multiSteps)"),
             ("save_steps", saveSteps.map { $0.map(String.init).joined(separator: " ") } ?? none), ("batch", "\(batch)"),

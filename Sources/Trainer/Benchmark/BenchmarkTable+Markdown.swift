@@ -18,8 +18,10 @@ extension BenchmarkTable {
             "",
             "Test success (mean reward x 100) over \(testEpisodes) test episodes of the checkpoint with the best score over "
                 + "\(valEpisodes) val episodes, shown as `score @ step`; `(val …)` while the test rollouts are pending. "
-                + "Single-task runs train \(steps) steps, the multi-task run \(multiSteps) over all \(plan.tasks.count) tasks; "
-                + "width \(width). CLIPort's columns: Table 1 of Shridhar, Manuelli and Fox, \"CLIPort: What and Where Pathways "
+                + (plan.singleTaskRuns.isEmpty ? "" : "Single-task runs (\(plan.singleTaskRuns.count) of the \(plan.tasks.count) tasks) train \(steps) steps. ")
+                + (plan.mode.trainsMulti ? "The multi-task run trains \(multiSteps) steps over all \(plan.tasks.count) tasks. " : "")
+                + "Width \(width). "
+                + "CLIPort's columns: Table 1 of Shridhar, Manuelli and Fox, \"CLIPort: What and Where Pathways "
                 + "for Robotic Manipulation\", CoRL 2021, at n = \(nDemos) demos (– where the paper has no cell"
                 + (CLIPortTable1.demoCounts.contains(nDemos) ? ")." : "; it reports only n = 1, 10, 100 and 1000)."),
             "",
@@ -45,7 +47,7 @@ extension BenchmarkTable {
                            + "an unseen colour or object name is a word it never met in training, where CLIPort relies on CLIP.")]
         }
         lines += ["", "| run | steps | training time |", "|---|---:|---:|"]
-        let runs = (plan.mode.trainsSingle ? plan.tasks.map { ("single/" + $0, steps) } : []) + (plan.mode.trainsMulti ? [("multi", multiSteps)] : [])
+        let runs = (plan.mode.trainsMulti ? [("multi", multiSteps)] : []) + plan.singleTaskRuns.map { ("single/" + $0, steps) }
         for (run, runSteps) in runs {
             lines.append("| \(run) | \(runSteps) | \(trainingSeconds[run].map(ProgressLine.formatDuration) ?? "") |")
         }

@@ -65,7 +65,7 @@ public struct BenchmarkTable: Codable, Equatable, Sendable {
         var rows: [Row] = []
         for task in plan.tasks {
             for (index, scored) in plan.evaluationTasks(for: task).enumerated() {
-                let single = plan.mode.trainsSingle
+                let single = plan.singleTaskRuns.contains(task)
                     ? score(run: folder.singleRun(task: task), relative: "runs/single/" + task, task: scored, plan: plan) : nil
                 let multi = plan.mode.trainsMulti ? score(run: folder.multiRun, relative: "runs/multi", task: scored, plan: plan) : nil
                 rows.append(Row(task: scored, attributes: index == 0 ? "seen" : "unseen",

@@ -80,4 +80,37 @@ final class AffineWarpTests: XCTestCase {
         // Channels first: R of both pixels, G, B, then the height three times.
         XCTAssertEqual(out, [12, 254, 13, 255, 0, 0, 0.0123, 1.5, 0.0123, 1.5, 0.0123, 1.5])
     }
+
+    func testTruncationIsFloorForEveryWarpedColourValue() {
+        // Every integer 0...256, the float just below and just above it, and a spread of fractions between.
+        var values: [Float] = []
+        for k in 0...256 {
+            let f = Float(k)
+            values += [f, f.nextDown, f.nextUp, f + 0.25, f + 0.5, f + 0.75, f + 0.999]
+        }
+        values = values.filter { $0 >= 0 }
+        for start in stride(from: 0, to: values.count - 3, by: 4) {
+            let v = SIMD4(values[start], values[start + 1], values[start + 2], values[start + 3])
+            let t = TruncatingImageSink.truncated(v)
+            for k in 0..<4 { XCTAssertEqual(t[k], Float(Int32(v[k])), "\(v[k])") }
+        }
+    }
+
+    func testImageAndGoalWarpedTogetherEqualTwoSeparateWarps() {
+        let rows = Self.rows, cols = Self.cols, n = rows * cols
+        let src = Self.pattern()
+        let color = src.flatMap { [UInt8($0.x), UInt8($0.y), UInt8($0.z)] }, height = src.map(\.w)
+        let goalColor = color.reversed() as [UInt8], goalHeight = height.map { 0.3 - $0 }
+        for (theta, t) in [(0.3, SIMD2(5.7, -3.2)), (-2.1, SIMD2(-40.25, 17.5)), (1.0, SIMD2(0.0, 0.0))] {
+            let matrix = SE2Perturbation(theta: theta, translation: t, pivot: SIMD2(80, 160)).matrix
+            var image = [Float](repeating: -1, count: 6 * n), goal = [Float](repeating: -1, count: 6 * n)
+            var pair: [SIMD8<Float>] = []
+            SampleAssembler.writeWarpedImageAndGoal(color: color, height: height, goalColor: goalColor, goalHeight: goalHeight,
+                                                    rows: rows, cols: cols, matrix: matrix, source: &pair, image: &image, goal: &goal)
+            XCTAssertEqual(image, SampleAssembler.warpedImage(color: color, height: height, rows: rows, cols: cols, matrix: matrix,
+                                                              truncateColor: true), "image, theta \(theta)")
+            XCTAssertEqual(goal, SampleAssembler.warpedImage(color: goalColor, height: goalHeight, rows: rows, cols: cols, matrix: matrix,
+                                                             truncateColor: false), "goal, theta \(theta)")
+        }
+    }
 }
