@@ -6,21 +6,19 @@ import Recorder
 import Sim
 
 /// `cliport bench demos`: generates small datasets in a temporary folder and reports where the time and
-/// the bytes go, against CLIPort's figures on this machine (issue #2: 7.2 CPU-s per saved
-/// put-block-in-bowl episode, 0.91 s per three-camera observation, 6.45 MB per observation), and how
-/// generation scales from 1 to 2 worker processes (issue #6).
+/// the bytes go, against CLIPort's own figure for the task measured on this machine kind
+/// (`CLIPortReferenceFigures.demoCPUSeconds`; a task without one says so), and how generation scales from 1
+/// to 2 worker processes (issues #6 and #21).
 public enum DemoBenchmark {
-    public static let clipportCPUSecondsPerEpisode = 7.2
+    /// What `--json` prints: one object.
+    public struct Report: Codable, Sendable {
+        public var generation: Result
+        /// nil when the 1-vs-2-worker comparison was skipped (`--scaling-episodes 0`).
+        public var scaling: Scaling?
 
-    /// CLIPort's CPU seconds per saved episode, measured side by side on this machine (issues #17 and #21:
-    /// put-block-in-bowl 7.45, stack-block-pyramid-seq 16.4, packing-boxes-pairs 25.2, align-rope 12.0);
-    /// issue #2's 7.2 for other tasks.
-    public static func clipportCPUSeconds(task: String) -> Double {
-        if task.hasPrefix("put-block-in-bowl") { return 7.45 }
-        if task.hasPrefix("stack-block-pyramid-seq") { return 16.4 }
-        if task.hasPrefix("packing-boxes-pairs") { return 25.2 }
-        if task == "align-rope" { return 12.0 }
-        return clipportCPUSecondsPerEpisode
+        public init(generation: Result, scaling: Scaling?) { self.generation = generation; self.scaling = scaling }
+
+        public var table: String { ([generation.table] + (scaling.map { [$0.table] } ?? [])).joined(separator: "\n") }
     }
 
     public struct Result: Codable, Sendable {
@@ -33,9 +31,13 @@ public enum DemoBenchmark {
         /// Wall seconds per saved episode, by stage.
         public var secondsPerEpisode: EpisodeTiming
         public var wallSecondsPerEpisode: Double
+        /// User + system seconds of the generating process per saved episode.
         public var cpuSecondsPerEpisode: Double
         public var bytesPerObservation: Double
-        public var cpuRatioToCLIPort: Double
+        /// CLIPort's own CPU-seconds per saved episode of this task (its code, PyBullet, its look, this machine
+        /// kind) and ours as a ratio; nil when no figure was measured for the task.
+        public var cliportCPUSecondsPerEpisode: Double?
+        public var cpuRatioToCLIPort: Double?
         public var diskRatioToCLIPort: Double
 
         public var table: String {
@@ -52,8 +54,11 @@ public enum DemoBenchmark {
                 row("heightmap fusion", t.fusion), row("writing (HDF5, gzip)", t.writing),
                 "  " + "wall total".padding(toLength: 22, withPad: " ", startingAt: 0)
                     + String(format: " %8.4f s", wallSecondsPerEpisode),
-                String(format: "CPU seconds per episode   %.3f   (CLIPort %.1f: %.1fx less)",
-                       cpuSecondsPerEpisode, DemoBenchmark.clipportCPUSeconds(task: task), cpuRatioToCLIPort),
+                String(format: "CPU seconds per episode   %.3f   (wall %.3f), look \(look.rawValue)", cpuSecondsPerEpisode, wallSecondsPerEpisode),
+                cliportCPUSecondsPerEpisode.map { theirs in
+                    String(format: "  CLIPort's own figure for this task: %.2f CPU-s (PyBullet, its look): %.1fx less", theirs,
+                           cpuRatioToCLIPort ?? 0)
+                } ?? "  CLIPort: no figure measured for this task (no ratio)",
                 String(format: "bytes per observation     %.0f   (CLIPort %.2f MB: %.1fx less)",
                        bytesPerObservation, CLIPortReferenceFigures.bytesPerObservation / 1e6, diskRatioToCLIPort),
             ].joined(separator: "\n")
@@ -77,14 +82,19 @@ public enum DemoBenchmark {
         public var overhead2: Double
         public var cpuSecondsPerEpisode1: Double
         public var cpuSecondsPerEpisode2: Double
+        /// With 2 workers: each worker's CPU seconds and saved episodes (both get work even when the dataset
+        /// is one shard: workers share a shard's attempts).
+        public var workerCPUSeconds2: [Double]
+        public var workerEpisodes2: [Int]
     }
 
     public struct Scaling: Codable, Sendable {
         public var cores: Int
+        public var look: SceneLook
         public var rows: [ScalingRow]
 
         public var table: String {
-            var lines = ["bench demos scaling: episodes per hour with 1 and 2 worker processes on \(cores) cores",
+            var lines = ["bench demos scaling: episodes per hour with 1 and 2 worker processes on \(cores) cores, one shard per task, look \(look.rawValue)",
                          "  " + "task".padding(toLength: 36, withPad: " ", startingAt: 0)
                             + "   1 worker  2 workers  efficiency"]
             for r in rows {
@@ -101,6 +111,11 @@ public enum DemoBenchmark {
                                           t.physics, t.rendering, t.oracle, t.fusion, t.writing, o, cpu))
                 }
             }
+            lines.append("with 2 workers, per worker: CPU seconds (saved episodes)")
+            for r in rows {
+                lines.append("  " + r.task.padding(toLength: 36, withPad: " ", startingAt: 0) + " "
+                             + zip(r.workerCPUSeconds2, r.workerEpisodes2).map { String(format: "%.2f (%d)", $0, $1) }.joined(separator: "  "))
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -116,40 +131,43 @@ public enum DemoBenchmark {
         let perEpisode = scaled(report.timing, 1 / n)
         // Failed attempts cost time too; charge everything to the saved episodes, as CLIPort's figure does.
         let cpu = report.cpuSeconds / n
+        let theirs = CLIPortReferenceFigures.demoCPUSeconds(task: task)
         return Result(task: task, look: look, episodes: report.saved, attempted: report.attempted,
                       observationsPerEpisode: Double(summary.observations) / n,
                       secondsPerEpisode: perEpisode, wallSecondsPerEpisode: report.wallSeconds / n,
                       cpuSecondsPerEpisode: cpu, bytesPerObservation: summary.bytesPerObservation,
-                      cpuRatioToCLIPort: clipportCPUSeconds(task: task) / max(cpu, 1e-9),
+                      cliportCPUSecondsPerEpisode: theirs, cpuRatioToCLIPort: theirs.map { $0 / max(cpu, 1e-9) },
                       diskRatioToCLIPort: CLIPortReferenceFigures.bytesPerObservation / max(summary.bytesPerObservation, 1))
     }
 
     /// Generates `episodes` episodes of each task with 1 and with 2 worker processes of `executable` (the
-    /// `cliport` program), in shards of `episodes / 4` so that both workers have units to take.
+    /// `cliport` program), in one shard (the default 100 per shard) that both workers share.
     public static func scaling(tasks: [String], episodes: Int, executable: String, look: SceneLook = .cliport) throws -> Scaling {
         var rows: [ScalingRow] = []
         for task in tasks {
-            var measured: [(perHour: Double, split: EpisodeTiming, overhead: Double, cpu: Double)] = []
+            var measured: [(perHour: Double, split: EpisodeTiming, overhead: Double, cpu: Double, workerCPU: [Double], workerEpisodes: [Int])] = []
             for workers in [1, 2] {
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cliport-bench-\(getpid())-\(workers)").path
                 defer { try? FileManager.default.removeItem(atPath: folder) }
                 var generator = DemoGenerator(options: .init(task: task, split: .train, count: episodes, out: folder,
-                                                             episodesPerShard: max(1, episodes / 4), workers: workers,
+                                                             episodesPerShard: max(100, episodes), workers: workers,
                                                              workerExecutable: executable, look: look))
                 generator.showProgress = false
                 let report = try generator.run()
                 let n = Double(max(report.saved, 1))
                 let split = scaled(report.timing, 1 / n)
                 let overhead = Double(report.workers) * report.wallSeconds / n - split.total
-                measured.append((n / report.wallSeconds * 3600, split, overhead, report.cpuSeconds / n))
+                measured.append((n / report.wallSeconds * 3600, split, overhead, report.cpuSeconds / n, report.workerCPUSeconds,
+                                 report.workerEpisodes))
             }
             rows.append(ScalingRow(task: task, episodes: episodes, episodesPerHour1: measured[0].perHour,
                                    episodesPerHour2: measured[1].perHour, efficiency: measured[1].perHour / (2 * measured[0].perHour),
                                    split1: measured[0].split, split2: measured[1].split, overhead1: measured[0].overhead,
                                    overhead2: measured[1].overhead, cpuSecondsPerEpisode1: measured[0].cpu,
-                                   cpuSecondsPerEpisode2: measured[1].cpu))
+                                   cpuSecondsPerEpisode2: measured[1].cpu, workerCPUSeconds2: measured[1].workerCPU,
+                                   workerEpisodes2: measured[1].workerEpisodes))
         }
-        return Scaling(cores: ProcessInfo.processInfo.activeProcessorCount, rows: rows)
+        return Scaling(cores: ProcessInfo.processInfo.activeProcessorCount, look: look, rows: rows)
     }
 
     static func scaled(_ t: EpisodeTiming, _ f: Double) -> EpisodeTiming {

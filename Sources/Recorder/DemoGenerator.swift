@@ -78,8 +78,10 @@ public struct DemoGenerator {
         /// Once the dataset is complete: the `--first-episode` that adds episodes with fresh seeds.
         public var nextFreeEpisode: Int?
         public var wallSeconds: Double
-        /// CPU seconds of every process that worked (user + system).
+        /// CPU seconds of every process that worked (user + system), and of each worker; episodes each saved.
         public var cpuSeconds: Double
+        public var workerCPUSeconds: [Double]
+        public var workerEpisodes: [Int]
         /// Seconds by stage, summed over episodes and workers.
         public var timing: EpisodeTiming
         /// The object set of a google-objects task ("procedural (...)" or "google-scanned-objects (...)"); nil otherwise.
@@ -129,7 +131,8 @@ public struct DemoGenerator {
         let alreadyThere = finishedBefore.map(plan.target(unit:)).reduce(0, +)
             + units.filter { !finishedBefore.contains($0) }.map { UnitStaging.stagedCount(dataset: folder, plan: plan, unit: $0) }.reduce(0, +)
         var tally = GenerationTally(total: machineEpisodes, alreadyThere: alreadyThere)
-        let workers = max(1, min(options.workers, units.count - finishedBefore.count))
+        // Workers share a unit's attempts, so up to one per episode still to make can help.
+        let workers = max(1, min(options.workers, machineEpisodes - alreadyThere))
         var progress = ProgressLine(label: "demos \(task.name) \(plan.split.rawValue)"
                                     + (machine.count > 1 ? " [\(machine.index)/\(machine.count)]" : "")
                                     + (workers > 1 ? " \(workers) workers" : ""))
@@ -183,7 +186,9 @@ public struct DemoGenerator {
                       machineUnits: units.count, machineUnitsFinished: finished.count, datasetComplete: complete,
                       stopped: stopped || finished.count < units.count,
                       nextFreeEpisode: complete ? nextFreeEpisode(folder: folder, plan: plan) : nil,
-                      wallSeconds: ProcessClock.now() - start, cpuSeconds: tally.cpuSeconds, timing: tally.timing,
+                      wallSeconds: ProcessClock.now() - start, cpuSeconds: tally.cpuSeconds,
+                      workerCPUSeconds: (0..<workers).map { tally.cpuBySender[$0] ?? 0 },
+                      workerEpisodes: (0..<workers).map { tally.savedBySender[$0] ?? 0 }, timing: tally.timing,
                       objectSet: (task as? PackingGoogleObjects).map { $0.objectSet.description },
                       overcomeFailure: failure.map { ($0 as? RecorderError)?.what ?? String(describing: $0) })
     }

@@ -28,6 +28,10 @@ struct FailedSeedLog {
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else { throw DatasetError(FileWriteError(path: path, "cannot open the failed-seed log")) }
         defer { close(fd) }
+        // Workers sharing a unit append to one log: one at a time (the kernel drops the lock if one dies).
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw DatasetError(FileWriteError(path: path, "cannot lock the failed-seed log")) }
+        }
         // Cut an unfinished line a crash left, so the new line starts on its own.
         let size = lseek(fd, 0, SEEK_END)
         if size > 0 {

@@ -12,8 +12,9 @@ struct GenerationTally {
     var failureExamples: [DemoGenerator.FailedSeed] = []
     var shardsWritten: [String] = []
     var timing = EpisodeTiming()
-    /// Latest CPU seconds reported by each sender.
+    /// Latest CPU seconds reported by each sender, and the episodes each saved.
     var cpuBySender: [Int: Double] = [:]
+    var savedBySender: [Int: Int] = [:]
 
     init(total: Int, alreadyThere: Int) {
         self.total = total
@@ -33,6 +34,7 @@ struct GenerationTally {
                 }
             } else {
                 saved += 1
+                savedBySender[sender, default: 0] += 1
             }
         case .unitFinished:
             if let shard = event.shard { shardsWritten.append(shard) }

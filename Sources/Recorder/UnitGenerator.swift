@@ -3,12 +3,18 @@ import Dataset
 import Foundation
 import Sim
 
-/// Makes one unit of a plan: tries the unit's seeds in order, stages each successful episode as its own
-/// durable file and logs each failed seed, until the unit has its episodes; then assembles
+/// Makes one unit of a plan, alone or beside other processes: takes the unit's first open attempt under an
+/// `AttemptClaim`, stages each successful episode as its own durable file and logs each failed seed, until the
+/// unit's first `target` successes (in attempt order) and every attempt before them are done; then assembles
 /// `shard-<u>.hdf5` from the staged files (copying, not recompressing) and deletes the staging folder.
-/// Interrupted at any moment, it loses at most the episode in flight and continues from there next time.
+/// An attempt is taken only if it can still be needed (the successes before it plus the attempts in flight
+/// before it are fewer than the target), so no seed is tried that one process alone would not have tried, and
+/// the shard is the same whoever made which attempt. Interrupted at any moment, it loses at most the
+/// episodes in flight and continues from there next time.
 final class UnitGenerator {
-    enum Outcome: Equatable { case finished(shard: String), stopped }
+    /// `done`: the shard is there (made here or elsewhere); `waiting`: every attempt this process may take is
+    /// in other processes' hands (or another process assembles the shard).
+    enum Outcome: Equatable { case done, stopped, waiting }
 
     let plan: GenerationPlan
     let dataset: String
@@ -39,44 +45,85 @@ final class UnitGenerator {
         (dataset as NSString).appendingPathComponent(plan.shardName(unit: unit) + ".hdf5")
     }
 
-    /// Runs unit `u` (the caller holds its lock). `shouldStop` is asked before each new seed.
+    /// Whether other processes are simulating attempts of unit `u` now.
+    func othersWork(on u: Int) -> Bool {
+        !AttemptClaim.held(folder: UnitStaging(dataset: dataset, plan: plan, unit: u).folder).isEmpty
+    }
+
+    /// Works on unit `u` until its shard is there, it must wait for others, or `shouldStop` (asked before each
+    /// new seed) says so.
     func run(unit u: Int, report: (GenerationEvent) -> Void, shouldStop: () -> Bool) throws -> Outcome {
         let staging = UnitStaging(dataset: dataset, plan: plan, unit: u)
-        try staging.prepare()
+        let shard = shardPath(unit: u)
+        // Another process may finish the shard and remove the staging folder at any moment.
+        func prepareUnlessFinished() throws -> Bool {
+            do { try staging.prepare() } catch { if FileManager.default.fileExists(atPath: shard) { return false } else { throw error } }
+            return true
+        }
+        if FileManager.default.fileExists(atPath: shard) { staging.removeIfIdle(); return .done }
+        guard try prepareUnlessFinished() else { return .done }
         let target = plan.target(unit: u)
-        var (staged, _, attempt) = try staging.state()
-        guard staged.count <= target else {
-            throw DatasetError.corrupt(path: staging.folder, detail: "it holds \(staged.count) staged episodes but unit \(u) needs \(target); "
-                                       + "delete this staging folder and rerun")
-        }
-        var successes = staged.count
-        while successes < target {
-            if shouldStop() { return .stopped }
-            try plan.checkSeed(unit: u, attempt: attempt)
-            let seed = plan.seed(unit: u, attempt: attempt)
-            let (env, header) = try env()
-            let result = OracleEpisodeRunner.run(environment: env, task: task, split: plan.split, seed: seed)
-            var timing = result.timing
-            if let failure = result.failure {
-                try staging.failedLog.append(.init(seed: seed, kind: failure.kind, message: failure.message))
-            } else if let record = result.record {
-                let start = ProcessClock.now()
-                _ = try diskTurn.shared {
-                    try ShardWriter.writeEpisode(record, directory: staging.folder, name: staging.stagedName(seed: seed), header: header)
-                }
-                timing.writing += ProcessClock.now() - start
-                successes += 1
+        while true {
+            if FileManager.default.fileExists(atPath: shard) { staging.removeIfIdle(); return .done }
+            let state = try staging.state()
+            guard state.successes.count <= target else {
+                throw DatasetError.corrupt(path: staging.folder, detail: "it holds \(state.successes.count) staged episodes but unit \(u) needs "
+                                           + "\(target); delete this staging folder and rerun")
             }
-            attempt += 1
-            report(GenerationEvent(kind: .episode, unit: u, seed: seed, failure: result.failure, timing: timing,
-                                   cpuSeconds: ProcessClock.cpuSeconds()))
+            if let attempts = state.completion(target: target) {
+                return try assemble(unit: u, attempts: attempts, staging: staging, report: report)
+            }
+            if shouldStop() { return .stopped }
+            let held = AttemptClaim.held(folder: staging.folder).subtracting(state.done)
+            let k = state.firstOpen(excluding: held)
+            if state.successes.filter({ $0 < k }).count + held.filter({ $0 < k }).count >= target { return .waiting }
+            try plan.checkSeed(unit: u, attempt: k)
+            guard let claim = try AttemptClaim.tryClaim(folder: staging.folder, attempt: k) else {
+                if !FileManager.default.fileExists(atPath: staging.folder) { _ = try prepareUnlessFinished() }
+                continue
+            }
+            defer { claim.release() }
+            // Taken after another process finished it, or the shard appeared meanwhile: look again.
+            if FileManager.default.fileExists(atPath: shard) { continue }
+            if try staging.state().done.contains(k) { continue }
+            try attempt(k, unit: u, staging: staging, report: report)
         }
+    }
 
-        // Assemble the shard from the staged episodes, in seed order.
+    private func attempt(_ k: Int, unit u: Int, staging: UnitStaging, report: (GenerationEvent) -> Void) throws {
+        let seed = plan.seed(unit: u, attempt: k)
+        let (env, header) = try env()
+        let result = OracleEpisodeRunner.run(environment: env, task: task, split: plan.split, seed: seed)
+        var timing = result.timing
+        if let failure = result.failure {
+            try staging.failedLog.append(.init(seed: seed, kind: failure.kind, message: failure.message))
+        } else if let record = result.record {
+            let start = ProcessClock.now()
+            _ = try diskTurn.shared {
+                try ShardWriter.writeEpisode(record, directory: staging.folder, name: staging.stagedName(seed: seed), header: header)
+            }
+            timing.writing += ProcessClock.now() - start
+        }
+        report(GenerationEvent(kind: .episode, unit: u, seed: seed, failure: result.failure, timing: timing,
+                               cpuSeconds: ProcessClock.cpuSeconds()))
+    }
+
+    /// Assembles the shard from the staged episodes of `attempts`, in seed order, under the unit's lock (one
+    /// assembler even when several processes see the unit complete at once).
+    private func assemble(unit u: Int, attempts: ClosedRange<Int>, staging: UnitStaging,
+                          report: (GenerationEvent) -> Void) throws -> Outcome {
+        guard let lock = try UnitLock.tryAcquire(dataset: dataset, unit: u) else { return .waiting }
+        if FileManager.default.fileExists(atPath: shardPath(unit: u)) {
+            lock.release(removeFile: false)
+            staging.removeIfIdle()
+            return .done
+        }
         let start = ProcessClock.now()
-        staged = staging.stagedSeeds()
-        let failed = staging.failedLog.read().sorted { $0.seed < $1.seed }
-        let tried = (0..<attempt).map { plan.seed(unit: u, attempt: $0) }
+        let state = try staging.state()
+        let staged = state.staged.filter { plan.attempt(ofSeed: $0, unit: u).map(attempts.contains) ?? false }
+        let failed = state.failed.filter { plan.attempt(ofSeed: $0.seed, unit: u).map(attempts.contains) ?? false }
+            .reduce(into: [Int: FailedSeedLog.Entry]()) { $0[$1.seed] = $0[$1.seed] ?? $1 }.values.sorted { $0.seed < $1.seed }
+        let tried = attempts.map { plan.seed(unit: u, attempt: $0) }
         let record = ShardGenerationRecord(unit: u, units: plan.units, episodes: plan.episodes, episodesPerShard: plan.episodesPerShard,
                                            firstEpisode: plan.firstEpisode, seedsTried: tried, seedsFailed: failed.map(\.seed),
                                            failureKinds: failed.map(\.kind.rawValue))
@@ -84,10 +131,11 @@ final class UnitGenerator {
             try ShardAssembler.assemble(staged.map { .init(file: staging.stagedPath(seed: $0)) }, directory: dataset,
                                         name: plan.shardName(unit: u), generation: record)
         }
-        staging.remove()
+        lock.release(removeFile: true)
+        staging.removeIfIdle()
         var timing = EpisodeTiming()
         timing.writing = ProcessClock.now() - start
         report(GenerationEvent(kind: .unitFinished, unit: u, timing: timing, shard: shard, cpuSeconds: ProcessClock.cpuSeconds()))
-        return .finished(shard: shard)
+        return .done
     }
 }

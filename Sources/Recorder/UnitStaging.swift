@@ -33,26 +33,60 @@ struct UnitStaging {
         }.sorted()
     }
 
-    /// Creates the folder and removes what an interrupted write left (`*.partial`: the episode in flight).
+    /// Creates the folder and removes what an interrupted write left (`*.partial`: an episode in flight), unless
+    /// a live process is writing it (workers share a unit's attempts).
     func prepare() throws {
         try DatasetError.writing { try DurableFile.makeFolder(folder) }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".partial") {
+            guard name.hasPrefix("seed-"), let seed = Int(name.dropFirst(5).prefix { $0.isNumber }),
+                  let k = plan.attempt(ofSeed: seed, unit: unit) else { continue }
+            guard let claim = try AttemptClaim.tryClaim(folder: folder, attempt: k) else { continue }
             try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+            claim.release()
         }
     }
 
-    /// Where the unit stands: staged seeds, failed entries, and the next attempt.
-    func state() throws -> (staged: [Int], failed: [FailedSeedLog.Entry], nextAttempt: Int) {
+    /// Where the unit stands: which attempts are done and which of them succeeded.
+    struct State {
+        var staged: [Int]
+        var failed: [FailedSeedLog.Entry]
+        var done: Set<Int>
+        var successes: [Int]  // attempts, ascending
+
+        /// The attempts 0...k* that make the unit, when they are all done: k* is the attempt of the unit's
+        /// `target`-th success. Nil while one of them is still to be made (or in flight elsewhere).
+        func completion(target: Int) -> ClosedRange<Int>? {
+            guard successes.count >= target else { return nil }
+            let last = target > 0 ? successes[target - 1] : -1
+            guard last >= 0 else { return nil }
+            return (0...last).allSatisfy(done.contains) ? 0...last : nil
+        }
+
+        /// The smallest attempt not done and not in `held`.
+        func firstOpen(excluding held: Set<Int>) -> Int {
+            var k = 0
+            while done.contains(k) || held.contains(k) { k += 1 }
+            return k
+        }
+    }
+
+    func state() throws -> State {
         let staged = stagedSeeds(), failed = failedLog.read()
-        var next = 0
-        for seed in staged + failed.map(\.seed) {
+        var done = Set<Int>(), successes: [Int] = []
+        for (seed, success) in staged.map({ ($0, true) }) + failed.map({ ($0.seed, false) }) {
             guard let k = plan.attempt(ofSeed: seed, unit: unit) else {
                 throw DatasetError.corrupt(path: folder, detail: "seed \(seed) does not belong to unit \(unit) of the plan "
                                            + "(\(plan.summary)); delete this staging folder")
             }
-            next = max(next, k + 1)
+            done.insert(k)
+            if success { successes.append(k) }
         }
-        return (staged, failed, next)
+        return State(staged: staged, failed: failed, done: done, successes: successes.sorted())
+    }
+
+    /// Removes the folder once nobody works in it any more (the unit's shard is there).
+    func removeIfIdle() {
+        if AttemptClaim.held(folder: folder).isEmpty { remove() }
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: folder) }

@@ -71,11 +71,15 @@ extension MJCFBuilder {
 
     /// Vertices to 1 micrometre (MuJoCo keeps float32 anyway): a scanned mesh has thousands, and the MJCF is
     /// stored with every episode.
+    /// Remembered per vertex list: every reset describes the same meshes (the arm's links, bowls, kits) again, and
+    /// formatting thousands of numbers cost 2-3 % of a demo's CPU (issue #21's profile).
     static func meshVertexText(_ mesh: TriangleMesh) -> String {
-        mesh.vertices.map { v in [v.x, v.y, v.z].map { x -> String in
-            let r = (x * 1e6).rounded() / 1e6
-            return r == 0 ? "0" : "\(r)"
-        }.joined(separator: " ") }.joined(separator: " ")
+        MeshVertexTextCache.shared.text(for: mesh.vertices) { vertices in
+            vertices.map { v in [v.x, v.y, v.z].map { x -> String in
+                let r = (x * 1e6).rounded() / 1e6
+                return r == 0 ? "0" : "\(r)"
+            }.joined(separator: " ") }.joined(separator: " ")
+        }
     }
 
     /// The `<asset>` section for the scene's prisms and triangle meshes ("" when it has none).
@@ -118,5 +122,27 @@ extension MJCFBuilder {
     static func xmlEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
             .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
+
+/// The vertex text of the meshes this process described most recently (a pure function of the vertices, so
+/// remembering it changes no byte of any MJCF).
+final class MeshVertexTextCache: @unchecked Sendable {
+    static let shared = MeshVertexTextCache()
+    private let lock = NSLock()
+    private var texts: [[SIMD3<Double>]: String] = [:]
+    /// A google-objects dataset meets many scanned meshes; forget them all rather than grow without bound.
+    private let limit = 512
+
+    func text(for vertices: [SIMD3<Double>], _ make: ([SIMD3<Double>]) -> String) -> String {
+        lock.lock()
+        if let text = texts[vertices] { lock.unlock(); return text }
+        lock.unlock()
+        let text = make(vertices)
+        lock.lock()
+        if texts.count >= limit { texts.removeAll() }
+        texts[vertices] = text
+        lock.unlock()
+        return text
     }
 }

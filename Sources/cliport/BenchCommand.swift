@@ -30,13 +30,12 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let result = try reportingErrors { try DemoBenchmark.run(task: task, episodes: episodes, look: look.look) }
-            if json.enabled { printJSON(result) } else { print(result.table) }
-            guard scalingEpisodes > 0 else { return }
-            let scaling = try reportingErrors {
+            if !json.enabled { print(result.table) }
+            let scaling = scalingEpisodes == 0 ? nil : try reportingErrors {
                 try DemoBenchmark.scaling(tasks: scalingTasks, episodes: scalingEpisodes, executable: currentExecutable(),
                                           look: look.look)
             }
-            if json.enabled { printJSON(scaling) } else { print(scaling.table) }
+            if json.enabled { printJSON(DemoBenchmark.Report(generation: result, scaling: scaling)) } else if let scaling { print(scaling.table) }
         }
     }
 
@@ -73,11 +72,11 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let demos = try reportingErrors { try DemoBenchmark.run(task: "put-block-in-bowl-seen-colors", episodes: 20) }
-            if json.enabled { printJSON(demos) } else { print(demos.table) }
+            if !json.enabled { print(demos.table) }
             let scaling = try reportingErrors {
                 try DemoBenchmark.scaling(tasks: DemosScaling.tasks, episodes: 16, executable: currentExecutable())
             }
-            if json.enabled { printJSON(scaling) } else { print(scaling.table) }
+            if json.enabled { printJSON(DemoBenchmark.Report(generation: demos, scaling: scaling)) } else { print(scaling.table) }
         }
     }
 }

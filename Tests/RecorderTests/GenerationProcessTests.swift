@@ -169,6 +169,30 @@ final class GenerationProcessTests: XCTestCase {
         XCTAssertEqual(try DatasetReader(path: shard).seeds, original.seeds)
     }
 
+    /// Issue 21: work units finer than shards. A dataset of one shard made by two workers equals, byte for byte,
+    /// the one made by one worker; both workers saved episodes, and together they tried no seed that one worker
+    /// alone did not try.
+    func testTwoWorkersShareOneShardAndMakeTheOneWorkerBytes() throws {
+        let epoch = ["SOURCE_DATE_EPOCH": "1700000000"], n = 4
+        func make(workers: Int) throws -> (shard: String, report: [String: Any]) {
+            let out = folder + "/workers-\(workers)"
+            let run = try start(Self.binary, ["demos", "--task", ReferenceDatasets.task, "--n", "\(n)", "--out", out,
+                                              "--workers", "\(workers)", "--json"], environment: epoch)
+            XCTAssertEqual(finish(run), 0)
+            let report = try report(run)
+            return (try XCTUnwrap(report["dataset"] as? String) + "/shard-00000.hdf5", report)
+        }
+        let one = try make(workers: 1), two = try make(workers: 2)
+        XCTAssertEqual(two.report["workers"] as? Int, 2, "two workers run although the dataset is one shard")
+        let episodes = try XCTUnwrap(two.report["worker_episodes"] as? [Int])
+        XCTAssertEqual(episodes.reduce(0, +), n)
+        XCTAssertTrue(episodes.allSatisfy { $0 > 0 }, "both workers saved episodes: \(episodes)")
+        XCTAssertEqual(try XCTUnwrap(two.report["worker_cpu_seconds"] as? [Double]).count, 2)
+        XCTAssertEqual(two.report["attempted"] as? Int, one.report["attempted"] as? Int)
+        XCTAssertTrue(FileManager.default.contentsEqual(atPath: one.shard, andPath: two.shard),
+                      "the shard made by two workers is byte-identical to the one-worker shard (cmp)")
+    }
+
     /// The pid of this test's worker process `--worker-index index`, if it runs.
     func workerPID(index: Int) -> pid_t? {
         for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
