@@ -6,7 +6,7 @@ DEMO_DIR := datasets/put-block-in-bowl-seen-colors-train
 
 # Debian packages the project builds and tests against (see docs/architecture.md for why each).
 DEBIAN_PACKAGES := libmujoco-dev libegl-dev libegl-mesa0 libgl1-mesa-dri libhdf5-dev hdf5-tools \
-	libpng-dev libopenblas-dev zlib1g-dev libisal-dev libopenmpi-dev libavcodec-dev libavformat-dev libswscale-dev libavutil-dev openmpi-bin libusb-1.0-0 python3-h5py python3-numpy python3-pip chromium
+	libpng-dev libopenblas-dev zlib1g-dev libisal-dev libfftw3-dev libdnnl-dev libopenmpi-dev libavcodec-dev libavformat-dev libswscale-dev libavutil-dev openmpi-bin libusb-1.0-0 python3-h5py python3-numpy python3-pip chromium
 
 .PHONY: setup build demo test test-kernels python-test bench clean
 

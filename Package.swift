@@ -5,7 +5,8 @@ import PackageDescription
 //   cliport -> Recorder, Trainer, Capture, Benchmarks -> Sim, Dataset, Model -> Core, Geometry and the C wrappers.
 // Benchmarks (figures, never pass/fail) measures the modules beside it, so only cliport depends on it. It and
 // the tests make datasets with SyntheticData (simulator-free episodes and scenes), which builds on Dataset.
-// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI, Zlib, Video).
+// Each C library is reached only through its Swift wrapper module (MuJoCo, HDF5, PNG, BLAS, MPI, Zlib, Video,
+// FFTW, DNNL).
 let package = Package(
     name: "cliport",
     platforms: [.macOS(.v13)],
@@ -28,6 +29,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .systemLibrary(name: "CISAL", path: "Sources/CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        // FFTW (single precision) for the transport's FFT correlation; oneDNN for the convolutions.
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
                        providers: [.apt(["libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"])]),
@@ -39,6 +43,8 @@ let package = Package(
         .target(name: "BLAS", dependencies: ["COpenBLAS"]),
         .target(name: "MPI", dependencies: ["CMPI"]),
         .target(name: "Zlib", dependencies: ["CZlib"]),
+        .target(name: "FFTW", dependencies: ["CFFTW"]),
+        .target(name: "DNNL", dependencies: ["CDNNL"]),
         .target(name: "Video", dependencies: ["CFFmpeg"]),
 
         // The project's modules. Core: what every module shares (splits, durable files, clocks).
@@ -46,7 +52,7 @@ let package = Package(
         .target(name: "Geometry"),
         .target(name: "Sim", dependencies: ["Core", "Geometry", "MuJoCo"]),
         .target(name: "Dataset", dependencies: ["Core", "Geometry", "HDF5", "PNG", "Video"]),
-        .target(name: "Model", dependencies: ["Core", "BLAS", "HDF5", "Zlib"]),
+        .target(name: "Model", dependencies: ["Core", "BLAS", "HDF5", "Zlib", "FFTW", "DNNL"]),
         .target(name: "Trainer", dependencies: ["Core", "Model", "Dataset", "Sim", "Geometry", "MPI", "PNG", "HDF5", "BLAS"]),
         // Synthetic datasets without a simulator: for the benchmarks and the loader and trainer tests.
         .target(name: "SyntheticData", dependencies: ["Core", "Dataset", "Geometry"]),

@@ -46,6 +46,15 @@ public struct ModelBenchmarkResult: Codable, Sendable {
     /// and our speedup.
     public var referenceStepSeconds: Double?
     public var speedupOverReference: Double?
+    /// CPU-seconds (user + system, all threads) per side-by-side step.
+    public var trainingStepCPUSeconds: Double
+    /// With `compareKernels`: the side-by-side step with the project's own kernels everywhere and with the
+    /// default choice (oneDNN where `ConvolutionLibraryUse.measuredBest` says), interleaved in the same run.
+    public struct KernelComparison: Codable, Sendable {
+        public var projectSeconds: Double, projectCPUSeconds: Double
+        public var librarySeconds: Double, libraryCPUSeconds: Double
+    }
+    public var kernelComparison: KernelComparison?
 }
 
 public enum ModelBenchmark {
@@ -54,7 +63,7 @@ public enum ModelBenchmark {
     ///   - repetitions: timed repetitions per measurement (the median is reported) after one warm-up.
     ///   - progress: receives one line per finished measurement.
     public static func run(model: AgentModel = .transporter, width: Double = 1, threads: Int = 2,
-                           imageHeight: Int = 320, imageWidth: Int = 160, repetitions: Int = 1,
+                           imageHeight: Int = 320, imageWidth: Int = 160, repetitions: Int = 1, compareKernels: Bool = false,
                            progress: (String) -> Void = { _ in }) throws -> ModelBenchmarkResult {
         // OpenBLAS 0.3.21 mistakes this machine's CPU for a "Prescott"; use the AVX-512 kernels.
         BLAS.useBestKernels()
@@ -70,32 +79,7 @@ public enum ModelBenchmark {
         }
         let peak = sgemm.map(\.gflops).max() ?? 0
 
-        var g = SplitMix64(seed: 7)
-        // Timing does not depend on weight values: cliport runs on a random RN50 trunk and sentence.
-        let agent: TransporterAgentNetworks
-        var text: Tensor? = nil
-        switch model {
-        case .cliport:
-            let trunk = try CLIPVisualTrunk.random(using: &g)
-            agent = .cliport(clip: trunk, width: width)
-            text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
-        case .transporterLang:
-            agent = .transporterLang(width: width)
-            text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
-        case .transporter:
-            agent = .transporter(width: width)
-        default:
-            let trunk = model.needsCLIPVisualTrunk ? try CLIPVisualTrunk.random(using: &g) : nil
-            let imageNet = model.isRN50BERT ? try ImageNetResNetTrunk.untrained(using: &g) : nil
-            agent = try model.makeNetworks(width: width, seed: 0, textDimension: 1024, learningRate: 1e-4, clip: trunk, imageNet: imageNet)
-            if model.isLanguageConditioned { text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g) }
-        }
-        // Image-goal agents read the observation and the goal stacked as 12 channels.
-        var image = Tensor.zeros([model.needsGoalImage ? 12 : 6, imageHeight, imageWidth])
-        let plane = imageHeight * imageWidth
-        for i in 0..<image.count {
-            image.scalars[i] = i < 3 * plane ? Float.random(in: 0..<255, using: &g) : Float.random(in: 0..<0.05, using: &g)
-        }
+        let (agent, image, text) = try makeStepInputs(model: model, width: width, imageHeight: imageHeight, imageWidth: imageWidth)
         let pick = (row: imageHeight / 2, column: imageWidth / 3)
         let place = (row: imageHeight / 3, column: imageWidth / 2)
 
@@ -132,6 +116,25 @@ public enum ModelBenchmark {
         }
         progress(String(format: "training step, networks one after the other: %.2f s", sequential.seconds))
         let step = timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
+        progress(String(format: "training step: %.2f CPU-s", step.seconds * step.coresBusy))
+        var comparison: ModelBenchmarkResult.KernelComparison? = nil
+        if compareKernels {
+            // Alternating, so a change in the machine's load falls on both alike.
+            var runs: [[(seconds: Double, cpu: Double)]] = [[], []]
+            for _ in 0..<max(1, repetitions) {
+                for (i, settings) in [KernelBenchmark.project, ComputeSettings()].enumerated() {
+                    let t = ComputeSettings.with(settings) {
+                        timeMedian { agent.trainStep(image: image, pick: pick, place: place, placeRotation: 5, text: text) }
+                    }
+                    runs[i].append((t.seconds, t.seconds * t.coresBusy))
+                }
+            }
+            func median(_ r: [(seconds: Double, cpu: Double)]) -> (seconds: Double, cpu: Double) { r.sorted { $0.seconds < $1.seconds }[r.count / 2] }
+            let p = median(runs[0]), l = median(runs[1])
+            comparison = .init(projectSeconds: p.seconds, projectCPUSeconds: p.cpu, librarySeconds: l.seconds, libraryCPUSeconds: l.cpu)
+            progress(String(format: "training step, project kernels %.2f s (%.2f CPU-s), default choice %.2f s (%.2f CPU-s): %.2fx wall, %.2fx CPU",
+                            p.seconds, p.cpu, l.seconds, l.cpu, p.seconds / l.seconds, p.cpu / l.cpu))
+        }
         let fullSize = width == 1 && imageHeight == 320 && imageWidth == 160
         let reference: Double? = fullSize ? [AgentModel.transporter: 26.1, .cliport: 54.2][model] : nil
         progress(String(format: "training step, networks side by side: %.2f s (%.0f GFLOP, %.2fx one after the other, %.2f cores busy)%@",
@@ -143,7 +146,42 @@ public enum ModelBenchmark {
             attention: attention, transport: transport,
             trainingStepSeconds: step.seconds, sequentialStepSeconds: sequential.seconds,
             trainingStepCoresBusy: step.coresBusy, trainingStepGFLOP: step.flops / 1e9,
-            referenceStepSeconds: reference, speedupOverReference: reference.map { $0 / step.seconds })
+            referenceStepSeconds: reference, speedupOverReference: reference.map { $0 / step.seconds },
+            trainingStepCPUSeconds: step.seconds * step.coresBusy, kernelComparison: comparison)
+    }
+
+    /// The networks of `model` at `width` (random weights: timing does not depend on their values; cliport
+    /// runs on a random RN50 trunk and sentence) and an observation (and text) for one step.
+    public static func makeStepInputs(model: AgentModel, width: Double, imageHeight: Int = 320, imageWidth: Int = 160) throws
+        -> (agent: TransporterAgentNetworks, image: Tensor, text: Tensor?) {
+        var g = SplitMix64(seed: 7)
+        // Timing does not depend on weight values: cliport runs on a random RN50 trunk and sentence.
+        let agent: TransporterAgentNetworks
+        var text: Tensor? = nil
+        switch model {
+        case .cliport:
+            let trunk = try CLIPVisualTrunk.random(using: &g)
+            agent = .cliport(clip: trunk, width: width)
+            text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
+        case .transporterLang:
+            agent = .transporterLang(width: width)
+            text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g)
+        case .transporter:
+            agent = .transporter(width: width)
+        default:
+            let trunk = model.needsCLIPVisualTrunk ? try CLIPVisualTrunk.random(using: &g) : nil
+            let imageNet = model.isRN50BERT ? try ImageNetResNetTrunk.untrained(using: &g) : nil
+            agent = try model.makeNetworks(width: width, seed: 0, textDimension: 1024, learningRate: 1e-4, clip: trunk, imageNet: imageNet)
+            if model.isLanguageConditioned { text = Tensor.uniform([1, 1024], low: -1, high: 1, using: &g) }
+        }
+        // Image-goal agents read the observation and the goal stacked as 12 channels.
+        var image = Tensor.zeros([model.needsGoalImage ? 12 : 6, imageHeight, imageWidth])
+        let plane = imageHeight * imageWidth
+        for i in 0..<image.count {
+            image.scalars[i] = i < 3 * plane ? Float.random(in: 0..<255, using: &g) : Float.random(in: 0..<0.05, using: &g)
+        }
+
+        return (agent, image, text)
     }
 
     /// GFLOP/s of C[m,n] = A[m,k] B[k,n], best of a few calls.

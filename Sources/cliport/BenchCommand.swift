@@ -9,7 +9,7 @@ import Trainer
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks: figures and ratios, never pass/fail.",
-        subcommands: [Demos.self, BenchModelCommand.self, BenchLoaderCommand.self, Train.self, BenchOracleCommand.self, All.self])
+        subcommands: [Demos.self, BenchModelCommand.self, BenchKernelsCommand.self, BenchLoaderCommand.self, Train.self, BenchOracleCommand.self, All.self])
 
     struct Demos: ParsableCommand {
         static let configuration = CommandConfiguration(

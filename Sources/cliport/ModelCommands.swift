@@ -102,6 +102,8 @@ struct BenchModelCommand: ParsableCommand {
     @OptionGroup var threads: ThreadOptions
     @Option(parsing: .unconditional, help: "Timed repetitions per measurement after one warm-up (the median is reported).")
     var repetitions: Int = 1
+    @Flag(help: "Also time the step with the project's own kernels and with the libraries (oneDNN, FFTW), alternating.")
+    var compareKernels = false
     @OptionGroup var json: JSONOutputOptions
 
     func validate() throws {
@@ -112,6 +114,7 @@ struct BenchModelCommand: ParsableCommand {
     func run() throws {
         let result = try reportingErrors {
             try ModelBenchmark.run(model: model, width: width, threads: threads.count ?? 2, repetitions: repetitions,
+                                   compareKernels: compareKernels,
                                    progress: { line in if !json.enabled { print(line) } })
         }
         if json.enabled { printJSON(result) } else {
@@ -119,6 +122,36 @@ struct BenchModelCommand: ParsableCommand {
                          result.blasCore, result.sgemmPeakGFLOPS, result.trainingStepSeconds,
                          result.trainingStepGFLOP / result.trainingStepSeconds,
                          100 * result.trainingStepGFLOP / result.trainingStepSeconds / max(result.sgemmPeakGFLOPS, 1e-9)))
+        }
+    }
+}
+
+/// `cliport bench kernels`: the project's convolution and FFT kernels against oneDNN and FFTW on the
+/// shapes of one training step, interleaved in one process.
+struct BenchKernelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernels", abstract: "Hand-written kernels vs oneDNN and FFTW on a training step's shapes.")
+    @Option(help: "The agent whose step's shapes are timed.") var model: AgentModel = .transporter
+    @Option(parsing: .unconditional, help: "Channel width multiplier (1 = CLIPort's full size).") var width: Double = 1
+    @OptionGroup var threads: ThreadOptions
+    @Option(parsing: .unconditional, help: "Timed repetitions of each kernel after one warm-up (the median is reported).")
+    var repetitions: Int = 3
+    @OptionGroup var json: JSONOutputOptions
+
+    func validate() throws {
+        try requireWidth(width)
+        try requireOption("--repetitions", repetitions, in: 1...1000)
+    }
+
+    func run() throws {
+        let result = try reportingErrors {
+            try KernelBenchmark.run(model: model, width: width, threads: threads.count ?? 2, repetitions: repetitions,
+                                    progress: { line in if !json.enabled { print(line) } })
+        }
+        if json.enabled { printJSON(result) } else {
+            print(String(format: "per step (wall, summed over the rows): project %.2f s, libraries %.2f s, best of each %.2f s, default choice %.2f s; load %.2f",
+                         result.projectStepSeconds, result.libraryStepSeconds, result.bestStepSeconds, result.adoptedStepSeconds,
+                         result.loadAverage))
         }
     }
 }

@@ -1,7 +1,13 @@
 import XCTest
 @testable import Model
 
+/// The project's own convolution kernels (im2col, row taps, Winograd, 1x1 products); oneDNN, which the
+/// step uses by default, has `LibraryKernelTests`.
 final class Conv2DTests: XCTestCase {
+    override func invokeTest() {
+        ComputeSettings.with({ $0.convolutionLibrary = .none }) { super.invokeTest() }
+    }
+
     /// Direct convolution in Double, the definition the im2col path must reproduce.
     func naiveConv(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ o: Conv2DOptions) -> Tensor {
         let (n, c, h, wd) = x.nchw

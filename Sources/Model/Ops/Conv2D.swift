@@ -1,4 +1,5 @@
 import BLAS
+import DNNL
 
 /// 2-D convolution (PyTorch's `F.conv2d`, cross-correlation, groups 1, dilation 1) on NCHW tensors.
 ///
@@ -126,6 +127,12 @@ public enum Conv2D {
         var out = Tensor.uninitialized([g.n, g.o, g.ho, g.wo])
         let plane = g.ho * g.wo
         if countsFlops { FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(plane)) }
+        if countsFlops { ConvolutionCensus.record(g, .forward) }
+        if ComputeSettings.current.convolutionLibrary.forward, LibraryConvolution.covers(g),
+           LibraryConvolution.run(g, .forward, input.scalars, weight.scalars, into: &out.scalars) {
+            if let bias { addBias(bias, g, to: &out) }
+            return out
+        }
         input.scalars.withUnsafeBufferPointer { xp in
         weight.scalars.withUnsafeBufferPointer { wp in
         out.scalars.withUnsafeMutableBufferPointer { yp in
@@ -177,19 +184,25 @@ public enum Conv2D {
                     }
                 }}
             }
-            if let bias {
-                bias.scalars.withUnsafeBufferPointer { bp in
-                    for n in 0..<g.n {
-                        for o in 0..<g.o {
-                            let b = bp[o]
-                            let row = y + (n * g.o + o) * plane
-                            for i in 0..<plane { row[i] += b }
-                        }
-                    }
+        }}}
+        if let bias { addBias(bias, g, to: &out) }
+        return out
+    }
+
+    /// out[n, o] += bias[o].
+    static func addBias(_ bias: Tensor, _ g: ConvGeometry, to out: inout Tensor) {
+        let plane = g.ho * g.wo
+        bias.scalars.withUnsafeBufferPointer { bp in
+        out.scalars.withUnsafeMutableBufferPointer { yp in
+            let y = yp.baseAddress!
+            for n in 0..<g.n {
+                for o in 0..<g.o {
+                    let b = bp[o]
+                    let row = y + (n * g.o + o) * plane
+                    for i in 0..<plane { row[i] += b }
                 }
             }
-        }}}
-        return out
+        }}
     }
 
     /// Gradients of a convolution. Accumulates dL/dweight into `weightGradient` (shape of weight) and
@@ -202,9 +215,43 @@ public enum Conv2D {
         precondition(gradOutput.shape == [g.n, g.o, g.ho, g.wo],
                      "conv2d backward: gradient shape \(gradOutput.shape), expected \([g.n, g.o, g.ho, g.wo])")
         precondition(weightGradient.shape == weight.shape, "conv2d backward: weight gradient shape mismatch")
+        FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(g.ho * g.wo) * (inputGradient ? 2 : 1))
+        ConvolutionCensus.record(g, .weightGradient)
+        if inputGradient { ConvolutionCensus.record(g, .inputGradient) }
+        var library = ComputeSettings.current.convolutionLibrary
+        if !LibraryConvolution.covers(g) { library = .none }
+        // dL/dweight by oneDNN (into a buffer of its own, added after: oneDNN overwrites).
+        if library.weightGradient, let gw = LibraryConvolution.weightGradient(g, input: input, gradOutput: gradOutput) {
+            gw.scalars.withUnsafeBufferPointer { s in weightGradient.scalars.withUnsafeMutableBufferPointer { d in
+                addRow(s.baseAddress!, into: d.baseAddress!, count: d.count)
+            }}
+            guard inputGradient else { return nil }
+            var gx = Tensor.uninitialized(input.shape)
+            if library.inputGradient, LibraryConvolution.run(g, .inputGradient, gradOutput.scalars, weight.scalars, into: &gx.scalars) {
+                return gx
+            }
+            // No other path computes dL/dinput alone: the project's full backward into a scratch dL/dweight.
+            var unused = Tensor.zeros(weight.shape)
+            return projectBackward(gradOutput, input: input, weight: weight, options: options, g,
+                                   weightGradient: &unused, inputGradient: true)
+        }
+        if inputGradient && library.inputGradient {
+            var gx = Tensor.uninitialized(input.shape)
+            if LibraryConvolution.run(g, .inputGradient, gradOutput.scalars, weight.scalars, into: &gx.scalars) {
+                _ = projectBackward(gradOutput, input: input, weight: weight, options: options, g,
+                                    weightGradient: &weightGradient, inputGradient: false)
+                return gx
+            }
+        }
+        return projectBackward(gradOutput, input: input, weight: weight, options: options, g,
+                               weightGradient: &weightGradient, inputGradient: inputGradient)
+    }
+
+    /// `backward` by the project's kernels: im2col, row taps, Winograd, 1x1 products.
+    static func projectBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, options: Conv2DOptions, _ g: ConvGeometry,
+                                weightGradient: inout Tensor, inputGradient: Bool) -> Tensor? {
         let plane = g.ho * g.wo
         let inPlane = g.c * g.h * g.w
-        FlopCounter.add(2 * Double(g.n * g.o * g.patch) * Double(plane) * (inputGradient ? 2 : 1))
         // At stride 1, dL/dinput is itself a convolution: of dY padded by k-1-p with the weights flipped
         // and their channel axes swapped. That is one forward GEMM per block (K = O·k·k, written straight
         // into dL/dinput) instead of a [C·k·k, P] product with K = O, zeroed by BLAS and scattered back
@@ -403,6 +450,11 @@ public enum Conv2D {
             }
         }
         return out
+    }
+
+    /// oneDNN's name for its forward implementation of this convolution (nil: none).
+    public static func libraryImplementation(inputShape: [Int], weightShape: [Int], options: Conv2DOptions) -> String? {
+        LibraryConvolution.implementation(ConvGeometry(input: inputShape, weight: weightShape, options: options))
     }
 
     /// Multiply-adds of a forward pass times two (the FLOP count benchmarks report).

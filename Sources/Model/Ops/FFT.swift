@@ -1,3 +1,4 @@
+import FFTW
 import Foundation
 
 /// Fast Fourier transforms for the FFT correlation (`FFTCorrelation`), in plain Swift.
@@ -290,11 +291,15 @@ public struct RealFFT2D: Sendable {
     public let rows: Int, columns: Int
     public let halfColumns: Int
     let rowPlan: FFTPlan, columnPlan: FFTPlan
+    /// FFTW's plan when `ComputeSettings.fftLibrary` is `.fftw` at creation (then it does the transforms,
+    /// one real image at a time, and the Stockham plans go unused).
+    let library: FFTWRealPlan2D?
 
     public init(rows: Int, columns: Int) {
         self.rows = rows; self.columns = columns
         halfColumns = columns / 2 + 1
         rowPlan = FFTPlan(length: rows); columnPlan = FFTPlan(length: columns)
+        library = ComputeSettings.current.fftLibrary == .fftw ? FFTWRealPlan2D.shared(rows: rows, columns: columns) : nil
     }
 
     /// Complex elements of one half spectrum; it takes twice as many floats.
@@ -306,10 +311,12 @@ public struct RealFFT2D: Sendable {
         let capacity: Int
         let a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>
         public let half1: UnsafeMutablePointer<Float>, half2: UnsafeMutablePointer<Float>
+        let library: FFTWRealPlan2D.Buffers?
         public init(_ fft: RealFFT2D) {
             capacity = fft.rows * fft.columns
             a = .allocate(capacity: 2 * capacity); b = .allocate(capacity: 2 * capacity)
             half1 = .allocate(capacity: 2 * fft.halfCount); half2 = .allocate(capacity: 2 * fft.halfCount)
+            library = fft.library?.makeBuffers()
         }
         deinit { a.deallocate(); b.deallocate(); half1.deallocate(); half2.deallocate() }
         var bufferA: FFTPlan.SplitPointers { (a, a + capacity) }
@@ -326,6 +333,22 @@ public struct RealFFT2D: Sendable {
                             workspace ws: Workspace) {
         precondition(m1 <= rows && m2 <= columns, "RealFFT2D: image \(m1)x\(m2) larger than the \(rows)x\(columns) grid")
         let n1 = rows, n2 = columns
+        if let plan = library, let buffers = ws.library {
+            for (image, spectrum) in [(a, spectrumA), (b, spectrumB)] {
+                guard let image, let spectrum else { continue }
+                // The image on the zero grid at (o1, o2), wrapping around.
+                let grid = buffers.grid
+                grid.update(repeating: 0, count: n1 * n2)
+                for i in 0..<m1 {
+                    let row = grid + ((o1 + i) % n1) * n2, src = image + i * stride
+                    if o2 + m2 <= n2 { (row + o2).update(from: src, count: m2) } else {
+                        for j in 0..<m2 { row[(o2 + j) % n2] = src[j] }
+                    }
+                }
+                plan.forward(buffers, real: spectrum, imaginary: spectrum + halfCount)
+            }
+            return
+        }
         // 1. T[j][i] = a[i][j] + i·b[i][j] at column j' = (o2 + j) mod N2: [N2][m1], zero elsewhere.
         let t = ws.bufferA
         t.re.update(repeating: 0, count: n2 * m1); t.im.update(repeating: 0, count: n2 * m1)
@@ -379,6 +402,22 @@ public struct RealFFT2D: Sendable {
                             workspace ws: Workspace) {
         precondition(nr <= rows && nc <= columns, "RealFFT2D: output \(nr)x\(nc) larger than the \(rows)x\(columns) grid")
         let n1 = rows, n2 = columns, hc = halfColumns, hn = halfCount
+        if let plan = library, let buffers = ws.library {
+            for (spectrum, out) in [(spectrumA, outA), (spectrumB, outB)] {
+                guard let spectrum, let out else { continue }
+                plan.inverse(buffers, real: spectrum, imaginary: spectrum + hn)
+                for y in 0..<nr {
+                    let row = buffers.grid + ((o1 + y) % n1) * n2, dst = out + y * stride
+                    if o2 + nc <= n2 {
+                        let src = row + o2
+                        for x in 0..<nc { dst[x] = scale * src[x] }
+                    } else {
+                        for x in 0..<nc { dst[x] = scale * row[(o2 + x) % n2] }
+                    }
+                }
+            }
+            return
+        }
         // 1. Z = A + iB on the full grid; columns past N2/2 from Hermitian symmetry, A(f) = conj A(-f).
         let z = ws.bufferA
         for f1 in 0..<n1 {

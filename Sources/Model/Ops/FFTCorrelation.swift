@@ -77,6 +77,12 @@ public enum FFTCorrelation {
         var scale: Float { 1 / Float(fft.rows * fft.columns) }
     }
 
+    /// The FFT grid (rows, columns) the correlation of these shapes uses.
+    public static func grid(key: [Int], kernels: [Int], window: PixelWindow?) -> [Int] {
+        let l = Layout(key: key, kernels: kernels, window: window)
+        return [l.fft.rows, l.fft.columns]
+    }
+
     /// The correlation; with `window`, only that part of the output is computed (the rest is zero).
     /// With `saved`, the spectra are kept there for `backward`.
     public static func forward(key: Tensor, kernels: Tensor, window: PixelWindow? = nil, saved: Saved? = nil) -> Tensor {

@@ -33,6 +33,14 @@ public struct ComputeSettings: Equatable, Sendable {
     /// ones (384 x 225); the smooth ones measured about 1.5x faster.
     public var fftPowerOfTwoGrid = false
 
+    /// FFTCorrelation: whose FFTs (`FFTLibrary`). The Stockham FFTs measured 1.5-1.6x faster than FFTW's
+    /// estimated plans on the transport's grid (docs/benchmarks.md).
+    public var fftLibrary = FFTLibrary.stockham
+
+    /// Conv2D: which directions oneDNN computes (the rest, and any shape oneDNN cannot do, use the
+    /// project's im2col, row-tap and Winograd kernels). Chosen by `cliport bench kernels` (docs/benchmarks.md).
+    public var convolutionLibrary = ConvolutionLibraryUse.measuredBest
+
     /// Correlation: output columns per block.
     public var correlationBlockColumns = 16384
 
@@ -54,5 +62,56 @@ public struct ComputeSettings: Equatable, Sendable {
         var settings = current
         change(&settings)
         return try with(settings, body)
+    }
+}
+
+/// Whose FFTs `FFTCorrelation` runs.
+public enum FFTLibrary: String, CaseIterable, Codable, Sendable {
+    /// FFTW 3 (single precision, `FFTW_ESTIMATE` plans).
+    case fftw
+    /// The project's Stockham FFT (`FFTPlan`, radix 4/2/3/5).
+    case stockham
+}
+
+/// Which convolutions, and which of their directions, oneDNN computes. Decided by shapes alone, so a
+/// step's sums never depend on timing.
+public struct ConvolutionLibraryUse: Equatable, Sendable {
+    public enum Scope: Equatable, Sendable {
+        /// Every convolution oneDNN has an implementation for.
+        case every
+        /// The 3x3 convolutions where oneDNN's direct convolution measured faster than or as fast as the
+        /// project's kernels on CLIPort's steps at widths 1 and 0.5 (`cliport bench kernels`,
+        /// docs/benchmarks.md): every stride-2 one (the ResNets' downsampling), the 36 query crops'
+        /// stride-1 ones, and a lone image's stride-1 ones with fewer than 64 input channels. Not the
+        /// first layers (fewer than 8 input channels) nor lone images with 64 or more channels, where
+        /// Winograd F(2x2, 3x3) was faster, nor any 1x1 convolution, where the plain products were.
+        case measured
+    }
+    public var forward: Bool
+    public var inputGradient: Bool
+    public var weightGradient: Bool
+    public var scope: Scope
+    public init(forward: Bool, inputGradient: Bool, weightGradient: Bool, scope: Scope = .every) {
+        self.forward = forward; self.inputGradient = inputGradient; self.weightGradient = weightGradient
+        self.scope = scope
+    }
+    /// The project's kernels everywhere.
+    public static let none = ConvolutionLibraryUse(forward: false, inputGradient: false, weightGradient: false)
+    /// oneDNN everywhere it has an implementation.
+    public static let all = ConvolutionLibraryUse(forward: true, inputGradient: true, weightGradient: true)
+    /// The choice measured on CLIPort's steps (docs/benchmarks.md, "Kept libraries against hand-written kernels").
+    public static let measuredBest = ConvolutionLibraryUse(forward: true, inputGradient: true, weightGradient: true,
+                                                           scope: .measured)
+
+    /// Whether oneDNN is asked for a convolution of `images` images of `channels` channels with this kernel
+    /// and stride at all.
+    public func covers(images: Int, channels: Int, kernelHeight: Int, kernelWidth: Int, strideH: Int, strideW: Int) -> Bool {
+        switch scope {
+        case .every:
+            return true
+        case .measured:
+            guard kernelHeight == 3 && kernelWidth == 3 && channels >= 8 else { return false }
+            return (strideH == 2 && strideW == 2) || (strideH == 1 && strideW == 1 && (images > 1 || channels < 64))
+        }
     }
 }
