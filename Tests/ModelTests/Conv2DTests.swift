@@ -8,23 +8,6 @@ final class Conv2DTests: XCTestCase {
         ComputeSettings.with({ $0.convolutionLibrary = .none }) { super.invokeTest() }
     }
 
-    /// Direct convolution in Double, the definition the im2col path must reproduce.
-    func naiveConv(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ o: Conv2DOptions) -> Tensor {
-        let (n, c, h, wd) = x.nchw
-        let (oc, _, kh, kw) = w.nchw
-        let ho = (h + 2 * o.paddingH - kh) / o.strideH + 1, wo = (wd + 2 * o.paddingW - kw) / o.strideW + 1
-        var y = Tensor.zeros([n, oc, ho, wo])
-        for ni in 0..<n { for oi in 0..<oc { for oy in 0..<ho { for ox in 0..<wo {
-            var s = Double(b?.scalars[oi] ?? 0)
-            for ci in 0..<c { for i in 0..<kh { for j in 0..<kw {
-                let iy = oy * o.strideH - o.paddingH + i, ix = ox * o.strideW - o.paddingW + j
-                if iy >= 0 && iy < h && ix >= 0 && ix < wd { s += Double(x[ni, ci, iy, ix]) * Double(w[oi, ci, i, j]) }
-            }}}
-            y[ni, oi, oy, ox] = Float(s)
-        }}}}
-        return y
-    }
-
     let configs: [(input: [Int], weight: [Int], options: Conv2DOptions)] = [
         ([2, 2, 5, 7], [3, 2, 3, 3], Conv2DOptions(stride: 1, padding: 1)),
         ([1, 2, 5, 7], [3, 2, 3, 3], Conv2DOptions(stride: 1, padding: 1)),  // one image: row-tap products

@@ -9,23 +9,6 @@ final class LibraryKernelTests: XCTestCase {
     let library = ComputeSettings.with({ $0.convolutionLibrary = .all; $0.fftLibrary = .fftw }) { ComputeSettings.current }
     let project = ComputeSettings.with({ $0.convolutionLibrary = .none; $0.fftLibrary = .stockham }) { ComputeSettings.current }
 
-    /// Direct convolution in Double.
-    func naiveConv(_ x: Tensor, _ w: Tensor, _ o: Conv2DOptions) -> Tensor {
-        let (n, c, h, wd) = x.nchw
-        let (oc, _, kh, kw) = w.nchw
-        let ho = (h + 2 * o.paddingH - kh) / o.strideH + 1, wo = (wd + 2 * o.paddingW - kw) / o.strideW + 1
-        var y = Tensor.zeros([n, oc, ho, wo])
-        for ni in 0..<n { for oi in 0..<oc { for oy in 0..<ho { for ox in 0..<wo {
-            var s = 0.0
-            for ci in 0..<c { for i in 0..<kh { for j in 0..<kw {
-                let iy = oy * o.strideH - o.paddingH + i, ix = ox * o.strideW - o.paddingW + j
-                if iy >= 0 && iy < h && ix >= 0 && ix < wd { s += Double(x[ni, ci, iy, ix]) * Double(w[oi, ci, i, j]) }
-            }}}
-            y[ni, oi, oy, ox] = Float(s)
-        }}}}
-        return y
-    }
-
     /// The step's kinds of convolution, small: 3x3 same size (one image and a batch, 32+ channels where
     /// the project uses Winograd), stride 2 (ResNet's downsampling, and an odd size whose last row
     /// leaves right padding unused), 1x1 plain and strided, the 7x7 stem, an even kernel.
@@ -64,7 +47,7 @@ final class LibraryKernelTests: XCTestCase {
                 }
             }
             let (y, gx, gw) = run(library), (yp, gxp, gwp) = run(project)
-            var expected = naiveConv(x, w, cfg.options)
+            var expected = naiveConv(x, w, nil, cfg.options)
             for i in 0..<expected.count { expected.scalars[i] += b.scalars[(i / (expected.count / cfg.input[0] / cfg.weight[0])) % cfg.weight[0]] }
             assertClose(y, expected.scalars, tolerance: 1e-5)
             assertClose(y, yp.scalars, tolerance: 1e-5)
@@ -125,7 +108,7 @@ final class LibraryKernelTests: XCTestCase {
         assertClose(results[1].0, results[0].0.scalars, tolerance: 1e-5)
         assertClose(results[1].1, results[0].1.scalars, tolerance: 1e-5)
         assertClose(results[1].2, results[0].2.scalars, tolerance: 1e-5)
-        assertClose(results[0].0, naiveConv(x, w, o).scalars, tolerance: 1e-5)
+        assertClose(results[0].0, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
     }
 
     func testOneDNNGradientsByFiniteDifferences() {
