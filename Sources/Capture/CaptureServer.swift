@@ -37,7 +37,10 @@ public final class CaptureServer: RoutedWebServer, @unchecked Sendable {
     /// Starts the server in the background and returns its port once it listens.
     public func start(timeout: Double = 60) throws -> Int {
         do { return try web.start(router: makeRouter(), within: timeout) } catch {
-            throw CaptureError.output(path: web.address, problem: "\(error); choose another --port")
+            switch error {
+            case .noAnswer: throw CaptureError.output(path: web.address, problem: "\(error)")
+            case .cannotListen: throw CaptureError.output(path: web.address, problem: "\(error); choose another --port")
+            }
         }
     }
 
