@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "PageEmbedder"),
         .plugin(name: "EmbedCapturePage", capability: .buildTool(), dependencies: ["PageEmbedder"]),
         .executableTarget(name: "cliport", dependencies: [
-            "Core", "Recorder", "Trainer", "Capture", "Serve", "Benchmarks", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI",
+            "Core", "Recorder", "Trainer", "Capture", "Serve", "Benchmarks", "Dataset", "Sim", "Model", "Geometry", "HDF5", "MPI", "BLAS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -45,6 +45,12 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// Ends OpenBLAS's worker threads until the next BLAS call starts them again. OpenBLAS starts them
+    /// when the library loads, and each spins on `sched_yield` for about a quarter of a second before it
+    /// sleeps: a tenth of a CPU-second or more for every process that never multiplies a matrix (a demo
+    /// worker), taken from the work running beside it. Call it at program start.
+    public static func stopWorkerThreads() { blas_thread_shutdown_() }
+
     /// Number of processors OpenBLAS detected.
     public static var processorCount: Int { Int(openblas_get_num_procs()) }
 

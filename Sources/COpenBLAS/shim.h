@@ -7,3 +7,7 @@
 // selection after setting OPENBLAS_CORETYPE switches kernels in-process (see BLAS.selectCore).
 extern void gotoblas_dynamic_init(void);
 extern void gotoblas_dynamic_quit(void);
+
+// Ends the worker threads OpenBLAS starts at load; the next threaded call starts them again (exec_blas
+// re-initialises a pool that is down, as after fork). Exported by libopenblas, not declared in cblas.h.
+extern void blas_thread_shutdown_(void);

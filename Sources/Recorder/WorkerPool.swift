@@ -16,6 +16,8 @@ final class WorkerPool {
              tick: () -> Void) throws -> (stopped: Bool, failure: RecorderError?) {
         var processes: [Process] = []
         var inputs: [Pipe] = []
+        // Signalled from Foundation's reaping thread: `waitUntilExit` polls its run loop every 50 ms instead.
+        var exits: [DispatchSemaphore] = []
         for (i, args) in arguments.enumerated() {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
@@ -24,6 +26,9 @@ final class WorkerPool {
             process.standardInput = input
             process.standardOutput = output
             process.standardError = FileHandle.standardError
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
+            exits.append(exited)
             try process.run()
             StopSignal.register(child: process.processIdentifier, slot: i)
             processes.append(process)
@@ -61,7 +66,7 @@ final class WorkerPool {
             tick()
         }
         for (i, p) in processes.enumerated() {
-            p.waitUntilExit()
+            exits[i].wait()
             StopSignal.register(child: 0, slot: i)
             if failure == nil, p.terminationStatus != 0 || p.terminationReason == .uncaughtSignal, !StopSignal.requested {
                 let how = p.terminationReason == .uncaughtSignal

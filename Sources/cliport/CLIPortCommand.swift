@@ -1,4 +1,5 @@
 import ArgumentParser
+import BLAS
 import Dataset
 import Foundation
 
@@ -9,6 +10,13 @@ struct CLIPortCommand: ParsableCommand {
         abstract: "Language-conditioned tabletop pick-and-place: generate demos, inspect datasets, train and evaluate agents, benchmark.",
         version: "\(DatasetLayout.generator) (dataset schema \(DatasetLayout.schemaVersion))",
         subcommands: [DemosCommand.self, DatasetCommand.self, TasksCommand.self, AgentsCommand.self, TrainCommand.self, EvalCommand.self, BenchmarkCommand.self, BenchCommand.self, WeightsCommand.self, CaptureCommand.self, ServeCommand.self, DemosWorkerCommand.self])
+
+    /// OpenBLAS's threads, started when the library loaded, would spin for a quarter second in every
+    /// process, most of which (demo workers, dataset tools) never call BLAS; the first BLAS call restarts them.
+    static func main() {
+        BLAS.stopWorkerThreads()
+        main(nil)
+    }
 }
 
 /// Errors reach the user as one line naming the problem and the fix, without a stack of wrappers.
