@@ -45,6 +45,31 @@ final class ConcurrentBranchesTests: XCTestCase {
         XCTAssertFalse(ConcurrentBranches.isActive)
     }
 
+    /// Adam's update and the zeroing of gradients work two halves of the parameters side by side: the
+    /// same values as one thread, bit for bit.
+    func testAdamStepSideBySideEqualsOneThread() {
+        func run(threads: Int) -> ([Tensor], [[Float]]) {
+            BLAS.threadCount = threads
+            defer { BLAS.threadCount = 2 }
+            var g = SplitMix64(seed: 3)
+            let parameters = [[5, 3], [40], [7, 7, 3], [2]].enumerated().map { k, shape in
+                Parameter(name: "p\(k)", value: Tensor.uniform(shape, low: -1, high: 1, using: &g))
+            }
+            let adam = Adam(parameters: parameters)
+            for _ in 0..<3 {
+                adam.zeroGradients()
+                XCTAssertTrue(parameters.allSatisfy { $0.gradient.scalars.allSatisfy { $0 == 0 } })
+                for p in parameters { p.gradient = Tensor.uniform(p.value.shape, low: -1, high: 1, using: &g) }
+                adam.step()
+            }
+            return (parameters.map(\.value), adam.state.secondMoment)
+        }
+        let one = run(threads: 1), two = run(threads: 2)
+        XCTAssertEqual(one.0, two.0)
+        XCTAssertEqual(one.1, two.1)
+        XCTAssertEqual(ParameterHalves.split([10, 40, 30, 20].map { Parameter(name: "", value: .zeros([$0])) }), [[0, 1], [2, 3]])
+    }
+
     private func assertSideBySideEqualsSequential(_ sequential: TransporterAgentNetworks, _ sideBySide: TransporterAgentNetworks,
                                                   text: Tensor, file: StaticString = #filePath, line: UInt = #line) {
         BLAS.threadCount = 2

@@ -94,6 +94,33 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
+    /// A lone image too small for two blocks of Winograd tiles (the deep maps of CLIP's trunk and the
+    /// U-Net) splits each block's transforms by channels and its 16 products 8 and 8, and the weight
+    /// transforms by output channels: every value is computed as whole, so the bytes are the same.
+    func testWinogradLoneImageSplitWithinBlocksGivesTheSameBytes() {
+        let o = Conv2DOptions(stride: 1, padding: 1)
+        let x = randomTensor([1, 33, 6, 8], seed: 120), w = randomTensor([34, 33, 3, 3], seed: 121)
+        let r = randomTensor([1, 34, 6, 8], seed: 122)
+        func run(_ split: Int) -> (Tensor, Tensor, Tensor) {
+            ComputeSettings.with({ $0.imageSplitWork = split }) {
+                let winograd = WinogradConvolution(ConvGeometry(input: x.shape, weight: w.shape, options: o))
+                XCTAssertEqual(winograd.blocks.count, 1)
+                XCTAssertFalse(winograd.splitsInHalves)
+                XCTAssertEqual(winograd.splitsWithinBlocks, split == 0)
+                XCTAssertEqual(winograd.splitsWeightTransforms, split == 0)
+                let y = Conv2D.forward(x, weight: w, options: o)
+                var gw = Tensor.zeros(w.shape)
+                let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
+                return (y, gx, gw)
+            }
+        }
+        let whole = run(1 << 40), split = run(0)
+        XCTAssertEqual(split.0, whole.0)
+        XCTAssertEqual(split.1, whole.1)
+        XCTAssertEqual(split.2, whole.2)
+        assertClose(split.0, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
+    }
+
     /// Winograd F(2x2, 3x3) for 3x3 same-size convolutions with 32+ channels: odd and even sizes, a
     /// batch, blocks of one tile row; matches the direct convolution and im2col, and its gradients check.
     func testWinogradMatchesDirectConvolution() {

@@ -111,6 +111,34 @@ final class LibraryKernelTests: XCTestCase {
         assertClose(results[0].0, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
     }
 
+    /// A lone image's large convolution in two halves of channels (output channels forward and for
+    /// dL/dweight, input channels for dL/dinput) gives the whole convolution's numbers.
+    func testOneDNNLoneImageInChannelHalvesMatchesWhole() {
+        for (k, stride) in [1, 2].enumerated() {
+            let x = randomTensor([1, 40, 9, 7], seed: UInt64(420 + k)), w = randomTensor([48, 40, 3, 3], seed: UInt64(430 + k))
+            let o = Conv2DOptions(stride: stride, padding: 1)
+            let g = ConvGeometry(input: x.shape, weight: w.shape, options: o)
+            let r = randomTensor([1, 48, g.ho, g.wo], seed: UInt64(440 + k))
+            var results: [(Tensor, Tensor, Tensor)] = []
+            for split in [1 << 40, 0] {
+                var settings = library
+                settings.imageSplitWork = split
+                ComputeSettings.with(settings) {
+                    XCTAssertEqual(LibraryConvolution.channelHalves(g, .forward), split == 0 ? [0..<32, 32..<48] : nil)
+                    XCTAssertEqual(LibraryConvolution.channelHalves(g, .inputGradient), split == 0 ? [0..<32, 32..<40] : nil)
+                    let y = Conv2D.forward(x, weight: w, options: o)
+                    var gw = randomTensor(w.shape, seed: 450)
+                    let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
+                    results.append((y, gx, gw))
+                }
+            }
+            assertClose(results[1].0, results[0].0.scalars, tolerance: 1e-5)
+            assertClose(results[1].1, results[0].1.scalars, tolerance: 1e-5)
+            assertClose(results[1].2, results[0].2.scalars, tolerance: 1e-5)
+            assertClose(results[1].0, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
+        }
+    }
+
     func testOneDNNGradientsByFiniteDifferences() {
         ComputeSettings.with(library) {
             for k in [0, 2, 5] {

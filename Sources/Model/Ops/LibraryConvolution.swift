@@ -15,15 +15,30 @@ enum LibraryConvolution {
                                                           strideH: g.options.strideH, strideW: g.options.strideW)
     }
 
-    static func convolution(_ g: ConvGeometry, images: Int? = nil, _ direction: Direction) -> DNNL.Convolution {
+    static func convolution(_ g: ConvGeometry, images: Int? = nil, inputChannels: Int? = nil, outputChannels: Int? = nil,
+                            _ direction: Direction) -> DNNL.Convolution {
         let d: DNNL.Direction = switch direction {
         case .forward: .forward
         case .inputGradient: .backwardData
         case .weightGradient: .backwardWeights
         }
-        return DNNL.Convolution(direction: d, n: images ?? g.n, c: g.c, h: g.h, w: g.w, o: g.o, kh: g.kh, kw: g.kw,
-                                strideH: g.options.strideH, strideW: g.options.strideW,
+        return DNNL.Convolution(direction: d, n: images ?? g.n, c: inputChannels ?? g.c, h: g.h, w: g.w, o: outputChannels ?? g.o,
+                                kh: g.kh, kw: g.kw, strideH: g.options.strideH, strideW: g.options.strideW,
                                 paddingH: g.options.paddingH, paddingW: g.options.paddingW)
+    }
+
+    /// A lone image's large convolution in two halves of channels, run side by side (`Conv2D.inHalves`):
+    /// forward and dL/dweight by output channels (each half its own rows of the weights, of the output or
+    /// dL/dweight, and of dL/doutput), dL/dinput by input channels (each half its own planes of dL/dinput,
+    /// from a copy of its columns of the weights). Every value is one half's own sum, so results do not
+    /// depend on whether the halves ran side by side. Halves are multiples of 16 channels (oneDNN's
+    /// blocking); nil when the convolution stays whole.
+    static func channelHalves(_ g: ConvGeometry, _ direction: Direction) -> [Range<Int>]? {
+        guard g.n == 1, g.splitsImage else { return nil }
+        let channels = direction == .inputGradient ? g.c : g.o
+        guard channels >= 32 else { return nil }
+        let middle = (channels / 2 + 15) / 16 * 16
+        return [0..<middle, middle..<channels]
     }
 
     /// Forward (input, weights -> output) or dL/dinput (dL/doutput, weights -> dL/dinput) into `output`.
@@ -31,6 +46,9 @@ enum LibraryConvolution {
     static func run(_ g: ConvGeometry, _ direction: Direction, _ first: [Float], _ second: [Float],
                     into output: inout [Float]) -> Bool {
         precondition(direction != .weightGradient, "LibraryConvolution.run: dL/dweight goes through weightGradient")
+        if let parts = channelHalves(g, direction) {
+            return runInChannelHalves(g, direction, parts, first, second, into: &output)
+        }
         let halves = inHalves(g)
         guard halves.allSatisfy({ DNNL.supports(convolution(g, images: $0.count, direction)) }) else { return false }
         // Per image: input c·h·w floats, output o·ho·wo.
@@ -50,9 +68,59 @@ enum LibraryConvolution {
         return true
     }
 
+    /// `run` for a lone image in two halves of channels (`channelHalves`).
+    private static func runInChannelHalves(_ g: ConvGeometry, _ direction: Direction, _ parts: [Range<Int>], _ first: [Float],
+                                           _ second: [Float], into output: inout [Float]) -> Bool {
+        let byInput = direction == .inputGradient
+        func part(_ r: Range<Int>) -> DNNL.Convolution {
+            byInput ? convolution(g, inputChannels: r.count, direction) : convolution(g, outputChannels: r.count, direction)
+        }
+        guard parts.allSatisfy({ DNNL.supports(part($0)) }) else { return false }
+        let k = g.kh * g.kw, outPlane = g.ho * g.wo, inPlane = g.h * g.w
+        first.withUnsafeBufferPointer { a in second.withUnsafeBufferPointer { wt in
+            output.withUnsafeMutableBufferPointer { y in
+                let a = a.baseAddress!, wt = wt.baseAddress!, y = y.baseAddress!
+                Conv2D.inHalves(2, splits: true) { half, _ in
+                    let r = parts[half.lowerBound]
+                    if !byInput {
+                        // Forward: this half's output channels, from their rows of the weights.
+                        DNNL.run(part(r), a, wt + r.lowerBound * g.c * k, into: y + r.lowerBound * outPlane, threads: BLAS.threadCount)
+                        return
+                    }
+                    // dL/dinput: this half's input channels, from a copy of their columns of the weights.
+                    ScratchPool.shared.withBuffer(g.o * r.count * k) { w in
+                        for o in 0..<g.o {
+                            (w + o * r.count * k).update(from: wt + (o * g.c + r.lowerBound) * k, count: r.count * k)
+                        }
+                        DNNL.run(part(r), a, UnsafePointer(w), into: y + r.lowerBound * inPlane, threads: BLAS.threadCount)
+                    }
+                }
+            }
+        }}
+        return true
+    }
+
     /// dL/dweight of one convolution, or nil when oneDNN has no implementation for the shapes. Over two
     /// halves of a batch, the second half's is added after the first's, whether they ran side by side or not.
     static func weightGradient(_ g: ConvGeometry, input: Tensor, gradOutput: Tensor) -> Tensor? {
+        if let parts = channelHalves(g, .weightGradient) {
+            let pieces = parts.map { convolution(g, outputChannels: $0.count, .weightGradient) }
+            guard pieces.allSatisfy({ DNNL.supports($0) }) else { return nil }
+            let k = g.kh * g.kw, outPlane = g.ho * g.wo
+            var gw = Tensor.uninitialized([g.o, g.c, g.kh, g.kw])
+            input.scalars.withUnsafeBufferPointer { x in gradOutput.scalars.withUnsafeBufferPointer { gy in
+                gw.scalars.withUnsafeMutableBufferPointer { w in
+                    let x = x.baseAddress!, gy = gy.baseAddress!, w = w.baseAddress!
+                    // Each half: its output channels' rows of dL/dweight, from their planes of dL/doutput.
+                    Conv2D.inHalves(2, splits: true) { half, _ in
+                        let r = parts[half.lowerBound]
+                        DNNL.run(pieces[half.lowerBound], x, gy + r.lowerBound * outPlane, into: w + r.lowerBound * g.c * k,
+                                 threads: BLAS.threadCount)
+                    }
+                }
+            }}
+            return gw
+        }
         let halves = inHalves(g)
         guard halves.allSatisfy({ DNNL.supports(convolution(g, images: $0.count, .weightGradient)) }) else { return nil }
         let size = g.o * g.c * g.kh * g.kw

@@ -49,6 +49,19 @@ struct WinogradConvolution {
     /// image worth splitting.
     var splitsInHalves: Bool { blocks.count >= 2 && (g.n >= 2 || g.splitsImage) }
 
+    /// Whether a block's own work is split in two instead (`Conv2D.inHalves`): its input and output
+    /// transforms by channels and its 16 products 8 and 8, each value computed exactly as unsplit. For
+    /// a lone image of a few blocks' tiles (the deep maps of CLIP's trunk and the U-Net decoder), whose
+    /// blocks do not split: without it a core sits idle whenever the other branch of a step has ended.
+    var splitsWithinBlocks: Bool {
+        !splitsInHalves && 16 * g.o * g.c * (g.n * tileRows * tileColumns) >= ComputeSettings.current.imageSplitWork
+    }
+
+    /// Whether the weight transforms are worked in two halves of the output channels: wide layers,
+    /// whose 16·O·C transformed weights (from 4M floats at the default split work) take far longer to
+    /// write than a thread takes to start.
+    var splitsWeightTransforms: Bool { g.o >= 2 && 16 * g.o * g.c >= ComputeSettings.current.imageSplitWork / 8 }
+
     /// V and M buffers big enough for any block, for the duration of `body`.
     func withBlockBuffers(_ body: (_ v: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>) -> Void) {
         let tiles = (blocks.map(\.count).max() ?? 0) * tileColumns
@@ -64,8 +77,9 @@ struct WinogradConvolution {
     func withTransformedWeights(_ w: UnsafePointer<Float>, _ body: (UnsafePointer<Float>) -> Void) {
         let plane = g.o * g.c, chunk = WinogradConvolution.weightChunk
         ScratchPool.shared.withBuffer(16 * plane) { u in
+          Conv2D.inHalves(g.o, splits: splitsWeightTransforms) { outputs, _ in
             let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk)
-            for o in 0..<g.o {
+            for o in outputs {
                 for c0 in stride(from: 0, to: g.c, by: chunk) {
                     let n = min(chunk, g.c - c0)
                     for j in 0..<n {
@@ -84,6 +98,7 @@ struct WinogradConvolution {
                 }
             }
             tmp.deallocate()
+          }
             body(u)
         }
     }
@@ -92,13 +107,15 @@ struct WinogradConvolution {
     /// `v` and `m` hold 16·C·T and 16·O·T floats.
     func forward(_ x: UnsafePointer<Float>, block: Range<Int>, weights u: UnsafePointer<Float>,
                  v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
-        let t = block.count * tileColumns
-        transformInput(x, block: block, into: v, tiles: t)
-        for xi in 0..<16 {
-            BLAS.sgemm(m: g.o, n: t, k: g.c, a: u + xi * g.o * g.c, lda: g.c, b: v + xi * g.c * t, ldb: t,
-                       c: m + xi * g.o * t, ldc: t)
+        let t = block.count * tileColumns, splits = splitsWithinBlocks
+        Conv2D.inHalves(g.c, splits: splits) { channels, _ in transformInput(x, block: block, channels: channels, into: v, tiles: t) }
+        Conv2D.inHalves(16, splits: splits) { products, _ in
+            for xi in products {
+                BLAS.sgemm(m: g.o, n: t, k: g.c, a: u + xi * g.o * g.c, lda: g.c, b: v + xi * g.c * t, ldb: t,
+                           c: m + xi * g.o * t, ldc: t)
+            }
         }
-        transformOutput(m, block: block, tiles: t, into: y)
+        Conv2D.inHalves(g.o, splits: splits) { outputs, _ in transformOutput(m, block: block, outputs: outputs, tiles: t, into: y) }
     }
 
     /// Adds dL/dU for the tile rows of `block` into `du` ([16][O, C]): dM = A dY Aᵀ per tile (the
@@ -107,21 +124,24 @@ struct WinogradConvolution {
     func accumulateTransformedWeightGradient(_ x: UnsafePointer<Float>, gradOutput gy: UnsafePointer<Float>,
                                              block: Range<Int>, v: UnsafeMutablePointer<Float>,
                                              m: UnsafeMutablePointer<Float>, into du: UnsafeMutablePointer<Float>) {
-        let t = block.count * tileColumns
-        transformInput(x, block: block, into: v, tiles: t)
-        transformGradient(gy, block: block, tiles: t, into: m)
-        for xi in 0..<16 {
-            BLAS.sgemm(transposeB: true, m: g.o, n: g.c, k: t, a: m + xi * g.o * t, lda: t, b: v + xi * g.c * t, ldb: t,
-                       beta: 1, c: du + xi * g.o * g.c, ldc: g.c)
+        let t = block.count * tileColumns, splits = splitsWithinBlocks
+        Conv2D.inHalves(g.c, splits: splits) { channels, _ in transformInput(x, block: block, channels: channels, into: v, tiles: t) }
+        Conv2D.inHalves(g.o, splits: splits) { outputs, _ in transformGradient(gy, block: block, outputs: outputs, tiles: t, into: m) }
+        Conv2D.inHalves(16, splits: splits) { products, _ in
+            for xi in products {
+                BLAS.sgemm(transposeB: true, m: g.o, n: g.c, k: t, a: m + xi * g.o * t, lda: t, b: v + xi * g.c * t, ldb: t,
+                           beta: 1, c: du + xi * g.o * g.c, ldc: g.c)
+            }
         }
     }
 
     /// Adds dW = Gᵀ dU G ([O, C, 3, 3]) for dU = dL/dU ([16][O, C]) into `gw`.
     func addWeightGradient(fromTransformed du: UnsafePointer<Float>, into gw: UnsafeMutablePointer<Float>) {
         let plane = g.o * g.c, chunk = WinogradConvolution.weightChunk
+      Conv2D.inHalves(g.o, splits: splitsWeightTransforms) { outputs, _ in
         let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk)
         defer { tmp.deallocate() }
-        for o in 0..<g.o {
+        for o in outputs {
             for c0 in stride(from: 0, to: g.c, by: chunk) {
                 let n = min(chunk, g.c - c0)
                 for xi in 0..<16 { (tmp + xi * chunk).update(from: du + xi * plane + o * g.c + c0, count: n) }
@@ -141,15 +161,17 @@ struct WinogradConvolution {
                 }
             }
         }
+      }
     }
 
     /// dM[ξ = 4k + l][o, tile] = (A dY Aᵀ)[k, l] for the 2x2 output-gradient tiles (zero outside the image).
-    private func transformGradient(_ gy: UnsafePointer<Float>, block: Range<Int>, tiles t: Int, into m: UnsafeMutablePointer<Float>) {
+    private func transformGradient(_ gy: UnsafePointer<Float>, block: Range<Int>, outputs: Range<Int>, tiles t: Int,
+                                   into m: UnsafeMutablePointer<Float>) {
         let tw = tileColumns
         // Two gradient rows, zero-padded to 2·TW columns.
         let p = UnsafeMutablePointer<Float>.allocate(capacity: 4 * tw)
         defer { p.deallocate() }
-        for o in 0..<g.o {
+        for o in outputs {
             for r in block {
                 let (image, ty, column) = tileRow(r, of: block)
                 copyRows(of: gy + (image * g.o + o) * g.h * g.w, from: 2 * ty, count: 2, leftPadding: 0, into: p, width: 2 * tw)
@@ -174,13 +196,14 @@ struct WinogradConvolution {
     }
 
     /// V[ξ = 4j + l][c, tile] = (Bᵀ d B)[j, l] for every tile of the block.
-    private func transformInput(_ x: UnsafePointer<Float>, block: Range<Int>, into v: UnsafeMutablePointer<Float>, tiles t: Int) {
+    private func transformInput(_ x: UnsafePointer<Float>, block: Range<Int>, channels: Range<Int>, into v: UnsafeMutablePointer<Float>,
+                                tiles t: Int) {
         let tw = tileColumns, width = 2 * tw + 2
         // Four padded input rows, then their vertical combinations q0…q3.
         let p = UnsafeMutablePointer<Float>.allocate(capacity: 8 * width)
         defer { p.deallocate() }
         let q = p + 4 * width
-        for c in 0..<g.c {
+        for c in channels {
             for r in block {
                 let (image, ty, column) = tileRow(r, of: block)
                 copyRows(of: x + (image * g.c + c) * g.h * g.w, from: 2 * ty - 1, count: 4, leftPadding: 1, into: p, width: width)
@@ -220,11 +243,12 @@ struct WinogradConvolution {
     }
 
     /// Y tiles = Aᵀ M A, clipped at the image's last row and column.
-    private func transformOutput(_ m: UnsafePointer<Float>, block: Range<Int>, tiles t: Int, into y: UnsafeMutablePointer<Float>) {
+    private func transformOutput(_ m: UnsafePointer<Float>, block: Range<Int>, outputs: Range<Int>, tiles t: Int,
+                                 into y: UnsafeMutablePointer<Float>) {
         let tw = tileColumns
         let s = UnsafeMutablePointer<Float>.allocate(capacity: 12 * tw)
         defer { s.deallocate() }
-        for o in 0..<g.o {
+        for o in outputs {
             for r in block {
                 let (image, ty, column) = tileRow(r, of: block)
                 func mrow(_ xi: Int) -> UnsafePointer<Float> { m + (xi * g.o + o) * t + column }

@@ -14,22 +14,35 @@ public final class Adam {
     public let parameters: [Parameter]
     public var configuration: AdamConfiguration
     public private(set) var stepCount = 0
-    private var firstMoment: [[Float]]
-    private var secondMoment: [[Float]]
+    /// One box per parameter: a step updates two groups of parameters on two threads, and each thread
+    /// must touch only its own parameters' storage (a shared array of arrays would be one variable).
+    private let moments: [Moments]
+    /// The parameters (by index) each of the two threads of a step updates (`ParameterHalves`).
+    private let halves: [[Int]]
+
+    private final class Moments {
+        var first: [Float]
+        var second: [Float]
+        init(count: Int) { first = [Float](repeating: 0, count: count); second = first }
+    }
 
     public init(parameters: [Parameter], configuration: AdamConfiguration = AdamConfiguration()) {
         self.parameters = parameters
         self.configuration = configuration
-        firstMoment = parameters.map { [Float](repeating: 0, count: $0.count) }
-        secondMoment = firstMoment
+        moments = parameters.map { Moments(count: $0.count) }
+        halves = ParameterHalves.split(parameters)
     }
 
-    public func zeroGradients() { parameters.zeroGradients() }
+    /// Zeroes the parameters' gradients, the two halves side by side.
+    public func zeroGradients() {
+        ConcurrentBranches.run({ for k in self.halves[0] { self.parameters[k].zeroGradient() } },
+                               { for k in self.halves[1] { self.parameters[k].zeroGradient() } })
+    }
 
     /// The optimiser's state (step count and both moments, one array per parameter), for checkpoints:
     /// restoring it makes a resumed run continue exactly as an uninterrupted one.
     public var state: (stepCount: Int, firstMoment: [[Float]], secondMoment: [[Float]]) {
-        (stepCount, firstMoment, secondMoment)
+        (stepCount, moments.map(\.first), moments.map(\.second))
     }
 
     /// Restores `state`; the moments must match the parameters' sizes.
@@ -38,11 +51,12 @@ public final class Adam {
             throw AdamStateError.shapeMismatch
         }
         self.stepCount = stepCount
-        self.firstMoment = firstMoment
-        self.secondMoment = secondMoment
+        for (k, box) in moments.enumerated() { box.first = firstMoment[k]; box.second = secondMoment[k] }
     }
 
-    /// One update from the parameters' current gradients.
+    /// One update from the parameters' current gradients. Each value's update reads only its own
+    /// gradient and moments, so the two halves of the parameters go side by side (`ConcurrentBranches`)
+    /// with the same results bit for bit.
     public func step() {
         stepCount += 1
         let c = configuration
@@ -50,19 +64,23 @@ public final class Adam {
         let bias1 = 1 - powf(c.beta1, t)
         let bias2Sqrt = (1 - powf(c.beta2, t)).squareRoot()
         let stepSize = c.learningRate / bias1
-        for (k, p) in parameters.enumerated() {
-            p.value.scalars.withUnsafeMutableBufferPointer { w in
-            p.gradient.scalars.withUnsafeBufferPointer { g in
-            firstMoment[k].withUnsafeMutableBufferPointer { m in
-            secondMoment[k].withUnsafeMutableBufferPointer { v in
-                for i in 0..<w.count {
-                    let gi = g[i] + c.weightDecay * w[i]
-                    m[i] = c.beta1 * m[i] + (1 - c.beta1) * gi
-                    v[i] = c.beta2 * v[i] + (1 - c.beta2) * gi * gi
-                    w[i] -= stepSize * m[i] / (v[i].squareRoot() / bias2Sqrt + c.epsilon)
-                }
-            }}}}
+        func update(_ indices: [Int]) {
+            for k in indices {
+                let p = parameters[k], box = moments[k]
+                p.value.scalars.withUnsafeMutableBufferPointer { w in
+                p.gradient.scalars.withUnsafeBufferPointer { g in
+                box.first.withUnsafeMutableBufferPointer { m in
+                box.second.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<w.count {
+                        let gi = g[i] + c.weightDecay * w[i]
+                        m[i] = c.beta1 * m[i] + (1 - c.beta1) * gi
+                        v[i] = c.beta2 * v[i] + (1 - c.beta2) * gi * gi
+                        w[i] -= stepSize * m[i] / (v[i].squareRoot() / bias2Sqrt + c.epsilon)
+                    }
+                }}}}
+            }
         }
+        ConcurrentBranches.run({ update(self.halves[0]) }, { update(self.halves[1]) })
     }
 }
 
