@@ -37,8 +37,11 @@ public enum DepthEncoding: Equatable, Sendable {
                 for i in 0..<input.count {
                     let d = input[i]
                     // NaN fails `d > 0`; tiny positive depths still mean "something there", so at least 1.
-                    let units = d > 0 ? min(max(d * inverse + 0.5, 1), 65535) : 0
-                    out[i] = UInt16(units)
+                    // (Spelled out: `min`/`max` here were calls through generic witnesses, 3 % of generation.)
+                    var units = d * inverse + 0.5
+                    units = 1 >= units ? 1 : units
+                    units = 65535 < units ? 65535 : units
+                    out[i] = d > 0 ? UInt16(units) : 0
                 }
             }
             initialised = depth.count
@@ -53,7 +56,23 @@ public enum DepthEncoding: Equatable, Sendable {
     /// Rounds values to multiples of `quantum` (heightmap heights: see `ObservationStorage.heightQuantum`).
     public static func round(_ values: [Float], quantum: Double) -> [Float] {
         let inverse = 1 / quantum
-        return values.map { Float((Double($0) * inverse).rounded() * quantum) }
+        return [Float](unsafeUninitializedCapacity: values.count) { out, initialised in
+            values.withUnsafeBufferPointer { input in
+                for i in 0..<input.count { out[i] = Float(roundedHalfAway(Double(input[i]) * inverse) * quantum) }
+            }
+            initialised = values.count
+        }
+    }
+
+    /// `x.rounded()` (half away from zero) without a call to libm's `round`: the fraction below |x| < 2^52 is
+    /// exact, so comparing it with 0.5 decides as `round` does. Larger or non-finite x are returned by `rounded()`.
+    @inline(__always)
+    static func roundedHalfAway(_ x: Double) -> Double {
+        let a = abs(x)
+        guard a < 4_503_599_627_370_496 else { return x.rounded() }
+        let whole = Double(Int64(a))
+        let r = a - whole >= 0.5 ? whole + 1 : whole
+        return x.sign == .minus ? -r : r
     }
 
     /// The text stored in the `encoding` attribute of depth datasets.

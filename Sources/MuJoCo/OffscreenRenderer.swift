@@ -222,9 +222,22 @@ public final class OffscreenRenderer {
         let a = near / far
         let color = [UInt8](unsafeUninitializedCapacity: n * 3) { dst, count in
             rgbaBuffer.withUnsafeBufferPointer { src in
+                let from = UnsafeRawPointer(src.baseAddress!), to = UnsafeMutableRawPointer(dst.baseAddress!)
+                // Four pixels (16 bytes of RGBA, little-endian words) become three words of RGB.
+                let groups = width / 4
                 for row in 0..<height {
                     var s = (height - 1 - row) * width * 4, d = row * width * 3
-                    for _ in 0..<width {
+                    for _ in 0..<groups {
+                        let p0 = from.loadUnaligned(fromByteOffset: s, as: UInt32.self)
+                        let p1 = from.loadUnaligned(fromByteOffset: s &+ 4, as: UInt32.self)
+                        let p2 = from.loadUnaligned(fromByteOffset: s &+ 8, as: UInt32.self)
+                        let p3 = from.loadUnaligned(fromByteOffset: s &+ 12, as: UInt32.self)
+                        to.storeBytes(of: (p0 & 0xFF_FFFF) | p1 << 24, toByteOffset: d, as: UInt32.self)
+                        to.storeBytes(of: (p1 >> 8 & 0xFFFF) | p2 << 16, toByteOffset: d &+ 4, as: UInt32.self)
+                        to.storeBytes(of: (p2 >> 16 & 0xFF) | p3 << 8, toByteOffset: d &+ 8, as: UInt32.self)
+                        s &+= 16; d &+= 12
+                    }
+                    for _ in (groups * 4)..<width {
                         dst[d] = src[s]
                         dst[d &+ 1] = src[s &+ 1]
                         dst[d &+ 2] = src[s &+ 2]

@@ -39,7 +39,7 @@ public struct MJCFBuilder: Sendable {
           <size \(sizeAttributes(scene))/>
           <visual>
             <global offwidth="\(offscreenWidth)" offheight="\(offscreenHeight)"/>
-            \(qualityElement)
+            \(qualityElement(for: scene))
             <headlight active="0" ambient="0 0 0" diffuse="0 0 0" specular="0 0 0"/>
             \(mapElement)
           </visual>

@@ -92,28 +92,32 @@ extension WeightsCommand {
     }
 }
 
+/// What `bench model` and `bench kernels` time: one training step of an agent at a width, on some threads.
+struct TrainingStepOptions: ParsableArguments {
+    @Option(help: "The agent whose training step is timed.") var model: AgentModel = .transporter
+    @Option(parsing: .unconditional, help: "Channel width multiplier (1 = CLIPort's full size).") var width: Double = 1
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws { try requireWidth(width) }
+}
+
 /// `cliport bench model`: forward and forward+backward of the attention and transport modules, and a
 /// whole training step, against the sgemm peak measured in the same run.
 struct BenchModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model", abstract: "Model speed: module forward/backward, training step, GFLOP/s vs sgemm peak.")
-    @Option(help: "The agent whose networks are timed.") var model: AgentModel = .transporter
-    @Option(parsing: .unconditional, help: "Channel width multiplier (1 = CLIPort's full size).") var width: Double = 1
-    @OptionGroup var threads: ThreadOptions
+    @OptionGroup var step: TrainingStepOptions
     @Option(parsing: .unconditional, help: "Timed repetitions per measurement after one warm-up (the median is reported).")
     var repetitions: Int = 1
     @Flag(help: "Also time the step with the project's own kernels and with the libraries (oneDNN, FFTW), alternating.")
     var compareKernels = false
     @OptionGroup var json: JSONOutputOptions
 
-    func validate() throws {
-        try requireWidth(width)
-        try requireOption("--repetitions", repetitions, in: 1...1000)
-    }
+    func validate() throws { try requireOption("--repetitions", repetitions, in: 1...1000) }
 
     func run() throws {
         let result = try reportingErrors {
-            try ModelBenchmark.run(model: model, width: width, threads: threads.count ?? 2, repetitions: repetitions,
+            try ModelBenchmark.run(model: step.model, width: step.width, threads: step.threads.count ?? 2, repetitions: repetitions,
                                    compareKernels: compareKernels,
                                    progress: { line in if !json.enabled { print(line) } })
         }
@@ -131,21 +135,16 @@ struct BenchModelCommand: ParsableCommand {
 struct BenchKernelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels", abstract: "Hand-written kernels vs oneDNN and FFTW on a training step's shapes.")
-    @Option(help: "The agent whose step's shapes are timed.") var model: AgentModel = .transporter
-    @Option(parsing: .unconditional, help: "Channel width multiplier (1 = CLIPort's full size).") var width: Double = 1
-    @OptionGroup var threads: ThreadOptions
+    @OptionGroup var step: TrainingStepOptions
     @Option(parsing: .unconditional, help: "Timed repetitions of each kernel after one warm-up (the median is reported).")
     var repetitions: Int = 3
     @OptionGroup var json: JSONOutputOptions
 
-    func validate() throws {
-        try requireWidth(width)
-        try requireOption("--repetitions", repetitions, in: 1...1000)
-    }
+    func validate() throws { try requireOption("--repetitions", repetitions, in: 1...1000) }
 
     func run() throws {
         let result = try reportingErrors {
-            try KernelBenchmark.run(model: model, width: width, threads: threads.count ?? 2, repetitions: repetitions,
+            try KernelBenchmark.run(model: step.model, width: step.width, threads: step.threads.count ?? 2, repetitions: repetitions,
                                     progress: { line in if !json.enabled { print(line) } })
         }
         if json.enabled { printJSON(result) } else {

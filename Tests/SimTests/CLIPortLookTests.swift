@@ -162,4 +162,25 @@ final class CLIPortLookTests: XCTestCase {
         XCTAssertTrue(cliport.contains("castshadow=\"true\""))
         XCTAssertTrue(cliport.contains("mesh=\"mesh-cliport-bowl-"))
     }
+
+    /// The rope's beads (7.5 mm spheres) are drawn with 16 x 8 facets; scenes with cylinders or without spheres
+    /// keep MuJoCo's default facets, so their MJCF does not change.
+    func testRopeBeadsAreDrawnWithFewerFacetsAndOtherScenesKeepTheDefault() throws {
+        var rng = SeededGenerator(seed: 3)
+        var rope = Scene()
+        rope.objects = Rope.column(base: SIMD3(0.5, 0, 0.01), spacing: 0.01, rng: &rng).beads
+        let facets = "numslices=\"16\" numstacks=\"8\""
+        for look in [SceneLook.cliport, .plain] {
+            XCTAssertTrue(MJCFBuilder(look: look).xml(for: rope).contains(facets), "\(look)")
+        }
+        var bowl = Scene()
+        bowl.objects.append(SceneObject(name: "bowl", shape: .bowl, color: .blue, mass: 0.1, pose: Pose(position: SIMD3(0.5, 0, 0))))
+        XCTAssertTrue(MJCFBuilder(look: .cliport).xml(for: bowl).contains("<quality shadowsize=\"512\" offsamples=\"0\"/>"))
+        // The plain look draws the bowl's round bottom (a cylinder): beads beside it keep the default facets too.
+        var both = rope
+        both.objects.append(SceneObject(name: "bowl", shape: .bowl, color: .blue, mass: 0.1, pose: Pose(position: SIMD3(0.5, 0.3, 0))))
+        XCTAssertFalse(MJCFBuilder(look: .plain).xml(for: both).contains("numslices"))
+        // MuJoCo accepts the attributes.
+        XCTAssertNoThrow(try MuJoCoSimulation(xml: MJCFBuilder(look: .cliport).xml(for: rope)))
+    }
 }
