@@ -92,23 +92,10 @@ final class LibraryKernelTests: XCTestCase {
         let x = randomTensor([5, 8, 7, 6], seed: 410), w = randomTensor([9, 8, 3, 3], seed: 411)
         let o = Conv2DOptions(stride: 1, padding: 1)
         let r = randomTensor([5, 9, 7, 6], seed: 412)
-        var results: [(Tensor, Tensor, Tensor)] = []
-        for split in [1 << 40, 0] {
-            var settings = library
-            settings.imageSplitWork = split
-            ComputeSettings.with(settings) {
-                XCTAssertEqual(LibraryConvolution.inHalves(ConvGeometry(input: x.shape, weight: w.shape, options: o)).count,
-                               split == 0 ? 2 : 1)
-                let y = Conv2D.forward(x, weight: w, options: o)
-                var gw = randomTensor(w.shape, seed: 413)
-                let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
-                results.append((y, gx, gw))
-            }
+        assertSplitMatchesWhole(x, w, o, r, gradientSeed: 413) { split in
+            XCTAssertEqual(LibraryConvolution.inHalves(ConvGeometry(input: x.shape, weight: w.shape, options: o)).count,
+                           split ? 2 : 1)
         }
-        assertClose(results[1].0, results[0].0.scalars, tolerance: 1e-5)
-        assertClose(results[1].1, results[0].1.scalars, tolerance: 1e-5)
-        assertClose(results[1].2, results[0].2.scalars, tolerance: 1e-5)
-        assertClose(results[0].0, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
     }
 
     /// A lone image's large convolution in two halves of channels (output channels forward and for
@@ -119,24 +106,34 @@ final class LibraryKernelTests: XCTestCase {
             let o = Conv2DOptions(stride: stride, padding: 1)
             let g = ConvGeometry(input: x.shape, weight: w.shape, options: o)
             let r = randomTensor([1, 48, g.ho, g.wo], seed: UInt64(440 + k))
-            var results: [(Tensor, Tensor, Tensor)] = []
-            for split in [1 << 40, 0] {
-                var settings = library
-                settings.imageSplitWork = split
-                ComputeSettings.with(settings) {
-                    XCTAssertEqual(LibraryConvolution.channelHalves(g, .forward), split == 0 ? [0..<32, 32..<48] : nil)
-                    XCTAssertEqual(LibraryConvolution.channelHalves(g, .inputGradient), split == 0 ? [0..<32, 32..<40] : nil)
-                    let y = Conv2D.forward(x, weight: w, options: o)
-                    var gw = randomTensor(w.shape, seed: 450)
-                    let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
-                    results.append((y, gx, gw))
-                }
+            assertSplitMatchesWhole(x, w, o, r, gradientSeed: 450) { split in
+                XCTAssertEqual(LibraryConvolution.channelHalves(g, .forward), split ? [0..<32, 32..<48] : nil)
+                XCTAssertEqual(LibraryConvolution.channelHalves(g, .inputGradient), split ? [0..<32, 32..<40] : nil)
             }
-            assertClose(results[1].0, results[0].0.scalars, tolerance: 1e-5)
-            assertClose(results[1].1, results[0].1.scalars, tolerance: 1e-5)
-            assertClose(results[1].2, results[0].2.scalars, tolerance: 1e-5)
-            assertClose(results[1].0, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
         }
+    }
+
+    /// Runs oneDNN's forward and backward of one convolution whole and split (`imageSplitWork` 0), checking
+    /// the plan with `checkSplit` under each setting, and asserts the two give the same output, dL/dinput and
+    /// dL/dweight (accumulated onto the same random start), and that the output is the direct convolution's.
+    private func assertSplitMatchesWhole(_ x: Tensor, _ w: Tensor, _ o: Conv2DOptions, _ r: Tensor, gradientSeed: UInt64,
+                                         checkSplit: (Bool) -> Void) {
+        var results: [(y: Tensor, gx: Tensor, gw: Tensor)] = []
+        for split in [false, true] {
+            var settings = library
+            settings.imageSplitWork = split ? 0 : 1 << 40
+            ComputeSettings.with(settings) {
+                checkSplit(split)
+                let y = Conv2D.forward(x, weight: w, options: o)
+                var gw = randomTensor(w.shape, seed: gradientSeed)
+                let gx = Conv2D.backward(r, input: x, weight: w, options: o, weightGradient: &gw)!
+                results.append((y, gx, gw))
+            }
+        }
+        assertClose(results[1].y, results[0].y.scalars, tolerance: 1e-5)
+        assertClose(results[1].gx, results[0].gx.scalars, tolerance: 1e-5)
+        assertClose(results[1].gw, results[0].gw.scalars, tolerance: 1e-5)
+        assertClose(results[0].y, naiveConv(x, w, nil, o).scalars, tolerance: 1e-5)
     }
 
     func testOneDNNGradientsByFiniteDifferences() {
