@@ -77,28 +77,28 @@ struct WinogradConvolution {
     func withTransformedWeights(_ w: UnsafePointer<Float>, _ body: (UnsafePointer<Float>) -> Void) {
         let plane = g.o * g.c, chunk = WinogradConvolution.weightChunk
         ScratchPool.shared.withBuffer(16 * plane) { u in
-          Conv2D.inHalves(g.o, splits: splitsWeightTransforms) { outputs, _ in
-            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk)
-            for o in outputs {
-                for c0 in stride(from: 0, to: g.c, by: chunk) {
-                    let n = min(chunk, g.c - c0)
-                    for j in 0..<n {
-                        let k = w + (o * g.c + c0 + j) * 9
-                        // G g: 4 rows of 3 (columns as SIMD lanes).
-                        let r0 = SIMD4<Float>(k[0], k[1], k[2], 0), r1 = SIMD4<Float>(k[3], k[4], k[5], 0)
-                        let r2 = SIMD4<Float>(k[6], k[7], k[8], 0)
-                        // (G g) Gᵀ: 4 columns from 3, row i of the 4x4 result.
-                        func store(_ i: Int, _ r: SIMD4<Float>) {
-                            let a = r[0], b = r[1], d = r[2], t = tmp + 4 * i * chunk + j
-                            t[0] = a; t[chunk] = 0.5 * (a + b + d); t[2 * chunk] = 0.5 * (a - b + d); t[3 * chunk] = d
+            Conv2D.inHalves(g.o, splits: splitsWeightTransforms) { outputs, _ in
+                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk)
+                for o in outputs {
+                    for c0 in stride(from: 0, to: g.c, by: chunk) {
+                        let n = min(chunk, g.c - c0)
+                        for j in 0..<n {
+                            let k = w + (o * g.c + c0 + j) * 9
+                            // G g: 4 rows of 3 (columns as SIMD lanes).
+                            let r0 = SIMD4<Float>(k[0], k[1], k[2], 0), r1 = SIMD4<Float>(k[3], k[4], k[5], 0)
+                            let r2 = SIMD4<Float>(k[6], k[7], k[8], 0)
+                            // (G g) Gᵀ: 4 columns from 3, row i of the 4x4 result.
+                            func store(_ i: Int, _ r: SIMD4<Float>) {
+                                let a = r[0], b = r[1], d = r[2], t = tmp + 4 * i * chunk + j
+                                t[0] = a; t[chunk] = 0.5 * (a + b + d); t[2 * chunk] = 0.5 * (a - b + d); t[3 * chunk] = d
+                            }
+                            store(0, r0); store(1, 0.5 * (r0 + r1 + r2)); store(2, 0.5 * (r0 - r1 + r2)); store(3, r2)
                         }
-                        store(0, r0); store(1, 0.5 * (r0 + r1 + r2)); store(2, 0.5 * (r0 - r1 + r2)); store(3, r2)
+                        for xi in 0..<16 { (u + xi * plane + o * g.c + c0).update(from: tmp + xi * chunk, count: n) }
                     }
-                    for xi in 0..<16 { (u + xi * plane + o * g.c + c0).update(from: tmp + xi * chunk, count: n) }
                 }
+                tmp.deallocate()
             }
-            tmp.deallocate()
-          }
             body(u)
         }
     }
@@ -138,30 +138,30 @@ struct WinogradConvolution {
     /// Adds dW = Gᵀ dU G ([O, C, 3, 3]) for dU = dL/dU ([16][O, C]) into `gw`.
     func addWeightGradient(fromTransformed du: UnsafePointer<Float>, into gw: UnsafeMutablePointer<Float>) {
         let plane = g.o * g.c, chunk = WinogradConvolution.weightChunk
-      Conv2D.inHalves(g.o, splits: splitsWeightTransforms) { outputs, _ in
-        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk)
-        defer { tmp.deallocate() }
-        for o in outputs {
-            for c0 in stride(from: 0, to: g.c, by: chunk) {
-                let n = min(chunk, g.c - c0)
-                for xi in 0..<16 { (tmp + xi * chunk).update(from: du + xi * plane + o * g.c + c0, count: n) }
-                for j in 0..<n {
-                    // Rows of dU as SIMD vectors over its columns.
-                    func d(_ i: Int) -> SIMD4<Float> {
-                        let t = tmp + 4 * i * chunk + j
-                        return SIMD4(t[0], t[chunk], t[2 * chunk], t[3 * chunk])
+        Conv2D.inHalves(g.o, splits: splitsWeightTransforms) { outputs, _ in
+            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk)
+            defer { tmp.deallocate() }
+            for o in outputs {
+                for c0 in stride(from: 0, to: g.c, by: chunk) {
+                    let n = min(chunk, g.c - c0)
+                    for xi in 0..<16 { (tmp + xi * chunk).update(from: du + xi * plane + o * g.c + c0, count: n) }
+                    for j in 0..<n {
+                        // Rows of dU as SIMD vectors over its columns.
+                        func d(_ i: Int) -> SIMD4<Float> {
+                            let t = tmp + 4 * i * chunk + j
+                            return SIMD4(t[0], t[chunk], t[2 * chunk], t[3 * chunk])
+                        }
+                        let d0 = d(0), d1 = d(1), d2 = d(2), d3 = d(3)
+                        // Gᵀ dU: 3 rows of 4; then (Gᵀ dU) G: 3 columns from 4.
+                        let k = gw + (o * g.c + c0 + j) * 9
+                        func add(_ a: Int, _ r: SIMD4<Float>) {
+                            k[3 * a] += r[0] + 0.5 * (r[1] + r[2]); k[3 * a + 1] += 0.5 * (r[1] - r[2]); k[3 * a + 2] += 0.5 * (r[1] + r[2]) + r[3]
+                        }
+                        add(0, d0 + 0.5 * (d1 + d2)); add(1, 0.5 * (d1 - d2)); add(2, 0.5 * (d1 + d2) + d3)
                     }
-                    let d0 = d(0), d1 = d(1), d2 = d(2), d3 = d(3)
-                    // Gᵀ dU: 3 rows of 4; then (Gᵀ dU) G: 3 columns from 4.
-                    let k = gw + (o * g.c + c0 + j) * 9
-                    func add(_ a: Int, _ r: SIMD4<Float>) {
-                        k[3 * a] += r[0] + 0.5 * (r[1] + r[2]); k[3 * a + 1] += 0.5 * (r[1] - r[2]); k[3 * a + 2] += 0.5 * (r[1] + r[2]) + r[3]
-                    }
-                    add(0, d0 + 0.5 * (d1 + d2)); add(1, 0.5 * (d1 - d2)); add(2, 0.5 * (d1 + d2) + d3)
                 }
             }
         }
-      }
     }
 
     /// dM[ξ = 4k + l][o, tile] = (A dY Aᵀ)[k, l] for the 2x2 output-gradient tiles (zero outside the image).
