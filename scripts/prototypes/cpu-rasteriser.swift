@@ -72,7 +72,7 @@ func prism(_ c: V3, _ r: Float, _ hh: Float, _ albedo: V3) -> Mesh { // 16-gon p
 struct M4 { var c: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
     func mul(_ p: V3) -> SIMD4<Float> { c.0 * p.x + c.1 * p.y + c.2 * p.z + c.3 } }
 // view-projection for a pinhole camera looking from eye to target, OpenGL-style clip, focal f pixels
-func camera(eye: V3, target: V3, up: V3, f: Float, w: Int, h: Int, near: Float, far: Float) -> M4 {
+func camera(eye: V3, target: V3, up: V3, f: Float, w: Int, h: Int) -> M4 {
     let z = normalize(target - eye), x = normalize(cross(z, up)), y = cross(z, x) // x right, y down, z forward
     // pixel coords: u = f*xc/zc + w/2, v = f*yc/zc + h/2 ; store clip as (f*xc + w/2*zc, f*yc + h/2*zc, depth-ish, zc)
     let t = -V3(dot(x, eye), dot(y, eye), dot(z, eye))
@@ -87,7 +87,7 @@ func camera(eye: V3, target: V3, up: V3, f: Float, w: Int, h: Int, near: Float, 
 
 let W = 640, H = 480
 final class Target { var color: [UInt8]; var depth: [Float]; let w: Int; let h: Int
-    init(w: Int, h: Int) { self.w = w; self.h = h; color = [UInt8](repeating: 0, count: w*h*3); depth = [Float](repeating: .infinity, count: w*h) } }
+    init(w: Int, h: Int) { self.w = w; self.h = h; color = [UInt8](repeating: 0, count: w*h*3); depth = [Float](repeating: 0, count: w*h) } }
 
 let towardLight = normalize(V3(-50, 30, 100))
 let spotPos = towardLight * 2
@@ -115,11 +115,11 @@ struct ClipVert { var p: SIMD4<Float>; var l1: Float; var s: Float; var lp: SIMD
     let pl1 = plane(a.l1*ia, b.l1*ib, c.l1*ic), ps = plane(a.s*ia, b.s*ib, c.s*ic)
     let plx = plane(a.lp.x*ia, b.lp.x*ib, c.lp.x*ic), ply = plane(a.lp.y*ia, b.lp.y*ib, c.lp.y*ic), plw = plane(a.lp.w*ia, b.lp.w*ib, c.lp.w*ic)
     // edges: inside where e_i(x, y) <= 0 for all i (negative area winding), e_i linear: e = ex*x + ey*y + e0
-    let edges: [(Float, Float, Float)] = [(ax, ay, 0), (bx, by, 0), (cx, cy, 0)].indices.map { i in
-        let (p, q): ((Float, Float), (Float, Float)) = i == 0 ? ((bx, by), (cx, cy)) : i == 1 ? ((cx, cy), (ax, ay)) : ((ax, ay), (bx, by))
-        // e(x,y) = (q - p) x (pt - p) = (qx-px)(y-py) - (qy-py)(x-px)
-        return (-(q.1 - p.1), (q.0 - p.0), (q.1 - p.1)*p.0 - (q.0 - p.0)*p.1)
+    // Edge p -> q: e(x, y) = (q - p) x (pt - p) = (qx - px)(y - py) - (qy - py)(x - px).
+    func edge(_ px: Float, _ py: Float, _ qx: Float, _ qy: Float) -> (Float, Float, Float) {
+        (py - qy, qx - px, (qy - py)*px - (qx - px)*py)
     }
+    let edges = [edge(bx, by, cx, cy), edge(cx, cy, ax, ay), edge(ax, ay, bx, by)]
     let r255 = albedo * 255
     target.depth.withUnsafeMutableBufferPointer { dbuf in
     target.color.withUnsafeMutableBufferPointer { cbuf in
@@ -162,12 +162,10 @@ struct ClipVert { var p: SIMD4<Float>; var l1: Float; var s: Float; var lp: SIMD
     }}
 }
 
-func render(_ meshes: [Mesh], view: M4, light: M4?, target: Target, shadow: [Float]?, sm: Int, depthOnly: Bool, near: Float) {
+func render(_ meshes: [Mesh], view: M4, light: M4?, target: Target, shadow: UnsafePointer<Float>?, sm: Int, depthOnly: Bool, near: Float) {
     for i in 0..<target.depth.count { target.depth[i] = 0 }  // stores 1/z: larger is nearer
     if !depthOnly { for i in 0..<target.color.count { target.color[i] = 0 } }
     var verts: [ClipVert] = []
-    let shadowPtr: UnsafeMutablePointer<Float>? = shadow.map { s in let p = UnsafeMutablePointer<Float>.allocate(capacity: s.count); p.initialize(from: s, count: s.count); return p }
-    defer { shadowPtr?.deallocate() }
     for m in meshes {
         verts.removeAll(keepingCapacity: true)
         for (p, n) in zip(m.v, m.n) {
@@ -193,7 +191,7 @@ func render(_ meshes: [Mesh], view: M4, light: M4?, target: Target, shadow: [Flo
                 if poly.count < 3 { continue }
             }
             for i in 1..<(poly.count-1) {
-                rasterTriangle(poly[0], poly[i], poly[i+1], albedo: m.albedo, target: target, shadow: shadowPtr, sm: sm, depthOnly: depthOnly)
+                rasterTriangle(poly[0], poly[i], poly[i+1], albedo: m.albedo, target: target, shadow: shadow, sm: sm, depthOnly: depthOnly)
             }
         }
     }
@@ -207,17 +205,19 @@ for p in [V3(0.5,0,0.02), V3(0.45,0.1,0.02), V3(0.6,-0.1,0.02)] { scene.append(b
 for i in 0..<20 { scene.append(prism(V3(0.0 + 0.01*Float(i), 0.0, 0.3 + 0.02*Float(i)), 0.04, 0.05, V3(0.7,0.7,0.7))) }
 print("triangles:", scene.reduce(0) { $0 + $1.tri.count })
 
-let cams = [camera(eye: V3(1.5,0,0.75), target: V3(0.5,0,0), up: V3(0,0,1), f: 450, w: W, h: H, near: 0.01, far: 10),
-            camera(eye: V3(0,0.5,0.75), target: V3(0.5,0,0), up: V3(0,0,1), f: 450, w: W, h: H, near: 0.01, far: 10),
-            camera(eye: V3(0,-0.5,0.75), target: V3(0.5,0,0), up: V3(0,0,1), f: 450, w: W, h: H, near: 0.01, far: 10)]
+let cams = [camera(eye: V3(1.5,0,0.75), target: V3(0.5,0,0), up: V3(0,0,1), f: 450, w: W, h: H),
+            camera(eye: V3(0,0.5,0.75), target: V3(0.5,0,0), up: V3(0,0,1), f: 450, w: W, h: H),
+            camera(eye: V3(0,-0.5,0.75), target: V3(0.5,0,0), up: V3(0,0,1), f: 450, w: W, h: H)]
 let SM = 512
 let smFocal = Float(SM)/2 / tan(20 * Float.pi / 180)
-let lightCam = camera(eye: spotPos, target: V3(0.5,0,0), up: V3(0,0,1), f: smFocal, w: SM, h: SM, near: 0.01, far: 10)
+let lightCam = camera(eye: spotPos, target: V3(0.5,0,0), up: V3(0,0,1), f: smFocal, w: SM, h: SM)
 let smTarget = Target(w: SM, h: SM)
 let targets = cams.map { _ in Target(w: W, h: H) }
 func observe() {
     render(scene, view: lightCam, light: nil, target: smTarget, shadow: nil, sm: SM, depthOnly: true, near: 0.01)
-    for (c, t) in zip(cams, targets) { render(scene, view: c, light: lightCam, target: t, shadow: smTarget.depth, sm: SM, depthOnly: false, near: 0.01) }
+    smTarget.depth.withUnsafeBufferPointer { shadow in
+        for (c, t) in zip(cams, targets) { render(scene, view: c, light: lightCam, target: t, shadow: shadow.baseAddress, sm: SM, depthOnly: false, near: 0.01) }
+    }
 }
 func cpuSeconds() -> Double { var t = timespec(); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9 }
 for order in ["back to front (floor first)", "front to back (floor last)"] {
