@@ -20,6 +20,9 @@ public struct StepMetrics: Codable, Equatable, Sendable {
     /// first `validationSamples` examples).
     public var validationLoss: Double?
     public var validationLossByTask: [String: Double]?
+    /// At save steps with validation data: per task, how far the predicted actions are from the
+    /// demonstrated ones on the same examples.
+    public var validationActionErrorsByTask: [String: ActionErrors]?
 
     enum CodingKeys: String, CodingKey {
         case step, loss
@@ -28,5 +31,6 @@ public struct StepMetrics: Codable, Equatable, Sendable {
         case stepsPerSecond = "steps_per_second", elapsedSeconds = "elapsed_seconds", dataWaitSeconds = "data_wait_seconds"
         case tasks
         case validationLoss = "validation_loss", validationLossByTask = "validation_loss_by_task"
+        case validationActionErrorsByTask = "validation_action_errors_by_task"
     }
 }

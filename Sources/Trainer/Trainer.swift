@@ -163,10 +163,11 @@ public final class Trainer {
                                       tasks: exampleTasks(step: step, own: batch.tasks, plan: loader.plan))
             let isSaveStep = c.saveSteps.contains(step)
             if isSaveStep {
-                let scored = try validationLosses()
+                let scored = try validationScores()
                 let validation = scored?.mean
                 metrics.validationLoss = validation
-                metrics.validationLossByTask = scored?.byTask
+                metrics.validationLossByTask = scored?.lossByTask
+                metrics.validationActionErrorsByTask = scored?.actionErrorsByTask
                 try checkRanksAgree(step: step)
                 if group.isRoot {
                     try TrainingCheckpoint.write(networks, step: step, validationLoss: validation, configuration: c,
@@ -217,40 +218,19 @@ public final class Trainer {
     }
 
     /// Mean (pick + place) loss over the first `validationSamples` validation examples of each task: over
-    /// all of them, and per task; nil without validation data. One task's examples are those of CLIPort's
-    /// single-task validation; a multi-task run scores every task, not only the first one listed.
-    func validationLosses() throws -> (mean: Double, byTask: [String: Double])? {
-        let n = configuration.validationSamples
-        guard n > 0, let validationData else { return nil }
-        // Batch norms on their running statistics, which validation leaves alone: Lightning's eval() around
-        // CLIPort's validation_step (rollouts keep the training form, as CLIPort's eval.py never calls eval()).
-        let norms = [networks.attention.network, networks.transport.keyNetwork, networks.transport.queryNetwork].flatMap(\.batchNorms)
-        let forms = norms.map(\.training)
-        for norm in norms { norm.training = false }
-        defer { for (norm, form) in zip(norms, forms) { norm.training = form } }
-        let loaderConfiguration = LoaderConfiguration(mode: .validation, batchSize: 1, seed: configuration.seed, workers: 1,
-                                                      prefetchBatches: 2, augment: false, goalImages: configuration.model.needsGoalImage)
-        var total = 0.0, count = 0
-        var byTask: [String: Double] = [:]
-        for task in validationData.tasks {
-            let one = LoaderTasks(tasks: [task], weights: nil, strictDemos: false)
-            guard let loader = try? makeLoader(one, configuration: loaderConfiguration) else { continue }
-            defer { loader.stop() }
-            var taskTotal = 0.0, taskCount = 0
-            while taskCount < n, let batch = try loader.next() {
-                let sample = batch.samples[0]
-                let text = try encoder?.feature(for: sample.instruction)
-                let l = networks.losses(image: ImageTensor.input(sample), pick: (sample.pick.row, sample.pick.col),
-                                        place: (sample.place.row, sample.place.col), placeRotation: rotationBin(sample.rotationBin),
-                                        text: text)
-                taskTotal += Double(l.attention + l.transport)
-                taskCount += 1
-            }
-            guard taskCount > 0 else { continue }
-            byTask[task.task] = taskTotal / Double(taskCount)
-            total += taskTotal; count += taskCount
-        }
-        return count > 0 ? (total / Double(count), byTask) : nil
+    /// all of them, and per task, with each task's action errors; nil without validation data. One task's
+    /// examples are those of CLIPort's single-task validation; a multi-task run scores every task, not only
+    /// the first one listed.
+    func validationScores() throws -> (mean: Double, lossByTask: [String: Double], actionErrorsByTask: [String: ActionErrors])? {
+        guard configuration.validationSamples > 0, let validationData else { return nil }
+        let scorer = DemonstrationScorer(networks: networks, encoder: encoder, model: configuration.model,
+                                         rotations: configuration.rotations, seed: configuration.seed)
+        let scores = try scorer.score(validationData.tasks, samples: configuration.validationSamples)
+        let count = scores.reduce(0) { $0 + $1.score.actionErrors.examples }
+        guard count > 0 else { return nil }
+        let total = scores.reduce(0) { $0 + $1.score.lossTotal }
+        let byTask = Dictionary(scores.map { ($0.task, $0.score) }, uniquingKeysWith: { _, last in last })
+        return (total / Double(count), byTask.mapValues(\.meanLoss), byTask.mapValues(\.actionErrors))
     }
 
     /// The loader's label is one of CLIPort's 36 bins; the model's is the nearest of its own.

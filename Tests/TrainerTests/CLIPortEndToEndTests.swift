@@ -91,7 +91,7 @@ final class CLIPortEndToEndTests: XCTestCase {
         // Validation runs every batch norm on its running statistics and moves none of them (Lightning's
         // eval() around CLIPort's validation_step): the same losses twice, the statistics untouched.
         let before = statistics(whole.networks)
-        let once = try XCTUnwrap(try whole.validationLosses()), twice = try XCTUnwrap(try whole.validationLosses())
+        let once = try XCTUnwrap(try whole.validationScores()), twice = try XCTUnwrap(try whole.validationScores())
         XCTAssertEqual(once.mean, twice.mean)
         XCTAssertTrue(statistics(whole.networks) == before, "validation moved a batch norm's running statistics")
         XCTAssertTrue(statistics(whole.networks).contains { $0.runningMean.scalars.contains { $0 != 0 } }, "training moved them")

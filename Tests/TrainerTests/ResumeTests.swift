@@ -53,7 +53,7 @@ final class ResumeTests: XCTestCase {
         let keys: Set<String> = ["step", "pick_loss", "place_loss", "pick_cross_entropy", "place_cross_entropy", "loss",
                                  "steps_per_second", "elapsed_seconds", "data_wait_seconds", "tasks"]
         XCTAssertEqual(Set(metrics[0].keys), keys)
-        XCTAssertEqual(Set(metrics[1].keys), keys.union(["validation_loss", "validation_loss_by_task"]))
+        XCTAssertEqual(Set(metrics[1].keys), keys.union(["validation_loss", "validation_loss_by_task", "validation_action_errors_by_task"]))
         XCTAssertEqual(metrics.map { $0["tasks"] as! [String] }, Array(repeating: ["put-block-in-bowl-seen-colors"], count: 4))
         XCTAssertEqual(metrics[1]["validation_loss_by_task"] as? [String: Double],
                        ["put-block-in-bowl-seen-colors": metrics[1]["validation_loss"] as! Double])

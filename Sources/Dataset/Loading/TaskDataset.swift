@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Geometry
 
 /// Where one episode lives: enough to read any of its steps, and nothing more (the loader keeps one of
 /// these per episode, never the episode itself).
@@ -24,6 +25,8 @@ public struct TaskDataset: Equatable, Sendable {
     public var isSequential: Bool
     /// Every shard's heightmaps have this size (CLIPort's 320 x 160 unless the data was made on another grid).
     public var heightmapSize: HeightmapSize = .cliport
+    /// Metres per heightmap pixel (the shards' workspace).
+    public var pixelSize = Workspace.cliport.pixelSize
 
     public init(task: String, path: String, episodes: [EpisodeSlot], isSequential: Bool) {
         self.task = task; self.path = path; self.episodes = episodes; self.isSequential = isSequential
@@ -43,6 +46,7 @@ public struct TaskDataset: Equatable, Sendable {
         var episodes: [EpisodeSlot] = []
         var headerTask: String?
         var heightmapSize: HeightmapSize?
+        var pixelSize: Double?
         var index = 0
         for shard in shards {
             let file = try DatasetReader.openShard(shard)
@@ -53,6 +57,7 @@ public struct TaskDataset: Equatable, Sendable {
                 throw LoaderError.shapeMismatch(path: shard, detail: "heightmaps are \(size) but \(shards[0]) has \(heightmapSize!)")
             }
             heightmapSize = size
+            pixelSize = pixelSize ?? header.workspace.pixelSize
             headerTask = headerTask ?? header.task
             let demos = try data.memberNames().compactMap { name in DatasetLayout.demoIndex(name).map { (name, $0) } }
                 .sorted { $0.1 < $1.1 }.map(\.0)
@@ -68,6 +73,7 @@ public struct TaskDataset: Equatable, Sendable {
         let folder = ((path as NSString).standardizingPath as NSString).lastPathComponent
         self.init(task: name, path: path, episodes: episodes, isSequential: folder.contains("-seq") || name.contains("-seq"))
         self.heightmapSize = heightmapSize ?? .cliport
+        self.pixelSize = pixelSize ?? Workspace.cliport.pixelSize
     }
 
     /// The folder of `task` and `split` under a dataset root, as `cliport demos --out <root>` lays it out.

@@ -89,9 +89,8 @@ public final class TransporterAgentNetworks {
                                     placeRotation: Int, text: Tensor? = nil) -> (attention: Float, transport: Float) {
         var losses: (attention: Float, transport: Float) = (0, 0)
         ConcurrentBranches.run(
-            { losses.transport = self.placeLoss(image: image, pick: pick, place: place, placeRotation: placeRotation,
-                                                text: text, accumulating: true) },
-            { losses.attention = self.pickLoss(image: image, pick: pick, text: text, accumulating: true) },
+            { losses.transport = self.placeLoss(image: image, pick: pick, place: place, placeRotation: placeRotation, text: text) },
+            { losses.attention = self.pickLoss(image: image, pick: pick, text: text) },
             secondInBackground: true)
         return losses
     }
@@ -99,32 +98,42 @@ public final class TransporterAgentNetworks {
     /// The two losses of one example without touching gradients (validation).
     public func losses(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
                        placeRotation: Int, text: Tensor? = nil) -> (attention: Float, transport: Float) {
-        var losses: (attention: Float, transport: Float) = (0, 0)
-        ConcurrentBranches.run(
-            { losses.attention = self.pickLoss(image: image, pick: pick, text: text, accumulating: false) },
-            { losses.transport = self.placeLoss(image: image, pick: pick, place: place, placeRotation: placeRotation,
-                                                text: text, accumulating: false) })
-        return losses
+        score(image: image, pick: pick, place: place, placeRotation: placeRotation, text: text).losses
     }
 
-    /// Cross-entropy of the attention module's logits against the demonstrated pick pixel, and its
-    /// gradient added into the module's parameters when `accumulating`.
-    private func pickLoss(image: Tensor, pick: (row: Int, column: Int), text: Tensor?, accumulating: Bool) -> Float {
+    /// One example scored without touching gradients: the two losses and where each map peaks (the place
+    /// map with its crop at the demonstrated pick, as training sees it).
+    public func score(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
+                      placeRotation: Int, text: Tensor? = nil) -> ExampleScore {
+        var pickLogits = Tensor.zeros([1]), placeLogits = Tensor.zeros([1])
+        ConcurrentBranches.run(
+            { pickLogits = self.attention.forward(image, text: text) },
+            { placeLogits = self.transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text) })
+        let pickTarget = SoftmaxCrossEntropy.oneHot(shape: pickLogits.shape, at: [0, pick.row, pick.column])
+        let placeTarget = SoftmaxCrossEntropy.oneHot(shape: placeLogits.shape, at: [placeRotation, place.row, place.column])
+        return ExampleScore(losses: (SoftmaxCrossEntropy.lossAndGradient(logits: pickLogits, target: pickTarget).loss,
+                                     SoftmaxCrossEntropy.lossAndGradient(logits: placeLogits, target: placeTarget).loss),
+                            pickPeak: ExampleScore.peak(of: pickLogits), placePeak: ExampleScore.peak(of: placeLogits))
+    }
+
+    /// Cross-entropy of the attention module's logits against the demonstrated pick pixel; its gradient
+    /// is added into the module's parameters.
+    private func pickLoss(image: Tensor, pick: (row: Int, column: Int), text: Tensor?) -> Float {
         let logits = attention.forward(image, text: text)
         let target = SoftmaxCrossEntropy.oneHot(shape: logits.shape, at: [0, pick.row, pick.column])
         let (loss, gradient) = SoftmaxCrossEntropy.lossAndGradient(logits: logits, target: target)
-        if accumulating { attention.backward(gradient) }
+        attention.backward(gradient)
         return loss
     }
 
     /// Cross-entropy of the transport module's logits (crop at the demonstrated pick) against the
-    /// demonstrated place pixel and rotation bin, and its gradient when `accumulating`.
+    /// demonstrated place pixel and rotation bin; its gradient is added into the module's parameters.
     private func placeLoss(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
-                           placeRotation: Int, text: Tensor?, accumulating: Bool) -> Float {
+                           placeRotation: Int, text: Tensor?) -> Float {
         let logits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text)
         let target = SoftmaxCrossEntropy.oneHot(shape: logits.shape, at: [placeRotation, place.row, place.column])
         let (loss, gradient) = SoftmaxCrossEntropy.lossAndGradient(logits: logits, target: target)
-        if accumulating { transport.backward(gradient) }
+        transport.backward(gradient)
         return loss
     }
 
