@@ -59,9 +59,9 @@ struct EvalCommand: ParsableCommand {
         if json.enabled { printJSON(scores); return }
         for s in scores {
             let e = s.actionErrors
-            print(String(format: "%@  step %6d  loss %.3g  pick %.1f px  place %.1f px  rotation %.0f deg  within 1 cm and 15 deg %.0f%%  (%d examples)",
-                         s.checkpoint, s.step, s.loss, e.pickPixels, e.placePixels, e.rotationDegrees, 100 * e.placeWithinTolerance,
-                         e.examples))
+            print(String(format: "%@  step %6d  loss %.3g  pick %.1f px  place %.1f px  rotation %.0f deg  place within 1 cm %.0f%%  rotation within 15 deg %.0f%%  (%d examples)",
+                         s.checkpoint, s.step, s.loss, e.pickPixels, e.placePixels, e.rotationDegrees, 100 * e.placeWithin1cm,
+                         100 * e.rotationWithin15Degrees, e.examples))
         }
     }
 }
