@@ -109,19 +109,15 @@ public final class TransporterAgentNetworks {
         ConcurrentBranches.run(
             { pickLogits = self.attention.forward(image, text: text) },
             { placeLogits = self.transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text) })
-        let pickTarget = SoftmaxCrossEntropy.oneHot(shape: pickLogits.shape, at: [0, pick.row, pick.column])
-        let placeTarget = SoftmaxCrossEntropy.oneHot(shape: placeLogits.shape, at: [placeRotation, place.row, place.column])
-        return ExampleScore(losses: (SoftmaxCrossEntropy.lossAndGradient(logits: pickLogits, target: pickTarget).loss,
-                                     SoftmaxCrossEntropy.lossAndGradient(logits: placeLogits, target: placeTarget).loss),
+        return ExampleScore(losses: (Self.crossEntropy(pickLogits, label: [0, pick.row, pick.column]).loss,
+                                     Self.crossEntropy(placeLogits, label: [placeRotation, place.row, place.column]).loss),
                             pickPeak: ExampleScore.peak(of: pickLogits), placePeak: ExampleScore.peak(of: placeLogits))
     }
 
     /// Cross-entropy of the attention module's logits against the demonstrated pick pixel; its gradient
     /// is added into the module's parameters.
     private func pickLoss(image: Tensor, pick: (row: Int, column: Int), text: Tensor?) -> Float {
-        let logits = attention.forward(image, text: text)
-        let target = SoftmaxCrossEntropy.oneHot(shape: logits.shape, at: [0, pick.row, pick.column])
-        let (loss, gradient) = SoftmaxCrossEntropy.lossAndGradient(logits: logits, target: target)
+        let (loss, gradient) = Self.crossEntropy(attention.forward(image, text: text), label: [0, pick.row, pick.column])
         attention.backward(gradient)
         return loss
     }
@@ -131,10 +127,14 @@ public final class TransporterAgentNetworks {
     private func placeLoss(image: Tensor, pick: (row: Int, column: Int), place: (row: Int, column: Int),
                            placeRotation: Int, text: Tensor?) -> Float {
         let logits = transport.forward(image, pickRow: pick.row, pickColumn: pick.column, text: text)
-        let target = SoftmaxCrossEntropy.oneHot(shape: logits.shape, at: [placeRotation, place.row, place.column])
-        let (loss, gradient) = SoftmaxCrossEntropy.lossAndGradient(logits: logits, target: target)
+        let (loss, gradient) = Self.crossEntropy(logits, label: [placeRotation, place.row, place.column])
         transport.backward(gradient)
         return loss
+    }
+
+    /// CLIPort's loss of `logits` against a one-hot label at `label` (rotation, row, column), and its gradient.
+    private static func crossEntropy(_ logits: Tensor, label: [Int]) -> (loss: Float, gradient: Tensor) {
+        SoftmaxCrossEntropy.lossAndGradient(logits: logits, target: SoftmaxCrossEntropy.oneHot(shape: logits.shape, at: label))
     }
 
     /// Scales the accumulated gradients by `scale` (1/B for a mean over a batch) and steps both optimisers.
