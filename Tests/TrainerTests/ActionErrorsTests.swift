@@ -49,9 +49,7 @@ final class ActionErrorsTests: XCTestCase {
         let root = folders.make("against-demos")
         let data = try TrainerFixtures.dataset(in: root)
         let run = TrainingRun(path: root + "/run")
-        let trainer = try Trainer(configuration: TrainerFixtures.configuration(data: data, steps: 2), run: run)
-        trainer.log = { _ in }
-        try trainer.train()
+        try TrainerFixtures.train(TrainerFixtures.configuration(data: data, steps: 2), in: run)
         let lines = try String(contentsOfFile: run.metricsFile, encoding: .utf8).split(separator: "\n")
         let saved = try JSONDecoder().decode(StepMetrics.self, from: Data(lines[1].utf8))
         let task = "put-block-in-bowl-seen-colors"

@@ -59,9 +59,7 @@ final class AgentAndEvaluationTests: XCTestCase {
         let configuration = TrainingConfiguration(model: .transporter, data: [data], steps: 1, width: 1.0 / 16, rotations: 4,
                                                   cropSize: 16, seed: 2, saveSteps: [1], validationSamples: 0, lossReduction: .mean)
         let run = TrainingRun(path: root + "/run")
-        let trainer = try Trainer(configuration: configuration, run: run)
-        trainer.log = { _ in }
-        try trainer.train()
+        try TrainerFixtures.train(configuration, in: run)
         let evaluator = Evaluator(run: run)
         evaluator.log = { _ in }
         XCTAssertThrowsError(try evaluator.evaluate(task: "block-insertion", split: .test, n: 2)) { error in

@@ -67,9 +67,7 @@ final class ResumeTests: XCTestCase {
         let root = folders.make("refuse")
         let data = try TrainerFixtures.dataset(in: root)
         let run = TrainingRun(path: root + "/run")
-        let trainer = try Trainer(configuration: TrainerFixtures.configuration(data: data, steps: 1), run: run)
-        trainer.log = { _ in }
-        try trainer.train()
+        try TrainerFixtures.train(TrainerFixtures.configuration(data: data, steps: 1), in: run)
         var other = TrainerFixtures.configuration(data: data, steps: 1)
         other.width = 1.0 / 4
         // The library names settings as config.json does; `cliport train` names its options

@@ -18,9 +18,7 @@ final class RunFolderTests: XCTestCase {
         var configuration = TrainerFixtures.configuration(data: data, steps: 3)
         configuration.validationSamples = 0
         let run = TrainingRun(path: root + "/run")
-        let trainer = try Trainer(configuration: configuration, run: run)
-        trainer.log = { _ in }
-        try trainer.train()
+        try TrainerFixtures.train(configuration, in: run)
         XCTAssertEqual(run.savedCheckpoints().map(\.step), [2, 3])
         for path in [run.lastCheckpoint, run.checkpoint(step: 3)] {
             let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)

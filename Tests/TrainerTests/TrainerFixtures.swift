@@ -21,4 +21,13 @@ enum TrainerFixtures {
         TrainingConfiguration(model: model, data: [data], steps: steps, batch: batch, width: 1.0 / 8, rotations: 4, cropSize: 16,
                               seed: 7, learningRate: 1e-3, saveSteps: [2], lastEvery: 1, validationSamples: 2, lossReduction: .mean)
     }
+
+    /// Trains `configuration` to its last step in `run`, quietly; returns the trainer.
+    @discardableResult
+    static func train(_ configuration: TrainingConfiguration, in run: TrainingRun) throws -> Trainer {
+        let trainer = try Trainer(configuration: configuration, run: run)
+        trainer.log = { _ in }
+        try trainer.train()
+        return trainer
+    }
 }
