@@ -4,9 +4,8 @@ import Model
 /// How far a model's actions are from the demonstrated ones over some examples, as medians: the pick map's
 /// peak from the demonstrated pick, the place map's peak (crop at the demonstrated pick) from the
 /// demonstrated place, in pixels, and its rotation from the demonstrated one, in degrees; and the shares within
-/// a tight pose tolerance. Losses say how
-/// much probability lands on the label; these say whether the argmax `act()` takes is near it, which is
-/// what a tight pose metric (CLIPort's 1 cm and 15 degrees) scores.
+/// a tight pose tolerance. Losses say how much probability lands on the label; these say whether the argmax
+/// `act()` takes is near it, which is what a tight pose metric (CLIPort's 1 cm and 15 degrees) scores.
 public struct ActionErrors: Codable, Equatable, Sendable {
     public var examples: Int
     public var pickPixels: Double
