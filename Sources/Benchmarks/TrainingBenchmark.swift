@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Model
@@ -81,10 +82,10 @@ public enum TrainingBenchmark {
             let summary = try trainer.train()
             let trunkSeconds = try clip.map { try trunkSecondsPerStep($0, configuration: configuration) }
             let timed = Array(zip(summary.stepSeconds, summary.waitSeconds).dropFirst())
-            let seconds = median(timed.map(\.0))
+            let seconds = timed.map(\.0).median()
             rows.append(Row(model: model.rawValue, width: width, steps: timed.count, secondsPerStep: seconds,
-                            cpuSecondsPerStep: median(Array(summary.stepCPUSeconds.dropFirst())),
-                            dataWaitShare: median(timed.map { $0.1 / max($0.0, 1e-9) }),
+                            cpuSecondsPerStep: summary.stepCPUSeconds.dropFirst().median(),
+                            dataWaitShare: timed.map { $0.1 / max($0.0, 1e-9) }.median(),
                             clipBatchNorm: configuration.clipBatchNorm,
                             referenceSpeedup: width == 1 ? cliportSecondsPerStep[model].map { $0 / seconds } : nil,
                             clipTrunkSecondsPerStep: trunkSeconds))
@@ -109,12 +110,6 @@ public enum TrainingBenchmark {
             for x in inputs { _ = try trunk.forward(x) }
             times.append(Date().timeIntervalSince(start))
         }
-        return median(times)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let s = values.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        return times.median()
     }
 }

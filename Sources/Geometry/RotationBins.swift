@@ -28,4 +28,9 @@ public enum RotationBins {
         let b = ((bin % from) + from) % from
         return ((2 * b * to + from) / (2 * from)) % to
     }
+
+    /// A label in CLIPort's 36 bins (what the loader gives) as the nearest of a model's `count` bins.
+    public static func fromCLIPort(_ bin: Int, to count: Int) -> Int {
+        rescale(bin, from: cliport, to: count)
+    }
 }

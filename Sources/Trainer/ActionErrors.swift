@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Model
 
@@ -50,16 +51,11 @@ public struct ActionErrors: Codable, Equatable, Sendable {
     public init(_ errors: [Example], pixelSize: Double) {
         precondition(!errors.isEmpty, "ActionErrors: no examples")
         examples = errors.count
-        pickPixels = Self.median(errors.map(\.pickPixels))
-        placePixels = Self.median(errors.map(\.placePixels))
-        rotationDegrees = Self.median(errors.map(\.rotationDegrees))
+        pickPixels = errors.map(\.pickPixels).median()
+        placePixels = errors.map(\.placePixels).median()
+        rotationDegrees = errors.map(\.rotationDegrees).median()
         placeWithin1cm = Double(errors.filter { $0.placePixels * pixelSize <= Self.toleranceMetres }.count) / Double(errors.count)
         rotationWithin15Degrees = Double(errors.filter { $0.rotationDegrees <= Self.toleranceDegrees }.count) / Double(errors.count)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let v = values.sorted()
-        return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
     }
 
     enum CodingKeys: String, CodingKey {

@@ -41,7 +41,7 @@ struct DemonstrationScorer {
             var errors: [ActionErrors.Example] = []
             while errors.count < samples, let batch = try loader.next() {
                 let sample = batch.samples[0]
-                let bin = RotationBins.rescale(sample.rotationBin, from: RotationBins.cliport, to: rotations)
+                let bin = RotationBins.fromCLIPort(sample.rotationBin, to: rotations)
                 let pick = (sample.pick.row, sample.pick.col), place = (sample.place.row, sample.place.col)
                 let scored = networks.score(image: ImageTensor.input(sample), pick: pick, place: place, placeRotation: bin,
                                             text: try encoder?.feature(for: sample.instruction))

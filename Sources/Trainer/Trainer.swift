@@ -128,9 +128,10 @@ public final class Trainer {
             defer { clipTrainMode?.usesBatchStatistics = false }
             for sample in batch.samples {
                 let text = try encoder?.feature(for: sample.instruction)
+                let rotation = RotationBins.fromCLIPort(sample.rotationBin, to: configuration.rotations)
                 let l = networks.accumulateGradients(
                     image: ImageTensor.input(sample), pick: (sample.pick.row, sample.pick.col),
-                    place: (sample.place.row, sample.place.col), placeRotation: rotationBin(sample.rotationBin), text: text)
+                    place: (sample.place.row, sample.place.col), placeRotation: rotation, text: text)
                 losses[0] += Double(l.attention); losses[1] += Double(l.transport)
             }
             clipTrainMode?.usesBatchStatistics = false
@@ -231,11 +232,6 @@ public final class Trainer {
         let total = scores.reduce(0) { $0 + $1.score.lossTotal }
         let byTask = Dictionary(scores.map { ($0.task, $0.score) }, uniquingKeysWith: { _, last in last })
         return (total / Double(count), byTask.mapValues(\.meanLoss), byTask.mapValues(\.actionErrors))
-    }
-
-    /// The loader's label is one of CLIPort's 36 bins; the model's is the nearest of its own.
-    func rotationBin(_ bin36: Int) -> Int {
-        RotationBins.rescale(bin36, from: RotationBins.cliport, to: configuration.rotations)
     }
 
     private func checkRanksAgree(step: Int) throws {

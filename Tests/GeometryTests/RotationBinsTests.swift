@@ -9,6 +9,7 @@ final class RotationBinsTests: XCTestCase {
                        [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0])
         XCTAssertEqual((0..<8).map { RotationBins.rescale($0, from: 36, to: 18) }, [0, 1, 1, 2, 2, 3, 3, 4])
         XCTAssertEqual(RotationBins.rescale(35, from: 36, to: 18), 0)
+        XCTAssertEqual((33..<36).map { RotationBins.fromCLIPort($0, to: 18) }, [17, 17, 0])
         let toTwo = (0..<36).map { RotationBins.rescale($0, from: 36, to: 2) }
         XCTAssertEqual(toTwo.filter { $0 == 0 }.count, 18)
         XCTAssertEqual(toTwo[9], 1)
