@@ -120,6 +120,28 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertTrue(byTask.values.min()! <= overall && overall <= byTask.values.max()!, "the mean lies between the tasks' losses")
     }
 
+    /// A stage's time is saved as it accrues, so a process killed mid-stage (no `stop`) keeps what it spent up to
+    /// its last save; sessions add up; a stage not due for a save writes nothing until it stops.
+    func testStageTimesAreSavedWhileTheStageRuns() throws {
+        let path = folders.make("timings") + "/timings.json"
+        let killed = StageTimer(path: path, interval: 0)
+        killed.start("train multi")
+        _ = (0..<200_000).reduce(0.0) { $0 + sin(Double($1)) }
+        killed.saveIfDue()
+        let saved = try XCTUnwrap(StageTimes.load(path).stages["train multi"])
+        XCTAssertGreaterThan(saved.wallSeconds, 0)
+        XCTAssertGreaterThan(saved.cpuSeconds, 0)
+
+        let next = StageTimer(path: path, interval: 3600)
+        next.start("train multi")
+        next.saveIfDue()
+        XCTAssertEqual(StageTimes.load(path).stages["train multi"], saved, "not due: nothing written")
+        try next.stop()
+        let total = try XCTUnwrap(StageTimes.load(path).stages["train multi"])
+        XCTAssertGreaterThan(total.wallSeconds, saved.wallSeconds)
+        XCTAssertEqual(next.times, StageTimes.load(path))
+    }
+
     /// A folder made for one plan refuses another before anything is written, naming each difference.
     func testAnotherPlanIntoTheSameFolderIsRefused() throws {
         let root = folders.make("refuse")

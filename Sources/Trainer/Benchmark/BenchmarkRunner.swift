@@ -53,7 +53,7 @@ public final class BenchmarkRunner {
     @discardableResult
     public func run(shouldStop: @escaping () -> Bool = { false }) throws -> Outcome {
         let jobs = BenchmarkJob.all(plan: plan, folder: folder)
-        var times = StageTimes.load(folder.timingsFile)
+        let timer = StageTimer(path: folder.timingsFile)
         let progress = BenchmarkProgress()
         progress.shows = showsProgress
         progress.total[.demos] = plan.tasks.count * (plan.nDemos + plan.valDemos)
@@ -62,7 +62,7 @@ public final class BenchmarkRunner {
         progress.counted(.steps, jobs.map(\.finishedSteps).reduce(0, +))
         progress.counted(.rollouts, jobs.map { $0.finishedRollouts(plan: plan) }.reduce(0, +))
         defer { progress.finish() }
-        let stopped = { () -> Outcome in Outcome(stopped: true, table: try self.writeTable(times)) }
+        let stopped = { () -> Outcome in Outcome(stopped: true, table: try self.writeTable(timer.times)) }
 
         // Datasets.
         for task in plan.tasks {
@@ -71,47 +71,50 @@ public final class BenchmarkRunner {
                 let request = DemoRequest(task: task, split: split, episodes: episodes, root: plan.data, look: plan.look, assets: plan.assets)
                 progress.stage = "demos \(task)-\(split.rawValue)"
                 progress.show(force: true)
-                let wall = ProcessClock.now(), cpu = ProcessClock.cpuSeconds()
+                timer.start("demos \(task)-\(split.rawValue)")
                 progress.restartClock()
                 let outcome = try demos(request)
                 progress.counted(.demos, outcome.alreadyThere)
                 progress.advance(.demos, by: outcome.saved, force: true)
-                try times.add("demos \(task)-\(split.rawValue)", since: wall, cpu: cpu, saveTo: folder.timingsFile)
+                try timer.stop()
                 if !outcome.complete { return try stopped() }
             }
         }
 
         for job in jobs {
-            if try !train(job, progress: progress, times: &times, shouldStop: shouldStop) { return try stopped() }
-            if try !evaluate(job, progress: progress, times: &times, shouldStop: shouldStop) { return try stopped() }
+            if try !train(job, progress: progress, timer: timer, shouldStop: shouldStop) { return try stopped() }
+            if try !evaluate(job, progress: progress, timer: timer, shouldStop: shouldStop) { return try stopped() }
         }
-        let table = try writeTable(times)
+        let table = try writeTable(timer.times)
         log("benchmark complete: \(folder.tableMarkdown)")
         return Outcome(stopped: false, table: table)
     }
 
     /// Trains (or finishes) a job's run; false when stopped first.
-    private func train(_ job: BenchmarkJob, progress: BenchmarkProgress, times: inout StageTimes,
+    private func train(_ job: BenchmarkJob, progress: BenchmarkProgress, timer: StageTimer,
                        shouldStop: @escaping () -> Bool) throws -> Bool {
         if job.finishedSteps >= job.configuration.steps { return true }
         if shouldStop() { return false }
-        let wall = ProcessClock.now(), cpu = ProcessClock.cpuSeconds()
+        timer.start("train \(job.name)")
         let trainer = try Trainer(configuration: job.configuration, run: job.run)
         trainer.showsProgress = false
         trainer.log = log
         progress.stage = "train \(job.name) from step \(trainer.startStep)"
         progress.show(force: true)
         progress.restartClock()
-        trainer.stepFinished = { _ in progress.advance(.steps) }
+        trainer.stepFinished = { _ in
+            progress.advance(.steps)
+            timer.saveIfDue()
+        }
         let summary = try trainer.train(shouldStop: shouldStop)
-        try times.add("train \(job.name)", since: wall, cpu: cpu, saveTo: folder.timingsFile)
+        try timer.stop()
         if summary.interrupted { return false }
         log("trained \(job.name) to step \(summary.finalStep)")
         return true
     }
 
     /// Rolls out a job's checkpoints on val and its best on test, for each of its tasks; false when stopped first.
-    private func evaluate(_ job: BenchmarkJob, progress: BenchmarkProgress, times: inout StageTimes,
+    private func evaluate(_ job: BenchmarkJob, progress: BenchmarkProgress, timer: StageTimer,
                           shouldStop: @escaping () -> Bool) throws -> Bool {
         guard job.finishedRollouts(plan: plan) < job.rollouts(plan: plan) else { return true }
         // The frozen parts (CLIP, the sentence encoder) are loaded once for all checkpoints.
@@ -123,17 +126,20 @@ public final class BenchmarkRunner {
             for (split, n) in [(Split.val, plan.valEpisodes), (.test, plan.testEpisodes)] {
                 let stage = "\(split.rawValue) \(job.name) \(task)"
                 if shouldStop() { return false }
-                let wall = ProcessClock.now(), cpu = ProcessClock.cpuSeconds()
+                timer.start(stage)
                 progress.stage = stage
                 progress.show(force: true)
                 progress.restartClock()
-                evaluator.episodeFinished = { progress.advance(.rollouts) }
+                evaluator.episodeFinished = {
+                    progress.advance(.rollouts)
+                    timer.saveIfDue()
+                }
                 let results = try evaluator.evaluate(task: task, split: split, n: n, look: plan.look, shouldStop: shouldStop)
-                try times.add(stage, since: wall, cpu: cpu, saveTo: folder.timingsFile)
+                try timer.stop()
                 let expected = split == .val ? job.run.savedCheckpoints().count : 1
                 if results.checkpoints.count < expected { return false }
             }
-            _ = try writeTable(times)
+            _ = try writeTable(timer.times)
         }
         return true
     }
