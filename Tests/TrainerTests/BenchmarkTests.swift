@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Recorder
 import TestSupport
@@ -126,7 +127,11 @@ final class BenchmarkTests: XCTestCase {
         let path = folders.make("timings") + "/timings.json"
         let killed = StageTimer(path: path, interval: 0)
         killed.start("train multi")
-        _ = (0..<200_000).reduce(0.0) { $0 + sin(Double($1)) }
+        // Spin until the CPU clock has moved (it may tick coarsely), so the saved CPU time cannot be 0.
+        let cpu = ProcessClock.cpuSeconds()
+        var x = 0.0
+        while ProcessClock.cpuSeconds() - cpu < 0.02 { x += sin(x + 1) }
+        XCTAssertFalse(x.isNaN)
         killed.saveIfDue()
         let saved = try XCTUnwrap(StageTimes.load(path).stages["train multi"])
         XCTAssertGreaterThan(saved.wallSeconds, 0)
