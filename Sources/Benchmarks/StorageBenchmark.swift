@@ -1,3 +1,4 @@
+import Core
 import Dataset
 import Foundation
 import Geometry
@@ -48,13 +49,6 @@ public enum StorageBenchmark {
         ]
     }()
 
-    /// Process CPU time in seconds.
-    static func cpuSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
     /// Writes `observations` with each candidate into a file in `directory`, then reads them back.
     public static func run(observations: [ObservationRecord], cameras: [String], candidates: [Candidate] = candidates,
                            directory: String) throws -> [Result] {
@@ -63,7 +57,7 @@ public enum StorageBenchmark {
         var results: [Result] = []
         for (index, candidate) in candidates.enumerated() {
             let path = "\(directory)/storage-candidate-\(index).hdf5"
-            let start = cpuSeconds()
+            let start = ProcessClock.cpuSeconds()
             var rgb = 0, depth = 0, heightmap = 0
             do {
                 let file = try HDF5File.create(path)
@@ -78,8 +72,8 @@ public enum StorageBenchmark {
                 heightmap = try group.dataset(DatasetLayout.heightmapRGBKey).storageSize()
                     + group.dataset(DatasetLayout.heightmapHeightKey).storageSize()
             }
-            let writeCPU = cpuSeconds() - start
-            let readStart = cpuSeconds()
+            let writeCPU = ProcessClock.cpuSeconds() - start
+            let readStart = ProcessClock.cpuSeconds()
             var maxError: Float = 0
             do {
                 let file = try HDF5File.open(path)
@@ -91,7 +85,7 @@ public enum StorageBenchmark {
                     }
                 }
             }
-            let readCPU = cpuSeconds() - readStart
+            let readCPU = ProcessClock.cpuSeconds() - readStart
             let total = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
             try? FileManager.default.removeItem(atPath: path)
             results.append(Result(name: candidate.name, rgbBytes: Double(rgb) / n, depthBytes: Double(depth) / n,

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Time spent in each part of the simulator, accumulated until the caller resets it. Wall seconds and
@@ -33,21 +34,11 @@ public struct SimTiming: Equatable, Sendable {
 
 /// Wall and process-CPU clocks read together.
 struct Stopwatch {
-    let wall: Double
-    let cpu: Double
-
-    init() { wall = Self.read(CLOCK_MONOTONIC); cpu = Self.read(CLOCK_PROCESS_CPUTIME_ID) }
+    let wall = ProcessClock.now()
+    let cpu = ProcessClock.cpuSeconds()
 
     /// (wall, cpu) seconds since start.
-    var elapsed: (wall: Double, cpu: Double) {
-        (Self.read(CLOCK_MONOTONIC) - wall, Self.read(CLOCK_PROCESS_CPUTIME_ID) - cpu)
-    }
-
-    private static func read(_ clock: clockid_t) -> Double {
-        var t = timespec()
-        clock_gettime(clock, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
+    var elapsed: (wall: Double, cpu: Double) { (ProcessClock.now() - wall, ProcessClock.cpuSeconds() - cpu) }
 }
 
 extension SimTiming {

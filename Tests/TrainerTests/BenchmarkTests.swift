@@ -147,6 +147,25 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(next.times, StageTimes.load(path))
     }
 
+    /// A demos stage's CPU time is spent in worker processes: the stage's CPU time counts a child process once it
+    /// has ended, which the process's own CPU clock never sees.
+    func testAStageCountsTheCPUTimeOfItsEndedChildProcesses() throws {
+        let path = folders.make("timings-children") + "/timings.json"
+        let timer = StageTimer(path: path)
+        let own = ProcessClock.cpuSeconds()
+        timer.start("demos put-block-in-bowl-seen-colors-train")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sh")
+        child.arguments = ["-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"]
+        try child.run()
+        child.waitUntilExit()
+        XCTAssertEqual(child.terminationStatus, 0)
+        try timer.stop()
+        let ownSeconds = ProcessClock.cpuSeconds() - own
+        let saved = try XCTUnwrap(StageTimes.load(path).stages["demos put-block-in-bowl-seen-colors-train"])
+        XCTAssertGreaterThan(saved.cpuSeconds - ownSeconds, 0.1, "the shell's loop takes about 0.4 CPU-seconds, all in the child")
+    }
+
     /// A folder made for one plan refuses another before anything is written, naming each difference.
     func testAnotherPlanIntoTheSameFolderIsRefused() throws {
         let root = folders.make("refuse")

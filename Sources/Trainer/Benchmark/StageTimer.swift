@@ -3,7 +3,8 @@ import Foundation
 
 /// Times the benchmark's stages into OUT/timings.json. A stage's time is saved as it accrues (at most every
 /// `interval` seconds, and when it stops), so a process killed mid-stage, which gets no chance to save, loses
-/// at most `interval` seconds of it, not the hours of a long training stage.
+/// at most `interval` seconds of it, not the hours of a long training stage. CPU time counts the demo workers
+/// too, once they have ended: a demos stage's work is done in them.
 final class StageTimer {
     private(set) var times: StageTimes
     let path: String
@@ -19,7 +20,7 @@ final class StageTimer {
     }
 
     func start(_ stage: String) {
-        running = (stage, ProcessClock.now(), ProcessClock.cpuSeconds())
+        running = (stage, ProcessClock.now(), ProcessClock.cpuSeconds(includingChildren: true))
     }
 
     /// Saves the running stage's time so far if `interval` seconds have passed since the last save; for
@@ -41,7 +42,8 @@ final class StageTimer {
 
     private func save() throws {
         guard let current = running else { return }
-        running = (current.stage, ProcessClock.now(), ProcessClock.cpuSeconds())
-        try times.add(current.stage, since: current.wall, cpu: current.cpu, saveTo: path)
+        let wall = ProcessClock.now(), cpu = ProcessClock.cpuSeconds(includingChildren: true)
+        running = (current.stage, wall, cpu)
+        try times.add(current.stage, wallSeconds: wall - current.wall, cpuSeconds: cpu - current.cpu, saveTo: path)
     }
 }

@@ -17,11 +17,11 @@ struct StageTimes: Codable, Equatable {
         return (try? BenchmarkPlan.decoder().decode(StageTimes.self, from: data)) ?? StageTimes()
     }
 
-    /// Adds the time since `wall` / `cpu` (ProcessClock readings) to `stage` and saves.
-    mutating func add(_ stage: String, since wall: Double, cpu: Double, saveTo path: String) throws {
+    /// Adds `wallSeconds` and `cpuSeconds` to `stage` and saves.
+    mutating func add(_ stage: String, wallSeconds: Double, cpuSeconds: Double, saveTo path: String) throws {
         var time = stages[stage] ?? Time()
-        time.wallSeconds += ProcessClock.now() - wall
-        time.cpuSeconds += ProcessClock.cpuSeconds() - cpu
+        time.wallSeconds += wallSeconds
+        time.cpuSeconds += cpuSeconds
         stages[stage] = time
         try DurableFile.write(try BenchmarkPlan.encoder().encode(self), to: path)
     }
